@@ -1,0 +1,226 @@
+//! The shapes the API answers with. Field names are part of the public contract.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::events::Event;
+use crate::parties::Party;
+use crate::ratification::{AppliesTo, ConditionState, Evaluation, PartyStanding, Status, StatusCounts};
+use crate::snapshot::Snapshot;
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+#[derive(Debug, Serialize)]
+pub struct AgreementDto {
+    pub id: String,
+    pub title: String,
+    pub starts_on: NaiveDate,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusDto {
+    pub agreement: AgreementDto,
+    pub as_of: NaiveDate,
+    pub last_change_at: Option<String>,
+    pub parties_total: usize,
+    pub municipalities_total: u32,
+    pub counts: StatusCounts,
+    pub municipalities_adopted: u32,
+    pub region_status: Status,
+    pub conditions: ConditionsDto,
+    pub outcome: OutcomeDto,
+    pub instruments: Vec<InstrumentDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConditionsDto {
+    pub unanimity: UnanimityDto,
+    pub majority: MajorityDto,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnanimityDto {
+    pub state: ConditionState,
+    pub adopted: u32,
+    pub required: u32,
+    pub missing: Vec<String>,
+    pub blocking: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MajorityDto {
+    pub state: ConditionState,
+    pub municipalities_adopted: u32,
+    pub required: u32,
+    pub region_adopted: bool,
+    pub blocking: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutcomeDto {
+    pub applies_to: AppliesTo,
+    pub parties: Vec<String>,
+    pub population_share: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InstrumentDto {
+    pub id: String,
+    pub title: String,
+    pub adopted: u32,
+}
+
+impl StatusDto {
+    pub fn new(snapshot: &Snapshot, eval: &Evaluation) -> Self {
+        let agreement = &snapshot.agreement;
+        Self {
+            agreement: AgreementDto {
+                id: agreement.slug.clone(),
+                title: agreement.title.clone(),
+                starts_on: agreement.starts_on,
+            },
+            as_of: eval.as_of,
+            last_change_at: snapshot.last_change_at().map(rfc3339),
+            parties_total: eval.parties.len(),
+            municipalities_total: eval.municipalities_total,
+            counts: eval.counts,
+            municipalities_adopted: eval.municipalities_adopted,
+            region_status: eval.region_status,
+            conditions: ConditionsDto {
+                unanimity: UnanimityDto {
+                    state: eval.unanimity.state,
+                    adopted: eval.unanimity.adopted,
+                    required: eval.unanimity.required,
+                    missing: eval.unanimity.missing.clone(),
+                    blocking: eval.unanimity.blocking.clone(),
+                },
+                majority: MajorityDto {
+                    state: eval.majority.state,
+                    municipalities_adopted: eval.majority.municipalities_adopted,
+                    required: eval.majority.required,
+                    region_adopted: eval.majority.region_adopted,
+                    blocking: eval.majority.blocking.clone(),
+                },
+            },
+            outcome: OutcomeDto {
+                applies_to: eval.outcome.applies_to,
+                parties: eval.outcome.parties.clone(),
+                population_share: eval.outcome.population_share,
+            },
+            instruments: agreement
+                .instruments
+                .iter()
+                .zip(&eval.instruments)
+                .map(|(i, count)| InstrumentDto { id: i.slug.clone(), title: i.title.clone(), adopted: count.adopted })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventDto {
+    pub id: i32,
+    pub party_code: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub body: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub planned_on: Option<NaiveDate>,
+    pub effective_on: NaiveDate,
+    pub reference: Option<String>,
+    pub protocol_url: Option<String>,
+    pub posted_on: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub corrects: Option<i32>,
+    /// Set when a later event corrected this one: it then counts nowhere.
+    pub corrected_by: Option<i32>,
+    pub instruments: Vec<String>,
+    pub recorded_at: String,
+    /// Only in the answer to the writer: who recorded it (the public API leaves names out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+}
+
+impl EventDto {
+    pub fn new(e: &Event, corrected_by: Option<i32>, all_instruments: &[String]) -> Self {
+        Self {
+            id: e.id,
+            party_code: e.party_code.clone(),
+            status: e.status,
+            status_label: e.status.label_sv(),
+            body: e.body.clone(),
+            decided_on: e.decided_on,
+            planned_on: e.planned_on,
+            effective_on: e.effective_on(),
+            reference: e.reference.clone(),
+            protocol_url: e.protocol_url.clone(),
+            posted_on: e.posted_on,
+            note: e.note.clone(),
+            corrects: e.corrects,
+            corrected_by,
+            instruments: e.instruments.clone().unwrap_or_else(|| all_instruments.to_vec()),
+            recorded_at: rfc3339(e.recorded_at),
+            recorded_by: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InstrumentStatusDto {
+    pub id: String,
+    pub status: Status,
+    pub counts_as_adopted: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartyDto {
+    pub code: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub subregion: Option<String>,
+    pub population: u32,
+    pub population_year: i32,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub counts_as_adopted: bool,
+    pub legal_force_on: Option<NaiveDate>,
+    pub instruments: Vec<InstrumentStatusDto>,
+    pub latest_decision: Option<EventDto>,
+    /// The meeting date of the party's latest `scheduled` event, if it is still ahead.
+    pub next_planned_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<EventDto>>,
+}
+
+impl PartyDto {
+    pub fn new(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, as_of: NaiveDate) -> Self {
+        let slugs = snapshot.agreement.instrument_slugs();
+        let event_dto = |e: &Event| EventDto::new(e, snapshot.corrected_by(e.id), &slugs);
+        Self {
+            code: party.code.clone(),
+            name: party.name.clone(),
+            kind: party.kind.code(),
+            subregion: party.subregion.clone(),
+            population: party.population,
+            population_year: party.population_year,
+            status: standing.status,
+            status_label: standing.status.label_sv(),
+            counts_as_adopted: standing.counts_as_adopted,
+            legal_force_on: standing.legal_force_on,
+            instruments: standing
+                .instruments
+                .iter()
+                .map(|i| InstrumentStatusDto {
+                    id: i.id.clone(),
+                    status: i.status,
+                    counts_as_adopted: i.counts_as_adopted,
+                })
+                .collect(),
+            latest_decision: snapshot.latest_decision(&party.code, as_of).map(event_dto),
+            next_planned_on: snapshot.next_planned_on(&party.code, as_of),
+            events: None,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! The JSON API under /api/v1: read endpoints for everyone, event writes for API-token holders.
+
+mod auth;
+pub mod dto;
+mod events;
+mod params;
+mod parties;
+mod status;
+
+use actix_web::web;
+
+use crate::error::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/status", web::get().to(status::get))
+            .route("/parties", web::get().to(parties::list))
+            .route("/parties/{code}", web::get().to(parties::get))
+            .route("/parties/{code}/events", web::post().to(events::create))
+            .route("/events", web::get().to(events::list))
+            .default_service(web::to(not_found)),
+    );
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound("Det finns ingen sådan adress i API:t. Se /api för en beskrivning.".into()))
+}

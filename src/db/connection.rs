@@ -1,0 +1,135 @@
+//! The connection type for both backends and the pool manager that chooses the backend from the
+//! URL scheme (never by trial: SQLite would accept almost any string as a file name).
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// A parsed `RATIFY_DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    pub backend: Backend,
+    /// What the driver gets: the full URL for PostgreSQL, the file path for SQLite.
+    pub target: String,
+}
+
+impl DatabaseUrl {
+    /// `postgres://` or `postgresql://` selects PostgreSQL; `sqlite://PATH`, `sqlite:PATH` or a
+    /// plain path selects SQLite. Anything else with a scheme is refused.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err("databasadressen är tom".into());
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self { backend: Backend::Postgres, target: url.to_string() });
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if let Some((scheme, _)) = path.split_once("://") {
+            return Err(format!("databastypen \"{scheme}\" stöds inte (använd postgres://… eller en SQLite-fil)"));
+        }
+        if path.is_empty() {
+            return Err("sökvägen till SQLite-filen saknas".into());
+        }
+        Ok(Self { backend: Backend::Sqlite, target: path.to_string() })
+    }
+
+    /// The URL with any password replaced, for messages and logs.
+    pub fn redacted(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => self.target.clone(),
+            Backend::Postgres => redact_password(&self.target),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// r2d2 manager that opens the backend named by the URL and sets SQLite's pragmas.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match self.url.backend {
+            Backend::Postgres => {
+                PgConnection::establish(&self.url.target).map(DbConn::Postgresql).map_err(r2d2::Error::ConnectionError)
+            }
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url.target).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged
+                // write survives power loss too; busy_timeout waits for a writer in another
+                // process instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes_choose_the_backend() {
+        let pg = DatabaseUrl::parse("postgres://u:secret@localhost/db").unwrap();
+        assert_eq!(pg.backend, Backend::Postgres);
+        assert_eq!(pg.redacted(), "postgres://u:***@localhost/db");
+        assert_eq!(DatabaseUrl::parse("postgresql://x/y").unwrap().backend, Backend::Postgres);
+        let file = DatabaseUrl::parse("data/ratify.sqlite3").unwrap();
+        assert_eq!(file, DatabaseUrl { backend: Backend::Sqlite, target: "data/ratify.sqlite3".into() });
+        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/a.db").unwrap().target, "/tmp/a.db");
+        assert_eq!(DatabaseUrl::parse("sqlite:a.db").unwrap().target, "a.db");
+        assert!(DatabaseUrl::parse("mysql://localhost/x").unwrap_err().contains("mysql"));
+        assert!(DatabaseUrl::parse("  ").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+}

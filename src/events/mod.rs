@@ -1,0 +1,186 @@
+//! The decision log: one append-only timeline of events per party. An event records a status
+//! (with the meeting, paragraph and minutes when it is a decision); a wrong entry is corrected by
+//! a new event that names it, never by changing it.
+
+pub mod store;
+pub mod validate;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::events;
+use crate::db::DbConn;
+use crate::ratification::{EventInput, Status};
+
+/// The bodies that record decisions: kommunfullmäktige (KF), kommunstyrelsen (KS),
+/// regionfullmäktige (RF), regionstyrelsen (RS), or another body.
+pub const BODIES: [&str; 5] = ["KF", "KS", "RF", "RS", "other"];
+
+/// One stored event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: i32,
+    pub party_code: String,
+    pub status: Status,
+    pub body: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub planned_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub protocol_url: Option<String>,
+    pub posted_on: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub corrects: Option<i32>,
+    /// None: the event decides every instrument of the agreement.
+    pub instruments: Option<Vec<String>>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The plain data the rules engine works on.
+    pub fn to_input(&self) -> EventInput {
+        EventInput {
+            id: i64::from(self.id),
+            status: self.status,
+            decided_on: self.decided_on,
+            posted_on: self.posted_on,
+            recorded_at: self.recorded_at,
+            corrects: self.corrects.map(i64::from),
+            instruments: self.instruments.clone(),
+        }
+    }
+
+    /// The day the event takes effect (decided_on, else the day it was recorded).
+    pub fn effective_on(&self) -> NaiveDate {
+        crate::ratification::effective_date(&self.to_input())
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = events)]
+struct EventRow {
+    id: i32,
+    party_code: String,
+    status: String,
+    body: Option<String>,
+    decided_on: Option<NaiveDate>,
+    planned_on: Option<NaiveDate>,
+    reference: Option<String>,
+    protocol_url: Option<String>,
+    posted_on: Option<NaiveDate>,
+    note: Option<String>,
+    corrects: Option<i32>,
+    instruments: Option<String>,
+    recorded_by: String,
+    recorded_at: NaiveDateTime,
+}
+
+fn from_row(row: EventRow) -> QueryResult<Event> {
+    let EventRow {
+        id,
+        party_code,
+        status,
+        body,
+        decided_on,
+        planned_on,
+        reference,
+        protocol_url,
+        posted_on,
+        note,
+        corrects,
+        instruments,
+        recorded_by,
+        recorded_at,
+    } = row;
+    let status = Status::parse(&status).ok_or_else(|| corrupt(format!("event {id}: unknown status {status}")))?;
+    let instruments = match instruments {
+        None => None,
+        Some(json) => Some(
+            serde_json::from_str::<Vec<String>>(&json).map_err(|e| corrupt(format!("event {id}: instruments: {e}")))?,
+        ),
+    };
+    Ok(Event {
+        id,
+        party_code,
+        status,
+        body,
+        decided_on,
+        planned_on,
+        reference,
+        protocol_url,
+        posted_on,
+        note,
+        corrects,
+        instruments,
+        recorded_by,
+        recorded_at: recorded_at.and_utc(),
+    })
+}
+
+fn corrupt(msg: String) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(msg.into())
+}
+
+fn collect(rows: Vec<EventRow>) -> QueryResult<Vec<Event>> {
+    rows.into_iter().map(from_row).collect()
+}
+
+/// Every event of the agreement, in the order recorded.
+pub fn all(conn: &mut DbConn, agreement_id: i32) -> QueryResult<Vec<Event>> {
+    collect(
+        events::table
+            .filter(events::agreement_id.eq(agreement_id))
+            .order(events::id.asc())
+            .select(EventRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// One party's events, in the order recorded.
+pub fn for_party(conn: &mut DbConn, agreement_id: i32, party_code: &str) -> QueryResult<Vec<Event>> {
+    collect(
+        events::table
+            .filter(events::agreement_id.eq(agreement_id))
+            .filter(events::party_code.eq(party_code))
+            .order(events::id.asc())
+            .select(EventRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// Events recorded after `since` (all when None), newest first.
+pub fn recorded_since(conn: &mut DbConn, agreement_id: i32, since: Option<DateTime<Utc>>) -> QueryResult<Vec<Event>> {
+    let mut query = events::table
+        .filter(events::agreement_id.eq(agreement_id))
+        .order((events::recorded_at.desc(), events::id.desc()))
+        .select(EventRow::as_select())
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(events::recorded_at.gt(since.naive_utc()));
+    }
+    collect(query.load(conn)?)
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Event>> {
+    events::table
+        .filter(events::id.eq(id))
+        .select(EventRow::as_select())
+        .first::<EventRow>(conn)
+        .optional()?
+        .map(from_row)
+        .transpose()
+}
+
+/// The id of the event that corrects `id`, if any.
+pub fn corrected_by(conn: &mut DbConn, id: i32) -> QueryResult<Option<i32>> {
+    events::table.filter(events::corrects.eq(id)).select(events::id).first(conn).optional()
+}
+
+/// When the log last changed: the newest recorded_at.
+pub fn last_recorded_at(conn: &mut DbConn, agreement_id: i32) -> QueryResult<Option<DateTime<Utc>>> {
+    events::table
+        .filter(events::agreement_id.eq(agreement_id))
+        .select(diesel::dsl::max(events::recorded_at))
+        .first::<Option<NaiveDateTime>>(conn)
+        .map(|t| t.map(|t| t.and_utc()))
+}

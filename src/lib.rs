@@ -1,0 +1,45 @@
+//! ratify: tracks how the 50 parties of Västra Götaland decide on the Hälso- och sjukvårdsavtal
+//! that is meant to apply from 1 January 2027.
+//!
+//! Where things are: the rules in [`ratification`] (pure), the decision log in [`events`], the
+//! parties in [`parties`], the JSON API in [`api`], start-up in [`startup`].
+
+pub mod agreement;
+pub mod api;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod parties;
+pub mod ratification;
+pub mod snapshot;
+pub mod startup;
+pub mod telemetry;
+pub mod tokens;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    /// Bumped by every write; cached pages compare it to know they are stale.
+    generation: Arc<AtomicU64>,
+}
+
+impl AppState {
+    pub fn new(db: db::Db) -> Self {
+        Self { db, generation: Arc::new(AtomicU64::new(0)) }
+    }
+
+    /// Call after every committed write.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+}

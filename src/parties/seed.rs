@@ -1,0 +1,181 @@
+//! First-start seeding: the agreement, its five instruments and the 50 parties. Idempotent: only
+//! what is missing is inserted, nothing existing is changed.
+//!
+//! The facts live in `assets/` (derived from ../shared/data by tools/refdata).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db::schema::{agreements, instruments, parties};
+use crate::db::{Db, DbConn, DbError};
+use crate::ratification::{PartyKind, RuleConfig};
+
+const AGREEMENT_JSON: &str = include_str!("../../assets/agreement.json");
+const PARTIES_CSV: &str = include_str!("../../assets/parties.csv");
+
+#[derive(Debug, Deserialize)]
+struct AgreementSeed {
+    slug: String,
+    title: String,
+    starts_on: NaiveDate,
+    decision_period_ends_on: NaiveDate,
+    rules: RuleConfig,
+    instruments: Vec<InstrumentSeed>,
+}
+
+#[derive(Debug, Deserialize)]
+struct InstrumentSeed {
+    slug: String,
+    title: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PartySeed {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub subregion: Option<String>,
+    pub population: i32,
+    pub population_year: i32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("fel i inbyggda grunddata ({0})")]
+    Data(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for SeedError {
+    fn from(e: diesel::result::Error) -> Self {
+        SeedError::Db(DbError::Query(e))
+    }
+}
+
+/// What a seeding run inserted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    pub agreements: usize,
+    pub instruments: usize,
+    pub parties: usize,
+}
+
+/// The parties as shipped in `assets/parties.csv`.
+pub fn party_seeds() -> Result<Vec<PartySeed>, SeedError> {
+    csv::Reader::from_reader(PARTIES_CSV.as_bytes())
+        .deserialize()
+        .map(|r| r.map_err(|e| SeedError::Data(format!("assets/parties.csv: {e}"))))
+        .collect()
+}
+
+pub fn seed(db: &Db) -> Result<Seeded, SeedError> {
+    let agreement: AgreementSeed =
+        serde_json::from_str(AGREEMENT_JSON).map_err(|e| SeedError::Data(format!("assets/agreement.json: {e}")))?;
+    let parties = party_seeds()?;
+    for p in &parties {
+        if PartyKind::parse(&p.kind).is_none() {
+            return Err(SeedError::Data(format!("okänd typ av part {} för {}", p.kind, p.code)));
+        }
+    }
+    db.write_blocking(|conn| insert_missing(conn, &agreement, &parties))
+}
+
+fn insert_missing(conn: &mut DbConn, agreement: &AgreementSeed, seeds: &[PartySeed]) -> Result<Seeded, SeedError> {
+    let mut seeded = Seeded::default();
+    let existing: Option<i32> =
+        agreements::table.filter(agreements::slug.eq(&agreement.slug)).select(agreements::id).first(conn).optional()?;
+    let agreement_id = match existing {
+        Some(id) => id,
+        None => {
+            seeded.agreements += 1;
+            diesel::insert_into(agreements::table)
+                .values((
+                    agreements::slug.eq(&agreement.slug),
+                    agreements::title.eq(&agreement.title),
+                    agreements::starts_on.eq(agreement.starts_on),
+                    agreements::decision_period_ends_on.eq(agreement.decision_period_ends_on),
+                    agreements::majority_threshold.eq(to_i32(agreement.rules.majority_threshold)?),
+                    agreements::region_required.eq(agreement.rules.region_required),
+                    agreements::legal_force_required.eq(agreement.rules.legal_force_required),
+                    agreements::appeal_period_days.eq(to_i32(agreement.rules.appeal_period_days)?),
+                ))
+                .returning(agreements::id)
+                .get_result(conn)?
+        }
+    };
+    let known: Vec<String> =
+        instruments::table.filter(instruments::agreement_id.eq(agreement_id)).select(instruments::slug).load(conn)?;
+    for (position, instrument) in agreement.instruments.iter().enumerate() {
+        if known.contains(&instrument.slug) {
+            continue;
+        }
+        seeded.instruments += 1;
+        diesel::insert_into(instruments::table)
+            .values((
+                instruments::agreement_id.eq(agreement_id),
+                instruments::slug.eq(&instrument.slug),
+                instruments::title.eq(&instrument.title),
+                instruments::position.eq(to_i32(position as u32)?),
+            ))
+            .execute(conn)?;
+    }
+    let known: Vec<String> = parties::table.select(parties::code).load(conn)?;
+    for p in seeds {
+        if known.contains(&p.code) {
+            continue;
+        }
+        seeded.parties += 1;
+        diesel::insert_into(parties::table)
+            .values((
+                parties::code.eq(&p.code),
+                parties::name.eq(&p.name),
+                parties::kind.eq(&p.kind),
+                parties::subregion.eq(p.subregion.as_deref().filter(|s| !s.is_empty())),
+                parties::population.eq(p.population),
+                parties::population_year.eq(p.population_year),
+            ))
+            .execute(conn)?;
+    }
+    Ok(seeded)
+}
+
+fn to_i32(n: u32) -> Result<i32, SeedError> {
+    i32::try_from(n).map_err(|_| SeedError::Data(format!("talet {n} är för stort")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_seed_has_49_municipalities_and_the_region() {
+        let parties = party_seeds().unwrap();
+        assert_eq!(parties.len(), 50);
+        let regions: Vec<_> = parties.iter().filter(|p| p.kind == "region").collect();
+        assert_eq!(regions.len(), 1);
+        assert_eq!(regions[0].code, "14");
+        let municipality_sum: i32 = parties.iter().filter(|p| p.kind == "municipality").map(|p| p.population).sum();
+        assert_eq!(regions[0].population, municipality_sum);
+        let mut per_subregion = std::collections::BTreeMap::new();
+        for p in parties.iter().filter(|p| p.kind == "municipality") {
+            assert!(p.code.len() == 4 && p.code.starts_with("14"), "{}", p.code);
+            *per_subregion.entry(p.subregion.clone().unwrap_or_default()).or_insert(0) += 1;
+        }
+        let expected: std::collections::BTreeMap<String, i32> =
+            [("Fyrbodal", 14), ("Göteborgsregionen", 12), ("Sjuhärad", 8), ("Skaraborg", 15)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+        assert_eq!(per_subregion, expected);
+    }
+
+    #[test]
+    fn shipped_agreement_has_five_instruments() {
+        let a: AgreementSeed = serde_json::from_str(AGREEMENT_JSON).unwrap();
+        assert_eq!(a.slug, crate::agreement::AGREEMENT_SLUG);
+        assert_eq!(a.instruments.len(), 5);
+        assert_eq!(a.rules, RuleConfig::default());
+    }
+}

@@ -1,0 +1,74 @@
+//! The rules engine: who has ratified the health-care agreement, and does it apply?
+//!
+//! Pure functions over plain data: no database, HTTP or clock. The caller passes the
+//! configured rules, the agreement's instruments, every party with its full event timeline,
+//! and the date to evaluate at.
+//!
+//! # Terms
+//! The agreement (Hälso- och sjukvårdsavtalet) is made of *instruments*: the main agreement
+//! and four *överenskommelser* (sub-agreements). The 50 *parties* are 49 municipalities
+//! (kommuner) and the region (VGR, Västra Götalandsregionen). A party decides in its assembly,
+//! *KF* (kommunfullmäktige) or *RF* (regionfullmäktige): it adopts, rejects, refers the matter
+//! back to preparation (*återremiss*) or tables it (*bordläggning*). The certified minutes are
+//! announced on the notice board (*anslag*); anyone may appeal within the appeal period (three
+//! weeks), and without an appeal the decision has legal force (*laga kraft*).
+//!
+//! # Rules
+//! 1. **Corrections.** An event named by another event's `corrects` is void: it counts nowhere,
+//!    at any date, even if the correcting event is itself later corrected. The correcting
+//!    event counts as an ordinary event.
+//! 2. **Standing per instrument.** An event concerns the instruments it lists (all if `None`).
+//!    An instrument's status at a date is that of the latest non-void event concerning it
+//!    with effective date (decision date, else Swedish recording date) on or before the date,
+//!    latest by (effective date, recorded_at, id); `NotStarted` if none.
+//! 3. **Counting as adopted, per instrument.** `Adopted` counts; if legal force is required,
+//!    only from anslag + appeal period on (never without an anslag date). Without that
+//!    requirement an `Appealed` standing also counts when it is an appeal against an
+//!    adoption (directly, or after earlier appeals against it), since an appeal
+//!    (*laglighetsprövning*, judicial review of legality) does not suspend the decision
+//!    (kommunallagen 13 kap.). With the requirement an appealed adoption never counts.
+//! 4. **A party counts as adopted** only if every instrument does. With no instruments
+//!    configured, the agreement is one implicit instrument that every event concerns.
+//! 5. **Overall party status**: the common status if all instruments agree; else `Rejected` if
+//!    any is rejected; else `Appealed` if any is appealed; else the status of the latest event
+//!    among the instruments not adopted (what the party is still doing about them).
+//! 6. **Unanimity** ("en för alla, alla för en", one for all, all for one): satisfied when
+//!    every party (at least one) counts as adopted; blocked by any party standing `Rejected`;
+//!    open otherwise.
+//! 7. **Majority** ("flertalet", the greater number): satisfied when at least
+//!    `majority_threshold` municipalities count as adopted and, if required, the region does;
+//!    blocked when the region (if required) stands `Rejected` or too few municipalities remain
+//!    that have not rejected; open otherwise. `blocking` names the parties behind each reason;
+//!    it is empty only if the configuration itself is unreachable (fewer municipalities than
+//!    the threshold).
+//! 8. **Outcome**: unanimity gives all parties; else the majority gives the adopting
+//!    municipalities and the region (if adopted), with their share of the municipal population;
+//!    else nobody yet.
+//!
+//! Reversals (a rejection after an adoption, an adoption after an återremiss) need no special
+//! case: the latest decision stands. [`adoption_history`] gives, per day, the number of
+//! municipalities `evaluate` would count as adopted on that day.
+
+mod conditions;
+mod engine;
+mod history;
+mod input;
+mod result;
+mod status;
+mod timeline;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
+
+pub use engine::evaluate;
+pub use history::adoption_history;
+pub use input::{effective_date, EventInput, PartyInput, RuleConfig};
+pub use result::{
+    AppliesTo, ConditionState, Evaluation, InstrumentCount, InstrumentStanding, MajorityResult, Outcome, PartyStanding,
+    StatusCounts, UnanimityResult,
+};
+pub use status::{PartyKind, Status};

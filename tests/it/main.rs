@@ -1,0 +1,11 @@
+//! The integration suite: the real HTTP interface on a real database, each test on SQLite and on
+//! PostgreSQL (RATIFY_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+//! One test binary, so the suite links once.
+
+mod support;
+
+mod api_events;
+mod api_parties;
+mod api_status;
+mod cli;
+mod migrations;
