@@ -9,3 +9,4 @@ mod api_parties;
 mod api_status;
 mod cli;
 mod migrations;
+mod open_data;
