@@ -9,3 +9,8 @@ mod api_parties;
 mod api_status;
 mod cli;
 mod migrations;
+mod ops_config;
+mod ops_health;
+mod ops_instances;
+mod ops_process;
+mod ops_shutdown;
