@@ -44,7 +44,8 @@ const fn secret(env: &'static str, key: &'static str) -> Setting {
 }
 
 pub const BIND: Setting = setting("RATIFY_BIND", "bind");
-pub const DATABASE_URL: Setting = setting("RATIFY_DATABASE_URL", "database_url");
+/// May come from a file too: a PostgreSQL URL carries its password.
+pub const DATABASE_URL: Setting = secret("RATIFY_DATABASE_URL", "database_url");
 pub const DB_POOL_SIZE: Setting = setting("RATIFY_DB_POOL_SIZE", "db_pool_size");
 pub const WORKERS: Setting = setting("RATIFY_WORKERS", "workers");
 pub const LOG: Setting = setting("RATIFY_LOG", "log");

@@ -9,6 +9,7 @@ mod api_parties;
 mod api_status;
 mod cli;
 mod migrations;
+mod ops_backup;
 mod ops_config;
 mod ops_health;
 mod ops_instances;
