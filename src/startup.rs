@@ -103,10 +103,12 @@ pub fn run(config: Arc<Config>) -> Result<(), StartError> {
         Some(interval) => Some(ChangeWatcher::start(state.clone(), interval)?),
         None => None,
     };
+    // Background work started here (the report scheduler) gets `shutdown.clone()` and checks
+    // `is_requested()` before taking on the next piece of work.
     let shutdown = Shutdown::new();
     actix_web::rt::System::new().block_on(async move {
         // Listen for SIGTERM before saying we are up: a stop that comes at once is still graceful.
-        let stop = shutdown.listen()?;
+        let stop = shutdown.clone().listen()?;
         let server = build_server(listener, state, Some(Box::pin(stop)))?;
         println!("ratify serves http://{addr} (database: {})", url.redacted());
         server.await

@@ -11,6 +11,7 @@
 //! Neither ever overwrites an existing file.
 
 use std::fs::File;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -91,6 +92,9 @@ pub fn backup(database_url: &str, dest: &Path) -> Result<BackupDone, BackupError
             return Err(e);
         }
     };
+    // A backup holds what the database holds (token hashes, staff accounts): owner only.
+    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| io(&format!("kan inte skydda {}", partial.display()), e))?;
     sync_file(&partial)?;
     publish(&partial, dest)?;
     let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);

@@ -108,6 +108,8 @@ async fn back_up_change_restore_compare(backend: Backend) {
     let out = ratify(&["backup", backup_arg], &env);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains(backup_arg));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600, "owner only");
     let at_backup = all_rows(url);
     assert_eq!(at_backup["events"].len(), 3);
     let again = ratify(&["backup", backup_arg], &env);

@@ -161,3 +161,23 @@ async fn the_body_limit_is_configurable() {
     assert_eq!(app.event_count().await, 0);
     app.record(&token, "1480", json!({"status": "in_preparation", "body": "KS", "note": "kort"})).await;
 }
+
+/// The database going away makes the instance unready (after the pool's connection timeout),
+/// while it stays alive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_is_503_when_the_database_is_gone() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let app = TestApp::spawn(Backend::Postgres).await;
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+    let name = app.db.url().target.rsplit('/').next().unwrap().to_string();
+    let admin = std::env::var("RATIFY_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let mut conn = diesel::PgConnection::establish(&admin).unwrap();
+    conn.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).unwrap();
+    let r = app.get("/readyz").await;
+    assert_eq!(r.status().as_u16(), 503);
+    let body = r.text().await.unwrap();
+    assert!(body.starts_with("inte redo: "), "{body}");
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+}
