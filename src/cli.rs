@@ -35,6 +35,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The weekly status report to SRO: generate or send a week's report.
+    Report {
+        #[command(subcommand)]
+        command: crate::reports::cli::ReportCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod parties;
 pub mod ratification;
+pub mod reports;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;

@@ -42,6 +42,11 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Report { command } => {
+            let (db, _) = startup::prepare_database(&cli.database_url, 2).map_err(|e| e.to_string())?;
+            print!("{}", ratify::reports::cli::run(&db, command)?);
+            Ok(())
+        }
     }
 }
 
@@ -50,6 +55,7 @@ fn env_or(key: &str, default: &str) -> String {
 }
 
 fn serve(database_url: &str, bind: &str) -> Result<(), String> {
+    let report_config = ratify::reports::ReportConfig::from_env().map_err(|e| e.to_string())?;
     let (db, seeded) = startup::prepare_database(database_url, 8).map_err(|e| e.to_string())?;
     if seeded.parties > 0 {
         tracing::info!(parties = seeded.parties, "seeded the parties");
@@ -60,7 +66,9 @@ fn serve(database_url: &str, bind: &str) -> Result<(), String> {
     println!("ratify serves http://{addr} (database: {url})");
     actix_web::rt::System::new()
         .block_on(async move {
-            let server = startup::serve(listener, AppState::new(db))?;
+            let server = startup::serve(listener, AppState::new(db.clone()))?;
+            // The weekly report's scheduler (RATIFY_REPORT_ENABLED); stops with the process.
+            let _reports = ratify::reports::worker::start(db, report_config).map_err(std::io::Error::other)?;
             server.await
         })
         .map_err(|e| e.to_string())
