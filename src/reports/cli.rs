@@ -91,7 +91,7 @@ pub fn run(db: &Db, command: ReportCommand) -> Result<String, String> {
                 )
             };
             Ok(format!(
-                "{head}\nLevererade nu: {}, försöks igen senare: {}, misslyckade: {}.",
+                "{head}\nLevererade nu: {}, försöks igen senare: {}, misslyckade: {}.\n",
                 summary.delivered, summary.retrying, summary.failed
             ))
         }

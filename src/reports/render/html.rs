@@ -5,7 +5,7 @@
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::{map, sv};
-use crate::reports::content::{Change, PartyLine, ReportData};
+use crate::reports::content::{PartyLine, ReportData};
 
 const CSS: &str = r#"
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;background:#fff;line-height:1.45}
@@ -17,9 +17,9 @@ h3{font-size:1.05rem;margin:1.2rem 0 .3rem}.kicker{margin:0;color:#444;font-weig
 .satisfied{border-color:#2e8540}.blocked{border-color:#c0392b}
 .outcome{font-weight:600;margin:.8rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin:.3rem 0}
-th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #bbb;vertical-align:top}
+th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #bbb;vertical-align:top;overflow-wrap:break-word}
 th{background:#f0f0f0}td.num,th.num{text-align:right}
-ul{padding-left:1.2rem}.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+ul{padding-left:1.2rem}.changes li{margin:.25rem 0}.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}
 .swatch{display:inline-block;width:.9rem;height:.9rem;border:1px solid #333;margin-right:.3rem;vertical-align:-.1rem}
 .map svg{width:100%;max-width:30rem;height:auto;display:block;margin:0 auto}
 .muted{color:#555}small{color:#555}a{color:#0b4f8a}
@@ -72,7 +72,8 @@ fn header(d: &ReportData) -> Markup {
     html! {
         header {
             p class="kicker" { "Lägesrapport nr " (d.number) " till SRO" }
-            h1 { (d.status.agreement.title) " – vecka " (week_label(&d.week)) }
+            h1 { "Vecka " (week_label(&d.week)) }
+            p class="muted" { (d.status.agreement.title) "." }
             p {
                 "Läget den " strong { (sv::date(d.as_of)) } ". Avtalet ska gälla från "
                 (sv::date(d.status.agreement.starts_on)) "."
@@ -150,18 +151,6 @@ fn names(d: &ReportData, codes: &[String]) -> String {
     codes.iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
-fn change_text(c: &Change) -> String {
-    let mut s = c.status_label.to_string();
-    let reference = sv::decision_ref(c.body.as_deref(), c.reference.as_deref(), c.decided_on);
-    if !reference.is_empty() {
-        s.push_str(&format!(" ({reference})"));
-    }
-    if let Some(p) = c.planned_on {
-        s.push_str(&format!(", beslut planerat {}", sv::date(p)));
-    }
-    s
-}
-
 fn changes(d: &ReportData) -> Markup {
     html! {
         section {
@@ -175,22 +164,16 @@ fn changes(d: &ReportData) -> Markup {
             @if d.changes.is_empty() {
                 p { "Inga nya händelser har registrerats sedan förra rapporten." }
             } @else {
-                table {
-                    thead { tr { th { "Part" } th { "Händelse" } th { "Kommentar" } } }
-                    tbody {
-                        @for c in &d.changes {
-                            tr {
-                                td { (c.party_name) }
-                                td {
-                                    @if let Some(url) = &c.protocol_url { a href=(url) { (change_text(c)) } }
-                                    @else { (change_text(c)) }
-                                }
-                                td {
-                                    @if let Some(id) = c.corrects { "Rättelse av händelse " (id) ". " }
-                                    @if let Some(id) = c.corrected_by { "Rättad av händelse " (id) ", gäller inte. " }
-                                    @if let Some(note) = &c.note { (note) }
-                                }
-                            }
+                ul class="changes" {
+                    @for c in &d.changes {
+                        li {
+                            strong { (c.party_name) } ": "
+                            @if let Some(url) = &c.protocol_url { a href=(url) { (sv::change(c)) } }
+                            @else { (sv::change(c)) }
+                            "."
+                            @if let Some(id) = c.corrects { " " em { "Rättelse av händelse " (id) "." } }
+                            @if let Some(id) = c.corrected_by { " " em { "Rättad av händelse " (id) ", gäller inte." } }
+                            @if let Some(note) = &c.note { br; span class="muted" { (note) } }
                         }
                     }
                 }
@@ -255,10 +238,15 @@ fn party_row(m: &PartyLine) -> Markup {
         tr {
             td { (m.name) }
             td { (m.status_label) }
-            td { @if let Some(dec) = &m.latest_decision {
-                (sv::decision_ref(dec.body.as_deref(), dec.reference.as_deref(), dec.decided_on))
-            } }
-            td { @if let Some(p) = m.next_planned_on { (sv::date(p)) } }
+            td {
+                @if let Some(dec) = &m.latest_decision {
+                    (sv::decision_ref(dec.body.as_deref(), dec.reference.as_deref(), dec.decided_on))
+                }
+                @if let Some(p) = m.next_planned_on {
+                    @if m.latest_decision.is_some() { br; }
+                    "Planerat: " (sv::date(p))
+                }
+            }
         }
     }
 }
@@ -274,13 +262,13 @@ fn subregions(d: &ReportData) -> Markup {
                     (sv::percent(s.population_share_adopted)) " av delregionens invånare)."
                 }
                 table {
-                    thead { tr { th { "Kommun" } th { "Status" } th { "Senaste beslut" } th { "Planerat beslut" } } }
+                    thead { tr { th { "Kommun" } th { "Status" } th { "Senaste beslut, planerat beslut" } } }
                     tbody { @for m in &s.municipalities { (party_row(m)) } }
                 }
             }
             h3 { "Regionen" }
             table {
-                thead { tr { th { "Part" } th { "Status" } th { "Senaste beslut" } th { "Planerat beslut" } } }
+                thead { tr { th { "Part" } th { "Status" } th { "Senaste beslut, planerat beslut" } } }
                 tbody { (party_row(&d.region)) }
             }
         }

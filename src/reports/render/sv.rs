@@ -89,6 +89,24 @@ pub fn decision_ref(body: Option<&str>, reference: Option<&str>, on: Option<Naiv
     parts.join(", ")
 }
 
+/// One change in words: `Antaget (KF § 45, 24 mars 2026)`, `Beslut planerat till 8 december 2026`.
+pub fn change(c: &crate::reports::content::Change) -> String {
+    if c.status == crate::ratification::Status::Scheduled {
+        if let Some(p) = c.planned_on {
+            return format!("Beslut planerat till {}", date(p));
+        }
+    }
+    let mut s = c.status_label.to_string();
+    let reference = decision_ref(c.body.as_deref(), c.reference.as_deref(), c.decided_on);
+    if !reference.is_empty() {
+        s.push_str(&format!(" ({reference})"));
+    }
+    if let Some(p) = c.planned_on {
+        s.push_str(&format!(", beslut planerat {}", date(p)));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,14 +53,7 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
         writeln!(t, "Inga nya händelser.")?;
     }
     for c in &d.changes {
-        let reference = sv::decision_ref(c.body.as_deref(), c.reference.as_deref(), c.decided_on);
-        write!(t, "- {}: {}", c.party_name, c.status_label)?;
-        if !reference.is_empty() {
-            write!(t, " ({reference})")?;
-        }
-        if let Some(p) = c.planned_on {
-            write!(t, ", beslut planerat {}", sv::date(p))?;
-        }
+        write!(t, "- {}: {}", c.party_name, sv::change(c))?;
         if let Some(id) = c.corrects {
             write!(t, ". Rättelse av händelse {id}")?;
         }
