@@ -51,12 +51,31 @@ impl fmt::Debug for Secret {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SmtpConfig {
     /// lettre's URL form: `smtp://[user@]host[:port][?tls=required|opportunistic]` or `smtps://…`.
     pub url: String,
     pub from: String,
     pub password: Option<Secret>,
+}
+
+impl fmt::Debug for SmtpConfig {
+    /// The URL may carry a password (`smtp://user:secret@host`): never shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = match reqwest::Url::parse(&self.url) {
+            Ok(mut u) if u.password().is_some() => {
+                let _ = u.set_password(Some("***"));
+                u.to_string()
+            }
+            Ok(u) => u.to_string(),
+            Err(_) => "(ogiltig)".into(),
+        };
+        f.debug_struct("SmtpConfig")
+            .field("url", &url)
+            .field("from", &self.from)
+            .field("password", &self.password)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +301,12 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.recipients().len(), 2);
+        let c = cfg(&[
+            ("RATIFY_SMTP_URL", "smtp://user:hemligt@relay.example.se:587?tls=required"),
+            ("RATIFY_SMTP_FROM", "noreply@example.se"),
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains("hemligt"));
     }
 
     #[test]

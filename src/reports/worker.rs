@@ -22,6 +22,9 @@ use super::{store, ReportError};
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::db::Db;
 
+/// How long a claim may stand before it is taken as abandoned (see [`WorkerOptions::claim_lease`]).
+pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
+
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
     /// Names this worker in the claims it makes (`claimed_by`).
@@ -35,7 +38,7 @@ pub struct WorkerOptions {
 
 impl Default for WorkerOptions {
     fn default() -> Self {
-        Self { id: new_worker_id(), poll: Duration::from_secs(30), claim_lease: Duration::from_secs(600) }
+        Self { id: new_worker_id(), poll: Duration::from_secs(30), claim_lease: CLAIM_LEASE }
     }
 }
 

@@ -9,6 +9,7 @@ mod api_parties;
 mod api_status;
 mod cli;
 mod migrations;
+mod reports_admin;
 mod reports_archive;
 mod reports_cli;
 mod reports_content;
