@@ -365,3 +365,150 @@ fn party_line(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, as_o
         population: party.population,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::agreement::Agreement;
+    use crate::ratification::RuleConfig;
+    use crate::reports::week::IsoWeek;
+
+    fn party(code: &str, kind: PartyKind, subregion: Option<&str>, population: u32) -> Party {
+        Party {
+            code: code.into(),
+            name: format!("Part {code}"),
+            kind,
+            subregion: subregion.map(str::to_string),
+            population,
+            population_year: 2025,
+        }
+    }
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn event(id: i32, code: &str, status: Status, recorded: DateTime<Utc>) -> Event {
+        Event {
+            id,
+            party_code: code.into(),
+            status,
+            body: None,
+            decided_on: None,
+            planned_on: None,
+            reference: None,
+            protocol_url: None,
+            posted_on: None,
+            note: None,
+            corrects: None,
+            instruments: None,
+            recorded_by: "test".into(),
+            recorded_at: recorded,
+        }
+    }
+
+    fn snapshot(events: Vec<Event>) -> Snapshot {
+        Snapshot {
+            agreement: Agreement {
+                id: 1,
+                slug: "hos-2027".into(),
+                title: "Avtalet".into(),
+                starts_on: d("2027-01-01"),
+                decision_period_ends_on: d("2026-05-31"),
+                rules: RuleConfig { majority_threshold: 2, ..RuleConfig::default() },
+                instruments: Vec::new(),
+            },
+            parties: vec![
+                party("14", PartyKind::Region, None, 600),
+                party("1401", PartyKind::Municipality, Some("Norr"), 100),
+                party("1402", PartyKind::Municipality, Some("Norr"), 300),
+                party("1403", PartyKind::Municipality, Some("Söder"), 200),
+            ],
+            events,
+        }
+    }
+
+    fn header(cutoff: DateTime<Utc>, previous: Option<DateTime<Utc>>) -> Header {
+        Header {
+            number: 2,
+            week: IsoWeek::of(cutoff.date_naive()),
+            generated_at: cutoff,
+            cutoff,
+            previous: previous.map(|p| PreviousReport { number: 1, week: "2026-W47".into(), cutoff: p }),
+        }
+    }
+
+    #[test]
+    fn changes_are_the_events_between_the_two_cutoffs() {
+        let mut adopted = event(1, "1401", Status::Adopted, at(16, 9));
+        adopted.decided_on = Some(d("2026-11-12"));
+        let mut correction = event(2, "1401", Status::Proposed, at(24, 9));
+        correction.corrects = Some(1);
+        correction.note = Some("Fel datum".into());
+        let late = event(3, "1402", Status::InPreparation, at(26, 9));
+        let s = snapshot(vec![adopted, correction, late]);
+        let r = build(&s, header(at(25, 6), Some(at(23, 6))));
+        let ids: Vec<i32> = r.changes.iter().map(|c| c.event_id).collect();
+        assert_eq!(ids, [2], "before the previous cut-off and after this one are left out");
+        assert_eq!(r.changes[0].corrects, Some(1));
+        assert_eq!(r.status.municipalities_adopted, 0, "the corrected adoption no longer counts");
+        assert_eq!(r.as_of, d("2026-11-25"));
+        // The first report lists everything up to its cut-off.
+        let first = build(&s, header(at(25, 6), None));
+        assert_eq!(first.changes.len(), 2);
+        assert_eq!(first.changes[0].corrected_by, Some(2));
+    }
+
+    #[test]
+    fn planned_within_four_weeks_and_risks() {
+        let as_of = d("2026-11-25");
+        let plan = |id, code: &str, on: NaiveDate| {
+            let mut e = event(id, code, Status::Scheduled, at(2, 9));
+            e.planned_on = Some(on);
+            e
+        };
+        // 1401: last day of the horizon; 1402: one day after it; 1403: passed, then tabled on the day.
+        let mut tabled = event(4, "1403", Status::Tabled, at(11, 9));
+        tabled.decided_on = Some(d("2026-11-10"));
+        let s = snapshot(vec![
+            plan(1, "1401", as_of + Days::new(27)),
+            plan(2, "1402", as_of + Days::new(28)),
+            plan(3, "1403", d("2026-11-10")),
+            tabled,
+            plan(5, "14", d("2026-11-20")),
+        ]);
+        let r = build(&s, header(at(25, 6), None));
+        let planned: Vec<&str> = r.planned.iter().map(|p| p.party_code.as_str()).collect();
+        assert_eq!(planned, ["1401"]);
+        assert_eq!(r.planned_until, d("2026-12-22"));
+        let overdue: Vec<&str> = r.risk.overdue.iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(overdue, ["14"], "the region's date passed with no outcome");
+        let no_plan: Vec<&str> = r.risk.no_planned_decision.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(no_plan, ["1403"], "tabled on its date: an outcome, but nothing planned now");
+    }
+
+    #[test]
+    fn subregions_and_population() {
+        let adopt = |id, code: &str| {
+            let mut e = event(id, code, Status::Adopted, at(2, 9));
+            e.decided_on = Some(d("2026-11-01"));
+            e
+        };
+        let s = snapshot(vec![adopt(1, "1401"), adopt(2, "1403"), adopt(3, "14")]);
+        let r = build(&s, header(at(25, 6), None));
+        assert_eq!(r.subregions.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Norr", "Söder"]);
+        let norr = &r.subregions[0];
+        assert_eq!((norr.municipalities_total, norr.municipalities_adopted, norr.population), (2, 1, 400));
+        assert!((norr.population_share_adopted - 0.25).abs() < 1e-9);
+        assert_eq!(r.population.county, 600);
+        assert!((r.population.adopted_share - 0.5).abs() < 1e-9);
+        assert_eq!(r.population.outcome_share, r.status.outcome.population_share);
+        assert!(r.region.counts_as_adopted);
+    }
+}
