@@ -124,13 +124,13 @@ async fn retries_end_as_failed_and_staff_can_resend(app: TestApp) {
     Mock::given(method("POST")).and(path("/down")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
     Mock::given(method("POST")).and(path("/gone")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
     let mut cfg = config(&[format!("{}/down", server.uri()), format!("{}/gone", server.uri())], &[], None);
-    cfg.retry_for = Duration::from_secs(1);
+    cfg.retry_for = Duration::from_secs(2);
     service::release(&app.db, service::current_week(now()), &cfg.recipients(), cfg.retry_for, "test", now()).unwrap();
     let w = worker(&app.db, &cfg, "w1", Duration::from_secs(600));
     let first = w.pass(now()).await.unwrap();
     // 404 will not get better: failed at once. 503 is retried within RATIFY_REPORT_RETRY_FOR.
     assert_eq!((first.deliveries.failed, first.deliveries.retrying), (1, 1));
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let second = w.pass(now()).await.unwrap();
     assert_eq!(second.deliveries.failed, 1, "the retry window is over");
     let history = admin::history(&app.db, now(), Duration::from_secs(600)).unwrap();
