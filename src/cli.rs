@@ -57,6 +57,11 @@ pub enum Command {
     },
     /// Print the effective settings and where each came from (secrets hidden), then exit.
     ShowConfig,
+    /// The weekly status report to SRO: generate or send a week's report.
+    Report {
+        #[command(subcommand)]
+        command: crate::reports::cli::ReportCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

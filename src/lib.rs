@@ -17,6 +17,7 @@ pub mod opendata;
 pub mod ops;
 pub mod parties;
 pub mod ratification;
+pub mod reports;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;

@@ -85,5 +85,10 @@ fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Report { command } => {
+            let (db, _) = startup::prepare_database(&config.database_url, 2).map_err(|e| err(&e))?;
+            print!("{}", ratify::reports::cli::run(&db, command)?);
+            Ok(())
+        }
     }
 }

@@ -30,6 +30,8 @@ pub enum StartError {
     Lock(#[from] LockError),
     #[error("servern: {0}")]
     Server(#[from] std::io::Error),
+    #[error(transparent)]
+    ReportConfig(#[from] crate::reports::config::ConfigError),
 }
 
 /// Opens the database, applies pending migrations and seeds what is missing.
@@ -45,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::ops::configure(cfg);
     crate::api::configure(cfg);
     crate::opendata::configure(cfg);
+    crate::reports::configure(cfg);
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener, StartError> {
@@ -89,6 +92,7 @@ fn build_server(
 /// writes, serve until SIGTERM/SIGINT, let requests in flight finish, return.
 pub fn run(config: Arc<Config>) -> Result<(), StartError> {
     let url = DatabaseUrl::parse(&config.database_url).map_err(DbError::BadUrl)?;
+    let report_config = crate::reports::ReportConfig::from_env()?;
     let db = Db::open(&config.database_url, config.db_pool_size)?;
     // Before migrating: a restore that is running must finish first.
     let lock = InstanceLock::shared(&url)?;
@@ -99,6 +103,7 @@ pub fn run(config: Arc<Config>) -> Result<(), StartError> {
     }
     let listener = bind(&config.bind)?;
     let addr = listener.local_addr()?;
+    let db_for_reports = db.clone();
     let state = AppState::with_config(db, config.clone());
     let watcher = match config.change_poll {
         Some(interval) => Some(ChangeWatcher::start(state.clone(), interval)?),
@@ -111,6 +116,8 @@ pub fn run(config: Arc<Config>) -> Result<(), StartError> {
         // Listen for SIGTERM before saying we are up: a stop that comes at once is still graceful.
         let stop = shutdown.clone().listen()?;
         let server = build_server(listener, state, Some(Box::pin(stop)))?;
+        // The weekly report's scheduler (RATIFY_REPORT_ENABLED); stops with the process.
+        let _reports = crate::reports::worker::start(db_for_reports, report_config).map_err(std::io::Error::other)?;
         println!("ratify serves http://{addr} (database: {})", url.redacted());
         server.await
     })?;

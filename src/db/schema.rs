@@ -77,3 +77,53 @@ diesel::joinable!(events -> agreements (agreement_id));
 diesel::joinable!(instruments -> agreements (agreement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(agreements, instruments, parties, events, api_tokens);
+
+diesel::table! {
+    reports (id) {
+        id -> Integer,
+        number -> Integer,
+        iso_week -> Text,
+        as_of -> Date,
+        generated_at -> Timestamp,
+        cutoff -> Timestamp,
+        data -> Text,
+        html -> Text,
+        text -> Text,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    report_deliveries (id) {
+        id -> Integer,
+        report_id -> Integer,
+        channel -> Text,
+        recipient -> Text,
+        idempotency_key -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        retry_until -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_delivery_attempts (id) {
+        id -> Integer,
+        delivery_id -> Integer,
+        attempt -> Integer,
+        started_at -> Timestamp,
+        finished_at -> Timestamp,
+        outcome -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(report_deliveries -> reports (report_id));
+diesel::joinable!(report_delivery_attempts -> report_deliveries (delivery_id));
+diesel::allow_tables_to_appear_in_same_query!(reports, report_deliveries, report_delivery_attempts);

@@ -1,0 +1,9 @@
+DROP TRIGGER report_delivery_attempts_no_delete;
+DROP TRIGGER report_delivery_attempts_no_update;
+DROP TABLE report_delivery_attempts;
+DROP TRIGGER report_deliveries_no_delete;
+DROP TRIGGER report_deliveries_final;
+DROP TABLE report_deliveries;
+DROP TRIGGER reports_frozen_delete;
+DROP TRIGGER reports_frozen_update;
+DROP TABLE reports;

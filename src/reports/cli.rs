@@ -1,0 +1,99 @@
+//! `ratify report generate [--week W]` and `ratify report send [--week W] [--dry-run]`.
+
+use clap::Subcommand;
+
+use super::config::ReportConfig;
+use super::delivery::Deliverer;
+use super::render::html::week_label;
+use super::render::sv;
+use super::service;
+use super::week::IsoWeek;
+use super::worker::new_worker_id;
+use crate::db::Db;
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Generate (or refresh the draft of) a week's report and print it as text; a sent report is
+    /// shown as it was sent, never regenerated.
+    Generate {
+        /// ISO week, e.g. 2026-W48 (default: the current week).
+        #[arg(long)]
+        week: Option<IsoWeek>,
+    },
+    /// Send a week's report to the configured webhooks and e-mail recipients (once per
+    /// recipient; sending again only retries what has not been delivered).
+    Send {
+        /// ISO week, e.g. 2026-W48 (default: the current week).
+        #[arg(long)]
+        week: Option<IsoWeek>,
+        /// Show what would be sent, and to whom, without storing or sending anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Runs a report command on an opened, migrated database. Returns what to print on stdout.
+pub fn run(db: &Db, command: ReportCommand) -> Result<String, String> {
+    let now = crate::clock::now();
+    match command {
+        ReportCommand::Generate { week } => {
+            let week = week.unwrap_or_else(|| service::current_week(now));
+            let r = service::generate(db, week, now).map_err(|e| e.to_string())?;
+            let what = if r.is_sent() {
+                format!("är skickad {} och ändras inte", sv::date_time(r.sent_at.unwrap_or(r.generated_at)))
+            } else {
+                "är sparad som utkast".to_string()
+            };
+            eprintln!(
+                "Rapport nr {} för vecka {} {what} (läget {}).",
+                r.number,
+                week_label(&r.week),
+                sv::date(r.as_of)
+            );
+            Ok(r.text)
+        }
+        ReportCommand::Send { week, dry_run } => {
+            let config = ReportConfig::from_env().map_err(|e| e.to_string())?;
+            let week = week.unwrap_or_else(|| service::current_week(now));
+            let recipients = config.recipients();
+            if dry_run {
+                let built = db.read_blocking(|c| service::build(c, week, now)).map_err(|e| e.to_string())?;
+                eprintln!("Provkörning: inget sparas och inget skickas.");
+                if recipients.is_empty() {
+                    eprintln!("Inga mottagare är inställda (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS).");
+                }
+                for (channel, to) in &recipients {
+                    eprintln!("Skulle skickas till {} {to}", channel.label_sv());
+                }
+                return Ok(built.text);
+            }
+            let released =
+                service::release(db, week, &recipients, config.retry_for, "cli", now).map_err(|e| e.to_string())?;
+            let deliverer = Deliverer::new(&config).map_err(|e| e.to_string())?;
+            let db = db.clone();
+            let worker = new_worker_id();
+            let summary = actix_web::rt::System::new()
+                .block_on(async move { service::deliver_due(&db, &deliverer, &worker, config.retry_base).await })
+                .map_err(|e| e.to_string())?;
+            let r = &released.report;
+            let head = if released.newly_sent {
+                format!(
+                    "Rapport nr {} för vecka {} är skickad till {} mottagare.",
+                    r.number,
+                    week_label(&r.week),
+                    released.enqueued
+                )
+            } else {
+                format!(
+                    "Rapport nr {} för vecka {} var redan skickad; endast väntande leveranser försöktes.",
+                    r.number,
+                    week_label(&r.week)
+                )
+            };
+            Ok(format!(
+                "{head}\nLevererade nu: {}, försöks igen senare: {}, misslyckade: {}.\n",
+                summary.delivered, summary.retrying, summary.failed
+            ))
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! What a report says, built from a [`Snapshot`] of the decision log as it stood at the report's
+//! cut-off: the state of both conditions and the outcome (the same numbers as `/api/v1/status` at
+//! the report's date), the changes since the previous report, decisions planned in the next four
+//! weeks, risks, a table per subregion and the population share. Plain data: rendering is in
+//! `render/`, storing in `store.rs`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Europe::Stockholm;
+use serde::Serialize;
+
+use crate::api::dto::{rfc3339, StatusDto};
+use crate::events::Event;
+use crate::parties::Party;
+use crate::ratification::{PartyKind, PartyStanding, Status};
+use crate::snapshot::Snapshot;
+
+/// Version of the JSON shape below, for receivers of the webhook.
+pub const SCHEMA_VERSION: u32 = 1;
+/// "Decisions planned in the next four weeks": the report date and the 27 days after it.
+pub const PLANNING_HORIZON_DAYS: u64 = 27;
+
+/// Identity of a report: its number, week and the moment the log was read.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub number: i32,
+    pub week: super::week::IsoWeek,
+    pub generated_at: DateTime<Utc>,
+    /// Events recorded up to and including this instant are in the report.
+    pub cutoff: DateTime<Utc>,
+    pub previous: Option<PreviousReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviousReport {
+    pub number: i32,
+    pub week: String,
+    #[serde(serialize_with = "ser_time")]
+    pub cutoff: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportData {
+    pub schema: u32,
+    pub number: i32,
+    pub week: String,
+    /// The report's date: the Swedish date of its cut-off. Its numbers are those of
+    /// `/api/v1/status?as_of=<as_of>` on the log as of the cut-off.
+    pub as_of: NaiveDate,
+    #[serde(serialize_with = "ser_time")]
+    pub generated_at: DateTime<Utc>,
+    #[serde(serialize_with = "ser_time")]
+    pub cutoff: DateTime<Utc>,
+    pub previous: Option<PreviousReport>,
+    pub status: StatusDto,
+    /// Every event recorded after the previous report's cut-off (all, for the first report), in
+    /// the order recorded; corrections included.
+    pub changes: Vec<Change>,
+    pub planned_until: NaiveDate,
+    pub planned: Vec<Planned>,
+    pub risk: Risk,
+    pub region: PartyLine,
+    pub subregions: Vec<Subregion>,
+    pub population: Population,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Change {
+    pub event_id: i32,
+    pub party_code: String,
+    pub party_name: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub body: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub planned_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub protocol_url: Option<String>,
+    pub note: Option<String>,
+    /// This event corrects (voids) that earlier event.
+    pub corrects: Option<i32>,
+    /// A later event (up to the cut-off) corrected this one; it no longer counts.
+    pub corrected_by: Option<i32>,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Planned {
+    pub party_code: String,
+    pub party_name: String,
+    pub planned_on: NaiveDate,
+    pub status: Status,
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Risk {
+    /// Undecided parties with no decision planned.
+    pub no_planned_decision: Vec<PartyRef>,
+    /// Planned meeting dates that passed with no KF/RF outcome recorded.
+    pub overdue: Vec<Overdue>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartyRef {
+    pub code: String,
+    pub name: String,
+    pub status: Status,
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overdue {
+    pub code: String,
+    pub name: String,
+    pub planned_on: NaiveDate,
+    pub status: Status,
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartyLine {
+    pub code: String,
+    pub name: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub counts_as_adopted: bool,
+    pub latest_decision: Option<Decision>,
+    pub next_planned_on: Option<NaiveDate>,
+    pub population: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Decision {
+    pub status: Status,
+    pub body: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Subregion {
+    pub name: String,
+    pub municipalities_total: u32,
+    pub municipalities_adopted: u32,
+    pub population: u64,
+    /// Share of the subregion's population living in municipalities that count as adopted.
+    pub population_share_adopted: f64,
+    pub municipalities: Vec<PartyLine>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Population {
+    /// The county's population: the sum over the 49 municipalities.
+    pub county: u64,
+    /// Share living in municipalities that count as adopted.
+    pub adopted_share: f64,
+    /// Share the outcome covers (as in `/api/v1/status`).
+    pub outcome_share: f64,
+}
+
+fn ser_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*t))
+}
+
+/// The log as it stood at `cutoff`: events recorded later are left out.
+pub fn snapshot_at(snapshot: &Snapshot, cutoff: DateTime<Utc>) -> Snapshot {
+    Snapshot {
+        agreement: snapshot.agreement.clone(),
+        parties: snapshot.parties.clone(),
+        events: snapshot.events.iter().filter(|e| e.recorded_at <= cutoff).cloned().collect(),
+    }
+}
+
+/// Builds the report from the full log; only events recorded up to `header.cutoff` are used.
+pub fn build(full: &Snapshot, header: Header) -> ReportData {
+    let snapshot = snapshot_at(full, header.cutoff);
+    let as_of = header.cutoff.with_timezone(&Stockholm).date_naive();
+    let eval = snapshot.evaluate(as_of);
+    let since = header.previous.as_ref().map(|p| p.cutoff);
+    let name_of = |code: &str| snapshot.party(code).map(|p| p.name.clone()).unwrap_or_else(|| code.to_string());
+
+    let changes = snapshot
+        .events
+        .iter()
+        .filter(|e| since.is_none_or(|s| e.recorded_at > s))
+        .map(|e| Change {
+            event_id: e.id,
+            party_code: e.party_code.clone(),
+            party_name: name_of(&e.party_code),
+            status: e.status,
+            status_label: e.status.label_sv(),
+            body: e.body.clone(),
+            decided_on: e.decided_on,
+            planned_on: e.planned_on,
+            reference: e.reference.clone(),
+            protocol_url: e.protocol_url.clone(),
+            note: e.note.clone(),
+            corrects: e.corrects,
+            corrected_by: snapshot.corrected_by(e.id),
+            recorded_at: rfc3339(e.recorded_at),
+        })
+        .collect();
+
+    let lines: Vec<(&Party, &PartyStanding)> = snapshot.parties.iter().zip(&eval.parties).collect();
+    let line = |party: &Party, standing: &PartyStanding| party_line(&snapshot, party, standing, as_of);
+
+    let planned_until = as_of + Days::new(PLANNING_HORIZON_DAYS);
+    let mut planned: Vec<Planned> = lines
+        .iter()
+        .filter(|(_, s)| undecided(s))
+        .filter_map(|(p, s)| {
+            let on = snapshot.next_planned_on(&p.code, as_of)?;
+            (on <= planned_until).then(|| Planned {
+                party_code: p.code.clone(),
+                party_name: p.name.clone(),
+                planned_on: on,
+                status: s.status,
+                status_label: s.status.label_sv(),
+            })
+        })
+        .collect();
+    planned.sort_by(|a, b| (a.planned_on, &a.party_name).cmp(&(b.planned_on, &b.party_name)));
+
+    let mut overdue = Vec::new();
+    let mut no_planned_decision = Vec::new();
+    for (p, s) in lines.iter().filter(|(_, s)| undecided(s)) {
+        if snapshot.next_planned_on(&p.code, as_of).is_some() {
+            continue;
+        }
+        match passed_plan_without_outcome(&snapshot, &p.code, as_of) {
+            Some(planned_on) => overdue.push(Overdue {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                planned_on,
+                status: s.status,
+                status_label: s.status.label_sv(),
+            }),
+            None => no_planned_decision.push(PartyRef {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                status: s.status,
+                status_label: s.status.label_sv(),
+            }),
+        }
+    }
+    overdue.sort_by(|a, b| (a.planned_on, &a.name).cmp(&(b.planned_on, &b.name)));
+    no_planned_decision.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let region =
+        lines.iter().find(|(p, _)| p.kind == PartyKind::Region).map(|(p, s)| line(p, s)).unwrap_or_else(|| PartyLine {
+            code: "14".into(),
+            name: "Västra Götalandsregionen".into(),
+            status: Status::NotStarted,
+            status_label: Status::NotStarted.label_sv(),
+            counts_as_adopted: false,
+            latest_decision: None,
+            next_planned_on: None,
+            population: 0,
+        });
+
+    let mut by_subregion: BTreeMap<String, Vec<PartyLine>> = BTreeMap::new();
+    for (p, s) in lines.iter().filter(|(p, _)| p.kind == PartyKind::Municipality) {
+        let key = p.subregion.clone().unwrap_or_else(|| "Övriga".into());
+        by_subregion.entry(key).or_default().push(line(p, s));
+    }
+    let subregions = by_subregion
+        .into_iter()
+        .map(|(name, mut municipalities)| {
+            municipalities.sort_by(|a, b| a.name.cmp(&b.name));
+            let population: u64 = municipalities.iter().map(|m| u64::from(m.population)).sum();
+            let adopted_pop: u64 =
+                municipalities.iter().filter(|m| m.counts_as_adopted).map(|m| u64::from(m.population)).sum();
+            Subregion {
+                name,
+                municipalities_total: municipalities.len() as u32,
+                municipalities_adopted: municipalities.iter().filter(|m| m.counts_as_adopted).count() as u32,
+                population,
+                population_share_adopted: share(adopted_pop, population),
+                municipalities,
+            }
+        })
+        .collect();
+
+    let county: u64 =
+        snapshot.parties.iter().filter(|p| p.kind == PartyKind::Municipality).map(|p| u64::from(p.population)).sum();
+    let adopted_pop: u64 = lines
+        .iter()
+        .filter(|(p, s)| p.kind == PartyKind::Municipality && s.counts_as_adopted)
+        .map(|(p, _)| u64::from(p.population))
+        .sum();
+
+    ReportData {
+        schema: SCHEMA_VERSION,
+        number: header.number,
+        week: header.week.to_string(),
+        as_of,
+        generated_at: header.generated_at,
+        cutoff: header.cutoff,
+        previous: header.previous,
+        status: StatusDto::new(&snapshot, &eval),
+        changes,
+        planned_until,
+        planned,
+        risk: Risk { no_planned_decision, overdue },
+        region,
+        subregions,
+        population: Population {
+            county,
+            adopted_share: share(adopted_pop, county),
+            outcome_share: eval.outcome.population_share,
+        },
+    }
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Still to decide: not adopted, not rejected, not under appeal.
+fn undecided(s: &PartyStanding) -> bool {
+    !s.counts_as_adopted && !matches!(s.status, Status::Adopted | Status::Rejected | Status::Appealed)
+}
+
+fn counts(snapshot: &Snapshot, e: &Event) -> bool {
+    snapshot.corrected_by(e.id).is_none()
+}
+
+/// The planned meeting date of the party's latest `scheduled` event when it has passed and no
+/// KF/RF outcome was recorded on or after it.
+fn passed_plan_without_outcome(snapshot: &Snapshot, code: &str, as_of: NaiveDate) -> Option<NaiveDate> {
+    let planned_on = snapshot
+        .events_of(code)
+        .filter(|e| e.status == Status::Scheduled && counts(snapshot, e) && e.effective_on() <= as_of)
+        .max_by_key(|e| (e.recorded_at, e.id))
+        .and_then(|e| e.planned_on)
+        .filter(|d| *d < as_of)?;
+    let decided_since = snapshot.events_of(code).any(|e| {
+        counts(snapshot, e)
+            && e.status.is_assembly_outcome()
+            && e.decided_on.is_some_and(|d| d >= planned_on && d <= as_of)
+    });
+    (!decided_since).then_some(planned_on)
+}
+
+fn party_line(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, as_of: NaiveDate) -> PartyLine {
+    PartyLine {
+        code: party.code.clone(),
+        name: party.name.clone(),
+        status: standing.status,
+        status_label: standing.status.label_sv(),
+        counts_as_adopted: standing.counts_as_adopted,
+        latest_decision: snapshot.latest_decision(&party.code, as_of).map(|e| Decision {
+            status: e.status,
+            body: e.body.clone(),
+            decided_on: e.decided_on,
+            reference: e.reference.clone(),
+        }),
+        next_planned_on: snapshot.next_planned_on(&party.code, as_of),
+        population: party.population,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::agreement::Agreement;
+    use crate::ratification::RuleConfig;
+    use crate::reports::week::IsoWeek;
+
+    fn party(code: &str, kind: PartyKind, subregion: Option<&str>, population: u32) -> Party {
+        Party {
+            code: code.into(),
+            name: format!("Part {code}"),
+            kind,
+            subregion: subregion.map(str::to_string),
+            population,
+            population_year: 2025,
+        }
+    }
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn event(id: i32, code: &str, status: Status, recorded: DateTime<Utc>) -> Event {
+        Event {
+            id,
+            party_code: code.into(),
+            status,
+            body: None,
+            decided_on: None,
+            planned_on: None,
+            reference: None,
+            protocol_url: None,
+            posted_on: None,
+            note: None,
+            corrects: None,
+            instruments: None,
+            recorded_by: "test".into(),
+            recorded_at: recorded,
+        }
+    }
+
+    fn snapshot(events: Vec<Event>) -> Snapshot {
+        Snapshot {
+            agreement: Agreement {
+                id: 1,
+                slug: "hos-2027".into(),
+                title: "Avtalet".into(),
+                starts_on: d("2027-01-01"),
+                decision_period_ends_on: d("2026-05-31"),
+                rules: RuleConfig { majority_threshold: 2, ..RuleConfig::default() },
+                instruments: Vec::new(),
+            },
+            parties: vec![
+                party("14", PartyKind::Region, None, 600),
+                party("1401", PartyKind::Municipality, Some("Norr"), 100),
+                party("1402", PartyKind::Municipality, Some("Norr"), 300),
+                party("1403", PartyKind::Municipality, Some("Söder"), 200),
+            ],
+            events,
+        }
+    }
+
+    fn header(cutoff: DateTime<Utc>, previous: Option<DateTime<Utc>>) -> Header {
+        Header {
+            number: 2,
+            week: IsoWeek::of(cutoff.date_naive()),
+            generated_at: cutoff,
+            cutoff,
+            previous: previous.map(|p| PreviousReport { number: 1, week: "2026-W47".into(), cutoff: p }),
+        }
+    }
+
+    #[test]
+    fn changes_are_the_events_between_the_two_cutoffs() {
+        let mut adopted = event(1, "1401", Status::Adopted, at(16, 9));
+        adopted.decided_on = Some(d("2026-11-12"));
+        let mut correction = event(2, "1401", Status::Proposed, at(24, 9));
+        correction.corrects = Some(1);
+        correction.note = Some("Fel datum".into());
+        let late = event(3, "1402", Status::InPreparation, at(26, 9));
+        let s = snapshot(vec![adopted, correction, late]);
+        let r = build(&s, header(at(25, 6), Some(at(23, 6))));
+        let ids: Vec<i32> = r.changes.iter().map(|c| c.event_id).collect();
+        assert_eq!(ids, [2], "before the previous cut-off and after this one are left out");
+        assert_eq!(r.changes[0].corrects, Some(1));
+        assert_eq!(r.status.municipalities_adopted, 0, "the corrected adoption no longer counts");
+        assert_eq!(r.as_of, d("2026-11-25"));
+        // The first report lists everything up to its cut-off.
+        let first = build(&s, header(at(25, 6), None));
+        assert_eq!(first.changes.len(), 2);
+        assert_eq!(first.changes[0].corrected_by, Some(2));
+    }
+
+    #[test]
+    fn planned_within_four_weeks_and_risks() {
+        let as_of = d("2026-11-25");
+        let plan = |id, code: &str, on: NaiveDate| {
+            let mut e = event(id, code, Status::Scheduled, at(2, 9));
+            e.planned_on = Some(on);
+            e
+        };
+        // 1401: last day of the horizon; 1402: one day after it; 1403: passed, then tabled on the day.
+        let mut tabled = event(4, "1403", Status::Tabled, at(11, 9));
+        tabled.decided_on = Some(d("2026-11-10"));
+        let s = snapshot(vec![
+            plan(1, "1401", as_of + Days::new(27)),
+            plan(2, "1402", as_of + Days::new(28)),
+            plan(3, "1403", d("2026-11-10")),
+            tabled,
+            plan(5, "14", d("2026-11-20")),
+        ]);
+        let r = build(&s, header(at(25, 6), None));
+        let planned: Vec<&str> = r.planned.iter().map(|p| p.party_code.as_str()).collect();
+        assert_eq!(planned, ["1401"]);
+        assert_eq!(r.planned_until, d("2026-12-22"));
+        let overdue: Vec<&str> = r.risk.overdue.iter().map(|o| o.code.as_str()).collect();
+        assert_eq!(overdue, ["14"], "the region's date passed with no outcome");
+        let no_plan: Vec<&str> = r.risk.no_planned_decision.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(no_plan, ["1403"], "tabled on its date: an outcome, but nothing planned now");
+    }
+
+    #[test]
+    fn subregions_and_population() {
+        let adopt = |id, code: &str| {
+            let mut e = event(id, code, Status::Adopted, at(2, 9));
+            e.decided_on = Some(d("2026-11-01"));
+            e
+        };
+        let s = snapshot(vec![adopt(1, "1401"), adopt(2, "1403"), adopt(3, "14")]);
+        let r = build(&s, header(at(25, 6), None));
+        assert_eq!(r.subregions.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Norr", "Söder"]);
+        let norr = &r.subregions[0];
+        assert_eq!((norr.municipalities_total, norr.municipalities_adopted, norr.population), (2, 1, 400));
+        assert!((norr.population_share_adopted - 0.25).abs() < 1e-9);
+        assert_eq!(r.population.county, 600);
+        assert!((r.population.adopted_share - 0.5).abs() < 1e-9);
+        assert_eq!(r.population.outcome_share, r.status.outcome.population_share);
+        assert!(r.region.counts_as_adopted);
+    }
+}

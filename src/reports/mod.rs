@@ -1,0 +1,73 @@
+//! The weekly status report to SRO (politiskt samrådsorgan, the politicians of the region and
+//! the municipalities): built from the decision log for one ISO week, stored immutably once sent,
+//! released on a schedule and delivered exactly once per recipient by webhook and e-mail.
+//!
+//! Where things are: [`week`] the ISO week, [`content`] what a report says, [`render`] HTML, map
+//! and plain text, [`store`] the reports table, [`schedule`] when it runs, [`service`] generate /
+//! release / deliver, [`delivery`] the outbox, webhook and e-mail, [`worker`] the scheduler loop,
+//! [`archive`] the public archive `/rapporter`, [`admin`] what the staff pages do, [`cli`]
+//! `ratify report …`, [`config`] the settings.
+
+pub mod admin;
+pub mod archive;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod delivery;
+pub mod render;
+pub mod schedule;
+pub mod service;
+pub mod store;
+pub mod week;
+pub mod worker;
+
+pub use archive::configure;
+pub use config::ReportConfig;
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("vecka {week} har inte börjat än (det är nu vecka {current})")]
+    FutureWeek { week: String, current: String },
+    #[error("vecka {week} ligger före den senast skickade rapporten (nr {number}, vecka {last}); en äldre vecka kan inte skickas i efterhand")]
+    BeforeLatestSent { week: String, number: i32, last: String },
+    #[error("rapporten för vecka {week} är redan skickad (nr {number})")]
+    AlreadySent { week: String, number: i32 },
+    #[error("leverans {0} finns inte")]
+    UnknownDelivery(i32),
+    #[error("leverans {id} kan inte skickas igen: den är {state}")]
+    NotResendable { id: i32, state: &'static str },
+    #[error(transparent)]
+    Setup(#[from] delivery::SetupError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("rapporten kunde inte göras om till JSON: {0}")]
+    Json(String),
+}
+
+impl From<diesel::result::Error> for ReportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ReportError::Db(DbError::Query(e))
+    }
+}
+
+/// The hook for the audit trail (being built in `src/audit/`): every release of a report and
+/// every staff resend passes through here, after its transaction committed. It logs for now; the
+/// lead connects it to the audit log.
+pub mod audit_hook {
+    use super::store::StoredReport;
+
+    /// A report was frozen as sent and `deliveries` deliveries were enqueued. `actor` is
+    /// `schema:<worker>`, `cli`, or the staff user's name.
+    pub fn report_sent(actor: &str, report: &StoredReport, deliveries: usize) {
+        tracing::info!(target: "ratify::audit", actor, action = "report_sent", number = report.number,
+            week = %report.week, deliveries, "report sent");
+    }
+
+    /// A staff user put a failed (or unknown-outcome) delivery back in the queue.
+    pub fn delivery_requeued(actor: &str, delivery_id: i32, recipient: &str) {
+        tracing::info!(target: "ratify::audit", actor, action = "report_delivery_requeued", delivery_id,
+            recipient, "report delivery requeued");
+    }
+}

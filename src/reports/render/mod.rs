@@ -1,0 +1,14 @@
+//! The report in Swedish: one self-contained HTML document (phone, print and the e-mail's HTML
+//! part) with a small map, and the same content as plain text.
+
+pub mod html;
+pub mod map;
+pub mod sv;
+pub mod text;
+
+use super::content::ReportData;
+
+/// (HTML, plain text) of a report.
+pub fn render(data: &ReportData) -> (String, String) {
+    (html::render(data), text::render(data))
+}

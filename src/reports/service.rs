@@ -1,0 +1,213 @@
+//! What the scheduler, the CLI and the staff pages do with reports: generate (store a draft),
+//! release (freeze it as sent and enqueue one delivery per recipient, in one transaction), and
+//! deliver what is due through the outbox.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Stockholm;
+use diesel::connection::SimpleConnection;
+
+use super::content::{self, Header, PreviousReport};
+use super::delivery::outbox::{self, State};
+use super::delivery::{Channel, Deliverer};
+use super::store::{self, NewReport, StoredReport};
+use super::week::IsoWeek;
+use super::{audit_hook, render, ReportError};
+use crate::db::{Db, DbConn, DbError};
+use crate::snapshot::Snapshot;
+
+/// `now` as both databases store it (microseconds).
+pub fn truncate(now: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+/// The week a report made at `now` is for when none is named: the current Swedish ISO week.
+pub fn current_week(now: DateTime<Utc>) -> IsoWeek {
+    IsoWeek::of(now.with_timezone(&Stockholm).date_naive())
+}
+
+/// Builds the report for `week` in memory, as it would be if generated at `now` (nothing stored).
+pub fn build(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<BuiltReport, ReportError> {
+    let now = truncate(now);
+    let existing = store::find_by_week(conn, &week.to_string())?;
+    let number = match &existing {
+        Some(r) if r.is_sent() => r.number,
+        _ => store::next_number(conn)?,
+    };
+    let previous = store::previous_sent(conn, &week.to_string())?.map(|p| PreviousReport {
+        number: p.number,
+        week: p.week,
+        cutoff: p.cutoff,
+    });
+    let snapshot = Snapshot::load(conn)?;
+    let data = content::build(&snapshot, Header { number, week, generated_at: now, cutoff: now, previous });
+    let json = serde_json::to_string(&data).map_err(|e| ReportError::Json(e.to_string()))?;
+    let (html, text) = render::render(&data);
+    Ok(BuiltReport { number, week, as_of: data.as_of, cutoff: now, json, html, text })
+}
+
+/// A report built but not (yet) stored.
+#[derive(Debug, Clone)]
+pub struct BuiltReport {
+    pub number: i32,
+    pub week: IsoWeek,
+    pub as_of: chrono::NaiveDate,
+    pub cutoff: DateTime<Utc>,
+    pub json: String,
+    pub html: String,
+    pub text: String,
+}
+
+/// Stores the report for `week` as read at `now`, inside the caller's transaction. A sent report
+/// is returned unchanged: it is never regenerated. A draft is replaced.
+pub fn generate_in(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<StoredReport, ReportError> {
+    if let DbConn::Postgresql(pg) = conn {
+        // Reports: one generator at a time across instances (the lock conflicts with itself).
+        // Events: wait for event writes in flight, so that none with a recorded_at before the
+        // cut-off commits after it and falls between two reports.
+        pg.batch_execute("LOCK TABLE reports IN SHARE ROW EXCLUSIVE MODE; LOCK TABLE events IN SHARE MODE")?;
+    }
+    let now = truncate(now);
+    let current = current_week(now);
+    if week > current {
+        return Err(ReportError::FutureWeek { week: week.to_string(), current: current.to_string() });
+    }
+    let key = week.to_string();
+    let existing = store::find_by_week(conn, &key)?;
+    if let Some(sent) = existing.as_ref().filter(|r| r.is_sent()) {
+        return Ok(sent.clone());
+    }
+    if let Some(last) = store::latest_sent(conn)? {
+        if last.week >= key {
+            return Err(ReportError::BeforeLatestSent { week: key, number: last.number, last: last.week });
+        }
+    }
+    store::drop_other_drafts(conn, &key)?;
+    let built = build(conn, week, now)?;
+    let row = NewReport {
+        number: built.number,
+        week: &key,
+        as_of: built.as_of,
+        generated_at: now,
+        cutoff: built.cutoff,
+        data: &built.json,
+        html: &built.html,
+        text: &built.text,
+    };
+    let id = match existing {
+        Some(draft) => {
+            store::replace_draft(conn, draft.id, &row)?;
+            draft.id
+        }
+        None => store::insert(conn, &row)?,
+    };
+    store::find(conn, id)?.ok_or(ReportError::Db(DbError::Query(diesel::result::Error::NotFound)))
+}
+
+pub fn generate(db: &Db, week: IsoWeek, now: DateTime<Utc>) -> Result<StoredReport, ReportError> {
+    db.write_blocking(|conn| generate_in(conn, week, now))
+}
+
+/// The result of [`release`].
+#[derive(Debug, Clone)]
+pub struct Released {
+    pub report: StoredReport,
+    /// False when the report had been sent before (by this or another instance).
+    pub newly_sent: bool,
+    pub enqueued: usize,
+}
+
+/// Generates (or refreshes the draft of) the report for `week`, freezes it as sent and enqueues
+/// one delivery per recipient — all in one transaction. Releasing a sent report again changes
+/// nothing.
+pub fn release(
+    db: &Db,
+    week: IsoWeek,
+    recipients: &[(Channel, String)],
+    retry_for: std::time::Duration,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Released, ReportError> {
+    let now = truncate(now);
+    let retry_for = chrono::Duration::from_std(retry_for).unwrap_or(chrono::Duration::days(1));
+    let released = db.write_blocking(|conn| {
+        let report = generate_in(conn, week, now)?;
+        if report.is_sent() {
+            return Ok::<_, ReportError>(Released { report, newly_sent: false, enqueued: 0 });
+        }
+        if store::mark_sent(conn, report.id, now)? == 0 {
+            let report = store::find(conn, report.id)?.unwrap_or(report);
+            return Ok(Released { report, newly_sent: false, enqueued: 0 });
+        }
+        let enqueued = outbox::enqueue(conn, report.id, report.number, &report.week, recipients, now, retry_for)?;
+        let report = store::find(conn, report.id)?.unwrap_or(report);
+        Ok(Released { report, newly_sent: true, enqueued })
+    })?;
+    if released.newly_sent {
+        audit_hook::report_sent(actor, &released.report, released.enqueued);
+    }
+    Ok(released)
+}
+
+/// What one pass over the outbox did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DeliverySummary {
+    pub delivered: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    /// Rows another worker claimed first.
+    pub skipped: usize,
+}
+
+/// Claims and sends every due delivery, one at a time, as `worker`.
+pub async fn deliver_due(
+    db: &Db,
+    deliverer: &Deliverer,
+    worker: &str,
+    backoff_base: std::time::Duration,
+) -> Result<DeliverySummary, ReportError> {
+    let mut summary = DeliverySummary::default();
+    let now = truncate(crate::clock::now());
+    let ids = db.run(move |db| db.read_blocking(|c| outbox::due(c, now, 500).map_err(ReportError::from))).await?;
+    for id in ids {
+        let w = worker.to_string();
+        let claimed = db
+            .run(move |db| {
+                db.write_blocking(|c| {
+                    if !outbox::claim(c, id, &w, truncate(crate::clock::now()))? {
+                        return Ok::<_, ReportError>(None);
+                    }
+                    let delivery = outbox::find(c, id)?;
+                    let report = match &delivery {
+                        Some(d) => store::find(c, d.report_id)?,
+                        None => None,
+                    };
+                    Ok(delivery.zip(report))
+                })
+            })
+            .await?;
+        let Some((delivery, report)) = claimed else {
+            summary.skipped += 1;
+            continue;
+        };
+        let result = deliverer.deliver(&delivery, &report).await;
+        let w = worker.to_string();
+        let state = db
+            .run(move |db| {
+                db.write_blocking(|c| {
+                    outbox::finish(c, id, &w, &result, truncate(crate::clock::now()), backoff_base)
+                        .map_err(ReportError::from)
+                })
+            })
+            .await?;
+        match state {
+            Some(State::Delivered) => summary.delivered += 1,
+            Some(State::Pending) => summary.retrying += 1,
+            Some(State::Failed) => {
+                tracing::warn!(delivery = id, recipient = %delivery.recipient, "report delivery failed for good");
+                summary.failed += 1
+            }
+            _ => summary.skipped += 1,
+        }
+    }
+    Ok(summary)
+}

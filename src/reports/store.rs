@@ -1,0 +1,201 @@
+//! The `reports` table: one numbered row per ISO week with the report's data (JSON), HTML and
+//! plain text. A draft (not sent) may be replaced; a sent report is frozen — there is no update
+//! path for it here, and the database refuses one (triggers in the migration).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::reports;
+use crate::db::DbConn;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    pub id: i32,
+    pub number: i32,
+    pub week: String,
+    pub as_of: NaiveDate,
+    pub generated_at: DateTime<Utc>,
+    pub cutoff: DateTime<Utc>,
+    pub data: String,
+    pub html: String,
+    pub text: String,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl StoredReport {
+    pub fn is_sent(&self) -> bool {
+        self.sent_at.is_some()
+    }
+}
+
+/// A report's list entry (no bodies).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSummary {
+    pub id: i32,
+    pub number: i32,
+    pub week: String,
+    pub as_of: NaiveDate,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// What generation produces for a row.
+pub struct NewReport<'a> {
+    pub number: i32,
+    pub week: &'a str,
+    pub as_of: NaiveDate,
+    pub generated_at: DateTime<Utc>,
+    pub cutoff: DateTime<Utc>,
+    pub data: &'a str,
+    pub html: &'a str,
+    pub text: &'a str,
+}
+
+type Row = (i32, i32, String, NaiveDate, NaiveDateTime, NaiveDateTime, String, String, String, Option<NaiveDateTime>);
+
+const COLUMNS: (
+    reports::id,
+    reports::number,
+    reports::iso_week,
+    reports::as_of,
+    reports::generated_at,
+    reports::cutoff,
+    reports::data,
+    reports::html,
+    reports::text,
+    reports::sent_at,
+) = (
+    reports::id,
+    reports::number,
+    reports::iso_week,
+    reports::as_of,
+    reports::generated_at,
+    reports::cutoff,
+    reports::data,
+    reports::html,
+    reports::text,
+    reports::sent_at,
+);
+
+fn from_row((id, number, week, as_of, generated_at, cutoff, data, html, text, sent_at): Row) -> StoredReport {
+    StoredReport {
+        id,
+        number,
+        week,
+        as_of,
+        generated_at: generated_at.and_utc(),
+        cutoff: cutoff.and_utc(),
+        data,
+        html,
+        text,
+        sent_at: sent_at.map(|t| t.and_utc()),
+    }
+}
+
+pub fn find_by_week(conn: &mut DbConn, week: &str) -> QueryResult<Option<StoredReport>> {
+    reports::table
+        .filter(reports::iso_week.eq(week))
+        .select(COLUMNS)
+        .first::<Row>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
+}
+
+pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<StoredReport>> {
+    reports::table.filter(reports::id.eq(id)).select(COLUMNS).first::<Row>(conn).optional().map(|r| r.map(from_row))
+}
+
+/// The sent report with the highest number.
+pub fn latest_sent(conn: &mut DbConn) -> QueryResult<Option<StoredReport>> {
+    reports::table
+        .filter(reports::sent_at.is_not_null())
+        .order(reports::number.desc())
+        .select(COLUMNS)
+        .first::<Row>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
+}
+
+/// The sent report before `week` (by week), if any: whose cut-off this report's changes start at.
+pub fn previous_sent(conn: &mut DbConn, week: &str) -> QueryResult<Option<StoredReport>> {
+    reports::table
+        .filter(reports::sent_at.is_not_null())
+        .filter(reports::iso_week.lt(week))
+        .order(reports::iso_week.desc())
+        .select(COLUMNS)
+        .first::<Row>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
+}
+
+/// Every report, newest first; `sent_only` for the public archive.
+pub fn list(conn: &mut DbConn, sent_only: bool) -> QueryResult<Vec<ReportSummary>> {
+    let mut q = reports::table
+        .select((reports::id, reports::number, reports::iso_week, reports::as_of, reports::sent_at))
+        .order(reports::iso_week.desc())
+        .into_boxed();
+    if sent_only {
+        q = q.filter(reports::sent_at.is_not_null());
+    }
+    Ok(q.load::<(i32, i32, String, NaiveDate, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(id, number, week, as_of, sent_at)| ReportSummary {
+            id,
+            number,
+            week,
+            as_of,
+            sent_at: sent_at.map(|t| t.and_utc()),
+        })
+        .collect())
+}
+
+/// The number the next report gets: one more than any sent report.
+pub fn next_number(conn: &mut DbConn) -> QueryResult<i32> {
+    let max: Option<i32> =
+        reports::table.filter(reports::sent_at.is_not_null()).select(diesel::dsl::max(reports::number)).first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+pub fn insert(conn: &mut DbConn, r: &NewReport) -> QueryResult<i32> {
+    diesel::insert_into(reports::table)
+        .values((
+            reports::number.eq(r.number),
+            reports::iso_week.eq(r.week),
+            reports::as_of.eq(r.as_of),
+            reports::generated_at.eq(r.generated_at.naive_utc()),
+            reports::cutoff.eq(r.cutoff.naive_utc()),
+            reports::data.eq(r.data),
+            reports::html.eq(r.html),
+            reports::text.eq(r.text),
+        ))
+        .returning(reports::id)
+        .get_result(conn)
+}
+
+/// Replaces a draft's content; a sent row is never matched (and the database would refuse it).
+pub fn replace_draft(conn: &mut DbConn, id: i32, r: &NewReport) -> QueryResult<usize> {
+    diesel::update(reports::table.filter(reports::id.eq(id)).filter(reports::sent_at.is_null()))
+        .set((
+            reports::number.eq(r.number),
+            reports::as_of.eq(r.as_of),
+            reports::generated_at.eq(r.generated_at.naive_utc()),
+            reports::cutoff.eq(r.cutoff.naive_utc()),
+            reports::data.eq(r.data),
+            reports::html.eq(r.html),
+            reports::text.eq(r.text),
+        ))
+        .execute(conn)
+}
+
+/// There is at most one draft: the one being prepared. Drafts of other weeks are dropped (they
+/// were never sent, so nobody has seen them as a report).
+pub fn drop_other_drafts(conn: &mut DbConn, keep_week: &str) -> QueryResult<usize> {
+    diesel::delete(reports::table.filter(reports::sent_at.is_null()).filter(reports::iso_week.ne(keep_week)))
+        .execute(conn)
+}
+
+/// Freezes the draft as sent; 0 if someone else already did.
+pub fn mark_sent(conn: &mut DbConn, id: i32, at: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(reports::table.filter(reports::id.eq(id)).filter(reports::sent_at.is_null()))
+        .set(reports::sent_at.eq(Some(at.naive_utc())))
+        .execute(conn)
+}

@@ -1,0 +1,191 @@
+//! The scheduler loop, started with the server (`ratify serve`) when RATIFY_REPORT_ENABLED is on.
+//! Each pass: put webhook deliveries a dead worker left half-done back in the queue; if the latest
+//! scheduled run (weekday + time, Europe/Stockholm) has no sent report, release one — only the
+//! latest, so a service that was down for three weeks sends one report when it starts, not three;
+//! then deliver what is due. Several instances may run it against one PostgreSQL: generation is
+//! serialised by a table lock and every delivery is claimed in the database.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Stockholm;
+use rand::Rng;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::config::ReportConfig;
+use super::delivery::{outbox, Deliverer, SetupError};
+use super::schedule::Schedule;
+use super::service::{self, DeliverySummary};
+use super::{store, ReportError};
+use crate::agreement::{self, AGREEMENT_SLUG};
+use crate::db::Db;
+
+/// How long a claim may stand before it is taken as abandoned (see [`WorkerOptions::claim_lease`]).
+pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
+
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Names this worker in the claims it makes (`claimed_by`).
+    pub id: String,
+    /// Longest sleep between passes (pending retries and stale claims are looked at this often).
+    pub poll: Duration,
+    /// A webhook claim older than this is taken as abandoned by a dead worker; an e-mail claim
+    /// older than this is shown as "okänt utfall". Far longer than a send can take (30 s timeout).
+    pub claim_lease: Duration,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        Self { id: new_worker_id(), poll: Duration::from_secs(30), claim_lease: CLAIM_LEASE }
+    }
+}
+
+pub fn new_worker_id() -> String {
+    format!("worker-{}-{:08x}", std::process::id(), rand::rng().random::<u32>())
+}
+
+/// What a pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pass {
+    /// The week released by the schedule in this pass, if any.
+    pub released: Option<String>,
+    pub recovered: usize,
+    pub deliveries: DeliverySummary,
+}
+
+pub struct Worker {
+    db: Db,
+    config: Arc<ReportConfig>,
+    deliverer: Arc<Deliverer>,
+    options: WorkerOptions,
+}
+
+impl Worker {
+    pub fn new(db: Db, config: ReportConfig, options: WorkerOptions) -> Result<Self, SetupError> {
+        let deliverer = Deliverer::new(&config)?;
+        Ok(Self { db, config: Arc::new(config), deliverer: Arc::new(deliverer), options })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.options.id
+    }
+
+    /// One pass at `now` (the schedule is evaluated at `now`; deliveries use the real clock).
+    pub async fn pass(&self, now: DateTime<Utc>) -> Result<Pass, ReportError> {
+        let lease = chrono::Duration::from_std(self.options.claim_lease).unwrap_or(chrono::Duration::minutes(10));
+        let stale_before = service::truncate(crate::clock::now()) - lease;
+        let recovered = self
+            .db
+            .run(move |db| {
+                db.write_blocking(|c| {
+                    outbox::release_stale_webhooks(c, stale_before, service::truncate(crate::clock::now()))
+                        .map_err(ReportError::from)
+                })
+            })
+            .await?;
+        let released = if self.config.enabled { self.run_schedule(now).await? } else { None };
+        let deliveries =
+            service::deliver_due(&self.db, &self.deliverer, &self.options.id, self.config.retry_base).await?;
+        Ok(Pass { released, recovered, deliveries })
+    }
+
+    /// Releases the report of the latest scheduled run unless it (or a later one) was sent, or the
+    /// agreement has started (the reports run until then).
+    async fn run_schedule(&self, now: DateTime<Utc>) -> Result<Option<String>, ReportError> {
+        let due = self.config.schedule.latest_due(now);
+        let week = Schedule::week_of_run(due);
+        let key = week.to_string();
+        let skip = self
+            .db
+            .run(move |db| {
+                db.read_blocking(|c| {
+                    let starts_on = agreement::load(c, AGREEMENT_SLUG)?.starts_on;
+                    if due.with_timezone(&Stockholm).date_naive() >= starts_on {
+                        return Ok::<_, ReportError>(true);
+                    }
+                    Ok(store::latest_sent(c)?.is_some_and(|last| last.week >= key))
+                })
+            })
+            .await?;
+        if skip {
+            return Ok(None);
+        }
+        let recipients = self.config.recipients();
+        let retry_for = self.config.retry_for;
+        let actor = format!("schema:{}", self.options.id);
+        let released = self.db.run(move |db| service::release(db, week, &recipients, retry_for, &actor, now)).await?;
+        if released.newly_sent {
+            tracing::info!(week = %released.report.week, number = released.report.number,
+                deliveries = released.enqueued, "weekly report released");
+            Ok(Some(released.report.week))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// When the loop should wake next: the next run, the next retry, or the poll interval.
+    async fn next_wake(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let poll = chrono::Duration::from_std(self.options.poll).unwrap_or(chrono::Duration::seconds(30));
+        let mut wake = now + poll;
+        if self.config.enabled {
+            wake = wake.min(self.config.schedule.next_after(now));
+        }
+        let next_retry =
+            self.db.run(|db| db.read_blocking(|c| outbox::next_due_at(c).map_err(ReportError::from))).await;
+        if let Ok(Some(t)) = next_retry {
+            wake = wake.min(t.max(now));
+        }
+        wake
+    }
+
+    /// Runs passes until stopped.
+    pub fn spawn(self) -> WorkerHandle {
+        let (stop_tx, mut stop_rx) = watch::channel(false);
+        let join = tokio::spawn(async move {
+            tracing::info!(worker = %self.options.id, schedule = %self.config.schedule, "report scheduler started");
+            loop {
+                let now = crate::clock::now();
+                if let Err(e) = self.pass(now).await {
+                    tracing::error!(error = %e, "report scheduler pass failed; trying again later");
+                }
+                let wake = self.next_wake(crate::clock::now()).await;
+                let sleep =
+                    (wake - crate::clock::now()).to_std().unwrap_or(Duration::ZERO).max(Duration::from_millis(50));
+                tokio::select! {
+                    _ = tokio::time::sleep(sleep) => {}
+                    _ = stop_rx.changed() => break,
+                }
+            }
+        });
+        WorkerHandle { stop: stop_tx, join }
+    }
+}
+
+/// A running worker; `stop` ends it after the current pass.
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    join: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.join.await;
+    }
+
+    /// Ends it at once, wherever it is (what a crash does).
+    pub fn kill(self) {
+        self.join.abort();
+    }
+}
+
+/// Starts the scheduler if it is enabled; called from start-up.
+pub fn start(db: Db, config: ReportConfig) -> Result<Option<WorkerHandle>, SetupError> {
+    if !config.enabled {
+        tracing::info!("report scheduler is off (RATIFY_REPORT_ENABLED=false)");
+        return Ok(None);
+    }
+    Ok(Some(Worker::new(db, config, WorkerOptions::default())?.spawn()))
+}

@@ -1,0 +1,57 @@
+//! What the staff pages /admin/rapporter do, at the function level (the routes are mounted behind
+//! the staff login by the lead): preview, send now, history per recipient.
+
+use std::time::Duration;
+
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use ratify::reports::{admin, service, store, ReportError};
+
+use crate::reports_support::{config, now, worker};
+use crate::support::TestApp;
+
+async fn preview_send_now_and_history(app: TestApp) {
+    let token = app.token("test");
+    app.record(
+        &token,
+        "1480",
+        json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24", "reference": "KF § 45"}),
+    )
+    .await;
+    // The preview is the coming report as it reads now, and stores nothing.
+    let preview = admin::preview_html(&app.db, now()).unwrap();
+    assert!(preview.contains("Lägesrapport nr 1 till SRO") && preview.contains("Göteborg"));
+    let stored = app.db.read_blocking(|c| store::list(c, false).map_err(ReportError::from)).unwrap();
+    assert!(stored.is_empty());
+    assert_eq!(admin::coming_week(&app.db, now()).unwrap(), service::current_week(now()));
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let cfg = config(&[format!("{}/a", server.uri()), format!("{}/b", server.uri())], &[], None);
+    let released = admin::send_now(&app.db, &cfg, "redaktör", now()).unwrap();
+    assert_eq!((released.report.number, released.enqueued), (1, 2));
+    let e = admin::send_now(&app.db, &cfg, "redaktör", now()).unwrap_err();
+    assert!(matches!(e, ReportError::AlreadySent { number: 1, .. }), "{e}");
+    assert!(e.to_string().contains("redan skickad"));
+    // This week's is sent: the preview is next week's, numbered 2.
+    assert_eq!(admin::coming_week(&app.db, now()).unwrap(), service::current_week(now()).next());
+    assert!(admin::preview_html(&app.db, now()).unwrap().contains("Lägesrapport nr 2 till SRO"));
+
+    let before = admin::history(&app.db, now(), Duration::from_secs(600)).unwrap();
+    assert_eq!(before.len(), 1);
+    assert!(before[0].deliveries.iter().all(|d| d.status == admin::DeliveryStatus::Pending && !d.can_resend));
+    worker(&app.db, &cfg, "w1", Duration::from_secs(600)).pass(now()).await.unwrap();
+    let after = admin::history(&app.db, now(), Duration::from_secs(600)).unwrap();
+    let views = &after[0].deliveries;
+    assert_eq!(views.len(), 2);
+    for v in views {
+        assert_eq!(v.status.label_sv(), "Levererad");
+        assert_eq!(v.attempts.len(), 1);
+        assert!(v.attempts[0].delivered);
+        assert!(admin::recipient_label(&v.delivery).starts_with("Webhook http://127.0.0.1:"));
+    }
+}
+
+crate::both_backends!(preview_send_now_and_history);
