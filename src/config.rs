@@ -57,6 +57,31 @@ pub const METRICS_ALLOW: Setting = setting("RATIFY_METRICS_ALLOW", "metrics_allo
 pub const BODY_LIMIT: Setting = setting("RATIFY_BODY_LIMIT", "body_limit");
 pub const SHUTDOWN_TIMEOUT: Setting = setting("RATIFY_SHUTDOWN_TIMEOUT", "shutdown_timeout");
 pub const CHANGE_POLL_MS: Setting = setting("RATIFY_CHANGE_POLL_MS", "change_poll_ms");
+pub const REPORT_ENABLED: Setting = setting("RATIFY_REPORT_ENABLED", "report_enabled");
+pub const REPORT_SCHEDULE: Setting = setting("RATIFY_REPORT_SCHEDULE", "report_schedule");
+pub const REPORT_WEBHOOKS: Setting = setting("RATIFY_REPORT_WEBHOOKS", "report_webhooks");
+pub const SMTP_URL: Setting = setting("RATIFY_SMTP_URL", "smtp_url");
+pub const SMTP_FROM: Setting = setting("RATIFY_SMTP_FROM", "smtp_from");
+pub const REPORT_EMAILS: Setting = setting("RATIFY_REPORT_EMAILS", "report_emails");
+pub const REPORT_RETRY_FOR: Setting = setting("RATIFY_REPORT_RETRY_FOR", "report_retry_for");
+pub const REPORT_RETRY_BASE: Setting = setting("RATIFY_REPORT_RETRY_BASE", "report_retry_base");
+pub const PUBLIC_REPORTS: Setting = setting("RATIFY_PUBLIC_REPORTS", "public_reports");
+
+/// The weekly report's settings, checked together by [`crate::reports::ReportConfig::from_lookup`]
+/// (the webhook secret and SMTP password above belong to them too).
+const REPORT_SETTINGS: &[Setting] = &[
+    REPORT_ENABLED,
+    REPORT_SCHEDULE,
+    REPORT_WEBHOOKS,
+    WEBHOOK_SECRET,
+    SMTP_URL,
+    SMTP_FROM,
+    SMTP_PASSWORD,
+    REPORT_EMAILS,
+    REPORT_RETRY_FOR,
+    REPORT_RETRY_BASE,
+    PUBLIC_REPORTS,
+];
 
 /// Every setting, in the order of the README's table.
 pub const SETTINGS: &[Setting] = &[
@@ -73,6 +98,15 @@ pub const SETTINGS: &[Setting] = &[
     BODY_LIMIT,
     SHUTDOWN_TIMEOUT,
     CHANGE_POLL_MS,
+    REPORT_ENABLED,
+    REPORT_SCHEDULE,
+    REPORT_WEBHOOKS,
+    SMTP_URL,
+    SMTP_FROM,
+    REPORT_EMAILS,
+    REPORT_RETRY_FOR,
+    REPORT_RETRY_BASE,
+    PUBLIC_REPORTS,
 ];
 
 /// Environment variables of ratify that are not settings of the service itself.
@@ -105,6 +139,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// How often to look for writes made by other instances; `None` turns it off.
     pub change_poll: Option<Duration>,
+    /// The weekly report: schedule, recipients, retries, public archive.
+    pub report: crate::reports::ReportConfig,
     /// Where each setting's value came from (environment variable, file, flag or default), by TOML
     /// key; shown by `ratify show-config`.
     pub origins: BTreeMap<&'static str, String>,
@@ -126,6 +162,7 @@ impl Default for Config {
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             change_poll: Some(Duration::from_millis(DEFAULT_CHANGE_POLL_MS)),
+            report: crate::reports::ReportConfig::default(),
             origins: BTreeMap::new(),
         }
     }
@@ -200,6 +237,14 @@ impl fmt::Display for AllowList {
                 f.write_str(&shown.join(", "))
             }
         }
+    }
+}
+
+fn list_or_dash(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
     }
 }
 
@@ -315,6 +360,7 @@ impl Config {
             config.change_poll = (ms > 0).then(|| Duration::from_millis(ms));
             origins.insert(CHANGE_POLL_MS.key, raw.origin);
         }
+        config.report = sources.report(&mut origins)?;
         config.origins = origins;
         Ok(config)
     }
@@ -342,6 +388,15 @@ impl Config {
             shown(BODY_LIMIT, self.body_limit.to_string()),
             shown(SHUTDOWN_TIMEOUT, self.shutdown_timeout.as_secs().to_string()),
             shown(CHANGE_POLL_MS, self.change_poll.map(|d| d.as_millis()).unwrap_or(0).to_string()),
+            shown(REPORT_ENABLED, self.report.enabled.to_string()),
+            shown(REPORT_SCHEDULE, self.report.schedule.to_string()),
+            shown(REPORT_WEBHOOKS, list_or_dash(&self.report.webhooks)),
+            shown(SMTP_URL, self.report.smtp.as_ref().map(|s| redact(&s.url)).unwrap_or_else(|| "-".into())),
+            shown(SMTP_FROM, self.report.smtp.as_ref().map(|s| s.from.clone()).unwrap_or_else(|| "-".into())),
+            shown(REPORT_EMAILS, list_or_dash(&self.report.emails)),
+            shown(REPORT_RETRY_FOR, format!("{}s", self.report.retry_for.as_secs())),
+            shown(REPORT_RETRY_BASE, format!("{}s", self.report.retry_base.as_secs())),
+            shown(PUBLIC_REPORTS, self.report.public_archive.to_string()),
         ]
     }
 
@@ -359,6 +414,24 @@ impl Config {
 }
 
 impl Sources<'_> {
+    /// The report's settings from the same sources, checked as one group.
+    fn report(
+        &self,
+        origins: &mut BTreeMap<&'static str, String>,
+    ) -> Result<crate::reports::ReportConfig, ConfigError> {
+        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
+        for s in REPORT_SETTINGS {
+            if let Some(value) = self.get(*s)? {
+                origins.insert(s.key, value.origin.clone());
+                raw.insert(s.env, value);
+            }
+        }
+        crate::reports::ReportConfig::from_lookup(|name| raw.get(name).map(|r| r.text.clone())).map_err(|e| {
+            let origin = raw.get(e.variable).map(|r| r.origin.clone()).unwrap_or_else(|| e.variable.to_string());
+            ConfigError::new(origin, e.message)
+        })
+    }
+
     /// The value of one setting from the highest-precedence source that has it.
     fn get(&self, s: Setting) -> Result<Option<Raw>, ConfigError> {
         let flag = match s.key {

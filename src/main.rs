@@ -87,7 +87,7 @@ fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
         }
         Command::Report { command } => {
             let (db, _) = startup::prepare_database(&config.database_url, 2).map_err(|e| err(&e))?;
-            print!("{}", ratify::reports::cli::run(&db, command)?);
+            print!("{}", ratify::reports::cli::run(&db, &config.report, command)?);
             Ok(())
         }
     }

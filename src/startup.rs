@@ -30,8 +30,6 @@ pub enum StartError {
     Lock(#[from] LockError),
     #[error("servern: {0}")]
     Server(#[from] std::io::Error),
-    #[error(transparent)]
-    ReportConfig(#[from] crate::reports::config::ConfigError),
 }
 
 /// Opens the database, applies pending migrations and seeds what is missing.
@@ -92,7 +90,6 @@ fn build_server(
 /// writes, serve until SIGTERM/SIGINT, let requests in flight finish, return.
 pub fn run(config: Arc<Config>) -> Result<(), StartError> {
     let url = DatabaseUrl::parse(&config.database_url).map_err(DbError::BadUrl)?;
-    let report_config = crate::reports::ReportConfig::from_env()?;
     let db = Db::open(&config.database_url, config.db_pool_size)?;
     // Before migrating: a restore that is running must finish first.
     let lock = InstanceLock::shared(&url)?;
@@ -104,6 +101,7 @@ pub fn run(config: Arc<Config>) -> Result<(), StartError> {
     let listener = bind(&config.bind)?;
     let addr = listener.local_addr()?;
     let db_for_reports = db.clone();
+    let report_config = config.report.clone();
     let state = AppState::with_config(db, config.clone());
     let watcher = match config.change_poll {
         Some(interval) => Some(ChangeWatcher::start(state.clone(), interval)?),

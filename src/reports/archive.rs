@@ -11,23 +11,10 @@ use super::render::sv;
 use super::store;
 use crate::AppState;
 
-/// Whether the archive is public.
-#[derive(Debug, Clone, Copy)]
-pub struct Archive {
-    pub public: bool,
-}
-
-/// Registers the archive, on or off as RATIFY_PUBLIC_REPORTS says (start-up has already refused
-/// a malformed value through `ReportConfig::from_env`).
+/// Registers the archive; each handler answers 404 when RATIFY_PUBLIC_REPORTS is off.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let public = super::ReportConfig::from_env().map(|c| c.public_archive).unwrap_or(true);
-    configure_with(cfg, Archive { public });
-}
-
-pub fn configure_with(cfg: &mut web::ServiceConfig, archive: Archive) {
     cfg.service(
         web::scope("/rapporter")
-            .app_data(web::Data::new(archive))
             .route("", web::get().to(list))
             .route("/", web::get().to(list))
             .route("/{week}", web::get().to(one)),
@@ -50,8 +37,8 @@ fn internal(e: impl std::fmt::Display) -> HttpResponse {
     HttpResponse::InternalServerError().content_type(ContentType::plaintext()).body("Ett internt fel inträffade.")
 }
 
-async fn list(state: web::Data<AppState>, archive: web::Data<Archive>) -> HttpResponse {
-    if !archive.public {
+async fn list(state: web::Data<AppState>) -> HttpResponse {
+    if !state.config.report.public_archive {
         return not_found();
     }
     let sent =
@@ -93,8 +80,8 @@ async fn list(state: web::Data<AppState>, archive: web::Data<Archive>) -> HttpRe
     HttpResponse::Ok().content_type(ContentType::html()).body(page.into_string())
 }
 
-async fn one(path: web::Path<String>, state: web::Data<AppState>, archive: web::Data<Archive>) -> HttpResponse {
-    if !archive.public {
+async fn one(path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+    if !state.config.report.public_archive {
         return not_found();
     }
     let raw = path.into_inner();

@@ -33,7 +33,7 @@ pub enum ReportCommand {
 }
 
 /// Runs a report command on an opened, migrated database. Returns what to print on stdout.
-pub fn run(db: &Db, command: ReportCommand) -> Result<String, String> {
+pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<String, String> {
     let now = crate::clock::now();
     match command {
         ReportCommand::Generate { week } => {
@@ -53,7 +53,6 @@ pub fn run(db: &Db, command: ReportCommand) -> Result<String, String> {
             Ok(r.text)
         }
         ReportCommand::Send { week, dry_run } => {
-            let config = ReportConfig::from_env().map_err(|e| e.to_string())?;
             let week = week.unwrap_or_else(|| service::current_week(now));
             let recipients = config.recipients();
             if dry_run {
@@ -69,7 +68,7 @@ pub fn run(db: &Db, command: ReportCommand) -> Result<String, String> {
             }
             let released =
                 service::release(db, week, &recipients, config.retry_for, "cli", now).map_err(|e| e.to_string())?;
-            let deliverer = Deliverer::new(&config).map_err(|e| e.to_string())?;
+            let deliverer = Deliverer::new(config).map_err(|e| e.to_string())?;
             let db = db.clone();
             let worker = new_worker_id();
             let summary = actix_web::rt::System::new()

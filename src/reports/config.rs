@@ -1,5 +1,5 @@
-//! The report's settings, read from the environment once (`ReportConfig::from_env`). The lead
-//! folds this into the typed service configuration later; until then this is the one place.
+//! The report's settings. They are read with the rest of the configuration (`crate::config`,
+//! environment or TOML file), which hands them here to be checked as one group.
 //!
 //! | variable | default |
 //! |---|---|
@@ -51,7 +51,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SmtpConfig {
     /// lettre's URL form: `smtp://[user@]host[:port][?tls=required|opportunistic]` or `smtps://…`.
     pub url: String,
@@ -78,7 +78,7 @@ impl fmt::Debug for SmtpConfig {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportConfig {
     pub enabled: bool,
     pub schedule: Schedule,
@@ -108,10 +108,6 @@ impl Default for ReportConfig {
 }
 
 impl ReportConfig {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|k| std::env::var(k).ok())
-    }
-
     /// The same from any lookup (tests pass a map instead of the process environment).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());

@@ -1,10 +1,8 @@
 //! The public archive /rapporter: sent reports only, as HTML and JSON; 404 when switched off.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
-use actix_web::{web, App, HttpServer};
-
-use ratify::reports::archive::{configure_with, Archive};
 use ratify::reports::service;
 use ratify::AppState;
 
@@ -44,13 +42,9 @@ async fn a_closed_archive_answers_404(app: TestApp) {
     // The same database served with RATIFY_PUBLIC_REPORTS=false.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let data = web::Data::new(AppState::new(app.db.clone()));
-    let server = HttpServer::new(move || {
-        App::new().app_data(data.clone()).configure(|cfg| configure_with(cfg, Archive { public: false }))
-    })
-    .listen(listener)
-    .unwrap()
-    .run();
+    let mut config = ratify::config::Config::default();
+    config.report.public_archive = false;
+    let server = ratify::startup::serve(listener, AppState::with_config(app.db.clone(), Arc::new(config))).unwrap();
     tokio::spawn(server);
     let client = reqwest::Client::new();
     for p in ["/rapporter".to_string(), format!("/rapporter/{week}"), format!("/rapporter/{week}.json")] {
