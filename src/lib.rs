@@ -12,11 +12,13 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod parties;
+pub mod public;
 pub mod ratification;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;
 pub mod tokens;
+pub mod views;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -7,5 +7,7 @@ mod support;
 mod api_events;
 mod api_parties;
 mod api_status;
+mod browser;
 mod cli;
 mod migrations;
+mod public_pages;
