@@ -11,6 +11,8 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod http_cache;
+pub mod opendata;
 pub mod parties;
 pub mod public;
 pub mod ratification;
@@ -29,11 +31,13 @@ pub struct AppState {
     pub db: db::Db,
     /// Bumped by every write; cached pages compare it to know they are stale.
     generation: Arc<AtomicU64>,
+    /// Rendered GET responses of the current generation (see [`http_cache`]).
+    pub cache: Arc<http_cache::ResponseCache>,
 }
 
 impl AppState {
     pub fn new(db: db::Db) -> Self {
-        Self { db, generation: Arc::new(AtomicU64::new(0)) }
+        Self { db, generation: Arc::new(AtomicU64::new(0)), cache: Arc::default() }
     }
 
     /// Call after every committed write.

@@ -32,6 +32,7 @@ pub fn prepare_database(url: &str, pool_size: u32) -> Result<(Db, Seeded), Start
 pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::api::configure(cfg);
     crate::public::configure(cfg);
+    crate::opendata::configure(cfg);
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener, StartError> {

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
+use super::openapi::{AppliesToSchema, ConditionStateSchema, PartyKindSchema, StatusCountsSchema, StatusSchema};
 use crate::events::Event;
 use crate::parties::Party;
 use crate::ratification::{AppliesTo, ConditionState, Evaluation, PartyStanding, Status, StatusCounts};
@@ -12,36 +13,40 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementDto {
     pub id: String,
     pub title: String,
     pub starts_on: NaiveDate,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StatusDto {
     pub agreement: AgreementDto,
     pub as_of: NaiveDate,
+    #[schema(format = DateTime)]
     pub last_change_at: Option<String>,
     pub parties_total: usize,
     pub municipalities_total: u32,
+    #[schema(value_type = StatusCountsSchema)]
     pub counts: StatusCounts,
     pub municipalities_adopted: u32,
+    #[schema(value_type = StatusSchema)]
     pub region_status: Status,
     pub conditions: ConditionsDto,
     pub outcome: OutcomeDto,
     pub instruments: Vec<InstrumentDto>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ConditionsDto {
     pub unanimity: UnanimityDto,
     pub majority: MajorityDto,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UnanimityDto {
+    #[schema(value_type = ConditionStateSchema)]
     pub state: ConditionState,
     pub adopted: u32,
     pub required: u32,
@@ -49,8 +54,9 @@ pub struct UnanimityDto {
     pub blocking: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MajorityDto {
+    #[schema(value_type = ConditionStateSchema)]
     pub state: ConditionState,
     pub municipalities_adopted: u32,
     pub required: u32,
@@ -58,14 +64,15 @@ pub struct MajorityDto {
     pub blocking: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutcomeDto {
+    #[schema(value_type = AppliesToSchema)]
     pub applies_to: AppliesTo,
     pub parties: Vec<String>,
     pub population_share: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InstrumentDto {
     pub id: String,
     pub title: String,
@@ -119,11 +126,13 @@ impl StatusDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EventDto {
     pub id: i32,
     pub party_code: String,
+    #[schema(value_type = StatusSchema)]
     pub status: Status,
+    #[schema(example = "Antaget")]
     pub status_label: &'static str,
     pub body: Option<String>,
     pub decided_on: Option<NaiveDate>,
@@ -137,6 +146,7 @@ pub struct EventDto {
     /// Set when a later event corrected this one: it then counts nowhere.
     pub corrected_by: Option<i32>,
     pub instruments: Vec<String>,
+    #[schema(format = DateTime)]
     pub recorded_at: String,
     /// Only in the answer to the writer: who recorded it (the public API leaves names out).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,22 +177,26 @@ impl EventDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InstrumentStatusDto {
     pub id: String,
+    #[schema(value_type = StatusSchema)]
     pub status: Status,
     pub counts_as_adopted: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PartyDto {
     pub code: String,
     pub name: String,
+    #[schema(value_type = PartyKindSchema)]
     pub kind: &'static str,
     pub subregion: Option<String>,
     pub population: u32,
     pub population_year: i32,
+    #[schema(value_type = StatusSchema)]
     pub status: Status,
+    #[schema(example = "Antaget")]
     pub status_label: &'static str,
     pub counts_as_adopted: bool,
     pub legal_force_on: Option<NaiveDate>,

@@ -5,14 +5,17 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use super::dto::StatusDto;
 use super::params;
 use crate::error::ApiError;
-use crate::snapshot::Snapshot;
+use crate::http_cache::{self, CacheKey, Rendered};
 use crate::AppState;
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let query = params::parse_query(req.query_string())?;
     params::only(&query, &["as_of"])?;
     let as_of = params::date(&query, "as_of")?.unwrap_or_else(crate::clock::today);
-    let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(ApiError::from))).await?;
-    let eval = snapshot.evaluate(as_of);
-    Ok(HttpResponse::Ok().json(StatusDto::new(&snapshot, &eval)))
+    let key = CacheKey::new(req.path(), &[("as_of", &as_of.to_string())]);
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+        let eval = snapshot.evaluate(as_of);
+        Rendered::json(&StatusDto::new(snapshot, &eval)).map_err(|e| ApiError::Internal(e.to_string()))
+    })
+    .await
 }

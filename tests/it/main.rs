@@ -10,4 +10,5 @@ mod api_status;
 mod browser;
 mod cli;
 mod migrations;
+mod open_data;
 mod public_pages;

@@ -1,0 +1,486 @@
+//! The OpenAPI 3 description of the JSON API, served at `/api/v1/openapi.json` and shown as the
+//! page `/api` (see `docs_page`).
+//!
+//! The paths are declared here on stub functions, not on the handlers, so that the handler files
+//! stay about handling; a test checks that every route `api::configure` registers is declared.
+//! The rules engine's enums get their schemas here too (the engine knows nothing of HTTP), built
+//! from the engine's own lists of codes so they cannot drift.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use actix_web::{HttpRequest, HttpResponse};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Server};
+use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
+
+use super::dto::{EventDto, PartyDto, StatusDto};
+use crate::http_cache::{CachedResponse, Rendered};
+use crate::ratification::{PartyKind, Status};
+
+/// The document, as served.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ratify – API för hälso- och sjukvårdsavtalet 2027",
+        version = "1",
+        description = "Hur Västra Götalandsregionen och de 49 kommunerna i Västra Götaland beslutar om \
+            Hälso- och sjukvårdsavtalet som ska gälla från 1 januari 2027. JSON i UTF-8, datum som \
+            ÅÅÅÅ-MM-DD, tidpunkter enligt RFC 3339. Alla fel svarar med \
+            {\"error\":{\"code\":\"…\",\"message\":\"…\"}} och ett svenskt meddelande som namnger \
+            parametern eller fältet. Läsning kräver ingen inloggning; att registrera händelser kräver \
+            en API-nyckel.",
+        license(name = "MIT")
+    ),
+    paths(status, parties, party, events, create_event, openapi_json),
+    components(schemas(ErrorBody, NewEvent)),
+    modifiers(&BearerSecurity, &PublicServer),
+    tags(
+        (name = "Läget", description = "Villkoren och utfallet vid ett datum"),
+        (name = "Parter", description = "De 50 parterna och deras beslut"),
+        (name = "Händelser", description = "Beslutsloggen: läsa och registrera händelser"),
+        (name = "Beskrivning", description = "Det här dokumentet")
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as JSON, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(ApiDoc::openapi)
+}
+
+/// GET /api/v1/openapi.json
+pub async fn json(req: HttpRequest) -> HttpResponse {
+    static RESPONSE: OnceLock<CachedResponse> = OnceLock::new();
+    RESPONSE
+        .get_or_init(|| {
+            let body = document().to_pretty_json().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "openapi: serialising the document failed");
+                "{}".into()
+            });
+            CachedResponse::new(Rendered::new("application/json", body))
+        })
+        .respond(&req)
+}
+
+struct BearerSecurity;
+
+impl Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "API-nyckel från `ratify token create --name NAMN`, skickad som \
+                         `Authorization: Bearer <nyckel>`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+struct PublicServer;
+
+impl Modify for PublicServer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.servers = Some(vec![Server::new(crate::opendata::public_base_url())]);
+    }
+}
+
+// ---- the paths --------------------------------------------------------------------------------
+// Declarations only: the handlers are in status.rs, parties.rs and events.rs.
+
+/// Villkoren och utfallet vid ett datum
+///
+/// Båda villkoren ("en för alla, alla för en" och majoritetsalternativet), antal parter per
+/// status och vem avtalet gäller för, så som beslutsloggen ser ut vid datumet.
+#[utoipa::path(
+    get,
+    path = "/api/v1/status",
+    tag = "Läget",
+    params(
+        ("as_of" = Option<chrono::NaiveDate>, Query,
+            description = "Datum att räkna vid, ÅÅÅÅ-MM-DD (standard: i dag, svensk tid).", example = "2026-03-24")
+    ),
+    responses(
+        (status = 200, description = "Läget vid datumet.", body = StatusDto),
+        (status = 400, description = "Ogiltigt datum eller okänd parameter.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn status() {}
+
+/// Alla 50 parter
+///
+/// Regionen först, sedan kommunerna i kodordning, med status i dag, status per delavtal,
+/// senaste beslut och nästa planerade sammanträde.
+#[utoipa::path(
+    get,
+    path = "/api/v1/parties",
+    tag = "Parter",
+    responses(
+        (status = 200, description = "De 50 parterna.", body = Vec<PartyDto>),
+        (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn parties() {}
+
+/// En part med hela sin historik
+///
+/// Som i listan, och dessutom alla partens händelser i den ordning de registrerades (även
+/// rättade händelser, markerade med `corrected_by`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/parties/{code}",
+    tag = "Parter",
+    params(
+        ("code" = String, Path, description = "Kommunkod (fyra siffror) eller 14 för regionen.", example = "1480")
+    ),
+    responses(
+        (status = 200, description = "Parten med fältet `events`.", body = PartyDto),
+        (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
+        (status = 404, description = "Ingen part har koden.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn party() {}
+
+/// Alla händelser
+///
+/// Hela beslutsloggen, nyast först; med `since` bara de som registrerats efter tidpunkten.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "Händelser",
+    params(
+        ("since" = Option<String>, Query, format = DateTime,
+            description = "Bara händelser registrerade efter denna tidpunkt (RFC 3339).",
+            example = "2026-03-24T10:00:00Z")
+    ),
+    responses(
+        (status = 200, description = "Händelserna.", body = Vec<EventDto>),
+        (status = 400, description = "Ogiltig tidpunkt eller okänd parameter.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn events() {}
+
+/// Registrera en händelse
+///
+/// Lägger till en händelse i partens beslutslogg (loggen ändras aldrig i efterhand: ett fel rättas
+/// med en ny händelse som anger `corrects`). Svaret är den lagrade händelsen, med `recorded_by`.
+/// En avvisad händelse lagrar ingenting.
+#[utoipa::path(
+    post,
+    path = "/api/v1/parties/{code}/events",
+    tag = "Händelser",
+    params(
+        ("code" = String, Path, description = "Kommunkod (fyra siffror) eller 14 för regionen.", example = "1480")
+    ),
+    request_body(content = NewEvent, content_type = "application/json", example = json!({
+        "status": "adopted", "body": "KF", "decided_on": "2026-03-24", "reference": "KF § 45",
+        "protocol_url": "https://example.se/kf-2026-03-24.pdf", "posted_on": "2026-03-30"
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Händelsen är lagrad.", body = EventDto,
+            headers(("Location" = String, description = "Partens adress i API:t."))),
+        (status = 400, description = "Begäran är inte giltig JSON.", body = ErrorBody),
+        (status = 401, description = "API-nyckel saknas eller är ogiltig.", body = ErrorBody),
+        (status = 404, description = "Ingen part har koden.", body = ErrorBody),
+        (status = 422, description = "Ett eller flera fält är ogiltiga; `field` och `fields` namnger dem.",
+            body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn create_event() {}
+
+/// Den här beskrivningen
+///
+/// API:t beskrivet enligt OpenAPI 3. En läsbar version finns på /api.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "Beskrivning",
+    responses((status = 200, description = "OpenAPI-dokumentet.", content_type = "application/json"))
+)]
+#[allow(dead_code)]
+fn openapi_json() {}
+
+// ---- schemas of the request and error bodies --------------------------------------------------
+
+/// Felsvar: alla fel har den här formen.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct ErrorDetail {
+    /// Maskinläsbar felkod.
+    #[schema(example = "invalid_field")]
+    code: ErrorCode,
+    /// Vad som är fel, på svenska.
+    message: String,
+    /// Vid 400 för en parameter: dess namn.
+    parameter: Option<String>,
+    /// Vid 422: det första ogiltiga fältet.
+    field: Option<String>,
+    /// Vid 422: alla ogiltiga fält.
+    fields: Option<Vec<FieldProblem>>,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum ErrorCode {
+    BadParameter,
+    BadRequest,
+    Unauthorized,
+    NotFound,
+    InvalidField,
+    Internal,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct FieldProblem {
+    field: String,
+    message: String,
+}
+
+/// En ny händelse. Okända fält avvisas.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct NewEvent {
+    /// Händelsens status.
+    #[schema(value_type = StatusSchema)]
+    status: String,
+    /// Organet: KF eller KS för en kommun, RF eller RS för regionen, annars `other`.
+    #[schema(example = "KF")]
+    body: Option<String>,
+    /// Beslutsdatum; krävs för adopted, rejected, referred_back och tabled; inte efter i dag.
+    decided_on: Option<chrono::NaiveDate>,
+    /// Datum för det planerade sammanträdet; krävs för scheduled.
+    planned_on: Option<chrono::NaiveDate>,
+    /// Paragraf, t.ex. "KF § 45".
+    #[schema(example = "KF § 45")]
+    reference: Option<String>,
+    /// Länk till protokollet (http eller https).
+    #[schema(example = "https://example.se/kf-2026-03-24.pdf")]
+    protocol_url: Option<String>,
+    /// Dagen då det justerade protokollet anslogs; laga kraft räknas därifrån när avtalet kräver det.
+    posted_on: Option<chrono::NaiveDate>,
+    /// Anteckning, högst 4 000 tecken; krävs vid rättelse.
+    note: Option<String>,
+    /// Id för en tidigare händelse hos samma part som denna rättar.
+    corrects: Option<i32>,
+    /// De delavtal beslutet gäller, om inte alla fem.
+    instruments: Option<Vec<String>>,
+}
+
+// ---- the rules engine's enums, as schemas -----------------------------------------------------
+
+fn string_enum(codes: impl IntoIterator<Item = &'static str>, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes)).description(Some(description)).into()
+}
+
+/// The status codes of `ratification::Status`.
+pub struct StatusSchema;
+
+impl PartialSchema for StatusSchema {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            Status::ALL.map(Status::code),
+            "Status: not_started (Ej påbörjat), in_preparation (Under beredning), scheduled (Beslut planerat), \
+             proposed (Föreslaget), adopted (Antaget), rejected (Avslaget), referred_back (Återremitterat), \
+             tabled (Bordlagt), appealed (Överklagat).",
+        )
+    }
+}
+
+impl ToSchema for StatusSchema {
+    fn name() -> Cow<'static, str> {
+        "Status".into()
+    }
+}
+
+/// The parties per status: one count per status code.
+pub struct StatusCountsSchema;
+
+impl PartialSchema for StatusCountsSchema {
+    fn schema() -> RefOr<Schema> {
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some("Antal parter per status; summan är antalet parter."));
+        for status in Status::ALL {
+            object = object
+                .property(status.code(), ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+                .required(status.code());
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for StatusCountsSchema {
+    fn name() -> Cow<'static, str> {
+        "StatusCounts".into()
+    }
+}
+
+pub struct ConditionStateSchema;
+
+impl PartialSchema for ConditionStateSchema {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            ["satisfied", "open", "blocked"],
+            "satisfied: villkoret är uppfyllt; open: inte ännu, men kan bli; blocked: kan inte längre uppfyllas.",
+        )
+    }
+}
+
+impl ToSchema for ConditionStateSchema {
+    fn name() -> Cow<'static, str> {
+        "ConditionState".into()
+    }
+}
+
+pub struct AppliesToSchema;
+
+impl PartialSchema for AppliesToSchema {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            ["all_parties", "adopting_parties", "none"],
+            "Vem avtalet gäller för: alla 50 parter, regionen och de antagande kommunerna, eller ingen (ännu).",
+        )
+    }
+}
+
+impl ToSchema for AppliesToSchema {
+    fn name() -> Cow<'static, str> {
+        "AppliesTo".into()
+    }
+}
+
+pub struct PartyKindSchema;
+
+impl PartialSchema for PartyKindSchema {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            [PartyKind::Municipality, PartyKind::Region].map(PartyKind::code),
+            "municipality (kommun) eller region.",
+        )
+    }
+}
+
+impl ToSchema for PartyKindSchema {
+    fn name() -> Cow<'static, str> {
+        "PartyKind".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ratification::{AppliesTo, ConditionState};
+    use serde_json::Value;
+
+    fn doc() -> Value {
+        serde_json::from_str(&document().to_json().expect("json")).expect("parses")
+    }
+
+    /// Every `.route("…", web::METHOD()…)` of the `/api/v1` scope in api/mod.rs.
+    fn registered_routes() -> Vec<(String, String)> {
+        let source = include_str!("mod.rs");
+        let (_, scoped) = source.split_once("web::scope(\"").expect("a scope");
+        let (scope, scoped) = scoped.split_once('"').expect("its path");
+        let scoped = scoped.split(".default_service(").next().expect("the scope's routes");
+        let mut routes = Vec::new();
+        for part in scoped.split(".route(\"").skip(1) {
+            let (path, rest) = part.split_once('"').expect("a quoted path");
+            let method = rest.split("web::").nth(1).and_then(|m| m.split("()").next()).expect("a method");
+            routes.push((method.to_string(), format!("{scope}{path}")));
+        }
+        routes
+    }
+
+    #[test]
+    fn every_registered_route_is_declared() {
+        let doc = doc();
+        let routes = registered_routes();
+        assert!(routes.len() >= 6, "found {routes:?}");
+        for (method, path) in routes {
+            assert!(doc["paths"][&path][&method].is_object(), "{method} {path} is registered but not in the document");
+        }
+    }
+
+    #[test]
+    fn enum_schemas_list_the_engines_codes() {
+        let doc = doc();
+        let schemas = &doc["components"]["schemas"];
+        let codes = |name: &str| -> Vec<String> {
+            schemas[name]["enum"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name} has an enum"))
+                .iter()
+                .map(|v| v.as_str().expect("string").to_string())
+                .collect()
+        };
+        let json_code = |v: Value| v.as_str().expect("string").to_string();
+        assert_eq!(codes("Status"), Status::ALL.map(|s| s.code().to_string()));
+        assert_eq!(
+            codes("ConditionState"),
+            [ConditionState::Satisfied, ConditionState::Open, ConditionState::Blocked]
+                .map(|s| json_code(serde_json::to_value(s).expect("json")))
+        );
+        assert_eq!(
+            codes("AppliesTo"),
+            [AppliesTo::AllParties, AppliesTo::AdoptingParties, AppliesTo::None]
+                .map(|s| json_code(serde_json::to_value(s).expect("json")))
+        );
+        let counts = schemas["StatusCounts"]["properties"].as_object().expect("properties");
+        assert_eq!(counts.len(), Status::ALL.len());
+    }
+
+    #[test]
+    fn the_new_event_schema_has_exactly_the_fields_the_validator_knows() {
+        // The validator names its known fields when it refuses an unknown one.
+        let refused = crate::events::validate::raw_from_json(&serde_json::json!({"zz_unknown": 1}))
+            .expect_err("unknown field refused");
+        let message = &refused.iter().find(|f| f.field == "request").expect("request error").message;
+        let known = message.split("Kända fält: ").nth(1).expect("list").trim_end_matches('.');
+        let mut known: Vec<&str> = known.split(", ").collect();
+        known.sort();
+        let doc = doc();
+        let mut declared: Vec<String> = doc["components"]["schemas"]["NewEvent"]["properties"]
+            .as_object()
+            .expect("props")
+            .keys()
+            .cloned()
+            .collect();
+        declared.sort();
+        assert_eq!(declared, known);
+        assert_eq!(doc["components"]["schemas"]["NewEvent"]["additionalProperties"], Value::Bool(false));
+    }
+
+    #[test]
+    fn the_write_needs_the_bearer_scheme() {
+        let doc = doc();
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+        let post = &doc["paths"]["/api/v1/parties/{code}/events"]["post"];
+        assert_eq!(post["security"][0]["bearer"], serde_json::json!([]));
+        for code in ["201", "400", "401", "404", "422"] {
+            assert!(post["responses"][code].is_object(), "answer {code} declared");
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! Fast and fresh: rendered GET responses kept in memory until the next write, served with a
+//! strong `ETag`, and answered with 304 Not Modified when the client already has them.
+//!
+//! Freshness does not rest on a timer: every committed write calls `AppState::changed()`, which
+//! bumps the generation, and the cache drops everything rendered under an older generation (and
+//! everything rendered on an earlier day, since "today" moves the as-of date of default views).
+//! A write therefore shows on the very next request. Clients are told `max-age=0,
+//! must-revalidate`: they keep their copy but ask each time, and the answer is usually a bodiless
+//! 304 because the `ETag` is a hash of the body — a write that does not change a given file
+//! leaves its `ETag`, and so the clients' copies, valid.
+//!
+//! A handler opts in with [`cached`] (or [`cached_keyed`] when it wants to choose the key), see
+//! their docs.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::db::DbError;
+use crate::snapshot::Snapshot;
+use crate::AppState;
+
+/// The `Cache-Control` of every cached response: shared caches may keep it, but everyone must
+/// revalidate before reuse, so a write is visible at once.
+pub const CACHE_CONTROL: &str = "public, max-age=0, must-revalidate";
+/// At most this many responses are kept. Keys come from query strings, which anyone can vary.
+pub const DEFAULT_MAX_ENTRIES: usize = 512;
+/// At most this many body bytes are kept in all.
+pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a handler renders: the body, its content type and any further headers (e.g.
+/// `Content-Disposition`). Rendered once per generation, served many times.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub content_type: String,
+    pub body: Bytes,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Rendered {
+    pub fn new(content_type: impl Into<String>, body: impl Into<Bytes>) -> Self {
+        Self { content_type: content_type.into(), body: body.into(), headers: Vec::new() }
+    }
+
+    /// An HTML page (`text/html; charset=utf-8`).
+    pub fn html(markup: maud::Markup) -> Self {
+        Self::new("text/html; charset=utf-8", markup.into_string())
+    }
+
+    /// A JSON document (`application/json`).
+    pub fn json<T: serde::Serialize>(value: &T) -> Result<Self, serde_json::Error> {
+        Ok(Self::new("application/json", serde_json::to_vec(value)?))
+    }
+
+    /// Adds a header sent with every 200 answer.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// A rendered response with its `ETag`, ready to answer any number of requests.
+#[derive(Debug)]
+pub struct CachedResponse {
+    rendered: Rendered,
+    etag: String,
+}
+
+impl CachedResponse {
+    pub fn new(rendered: Rendered) -> Self {
+        let etag = etag_of(&rendered.body);
+        Self { rendered, etag }
+    }
+
+    /// The strong entity tag, quotes included.
+    pub fn etag(&self) -> &str {
+        &self.etag
+    }
+
+    fn size(&self) -> usize {
+        self.rendered.body.len()
+    }
+
+    /// 304 without a body if the request's `If-None-Match` names this response's tag, else 200.
+    pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        self.respond_marked(req, None)
+    }
+
+    fn respond_marked(&self, req: &HttpRequest, marker: Option<&'static str>) -> HttpResponse {
+        let not_modified = if_none_match_matches(req, &self.etag);
+        let mut builder = if not_modified {
+            HttpResponse::NotModified()
+        } else {
+            let mut ok = HttpResponse::Ok();
+            ok.insert_header((header::CONTENT_TYPE, self.rendered.content_type.as_str()));
+            for (name, value) in &self.rendered.headers {
+                ok.insert_header((name.clone(), value.clone()));
+            }
+            ok
+        };
+        builder.insert_header((header::ETAG, self.etag.as_str()));
+        builder.insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
+        if let Some(marker) = marker {
+            builder.insert_header(("X-Cache", marker));
+        }
+        if not_modified {
+            builder.finish()
+        } else {
+            builder.body(self.rendered.body.clone())
+        }
+    }
+}
+
+/// A strong tag: the first 128 bits of the body's SHA-256, so equal bodies share a tag across
+/// generations and restarts.
+fn etag_of(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// RFC 9110 §13.1.2: `*` or a list of tags compared weakly (a `W/` prefix is ignored).
+fn if_none_match_matches(req: &HttpRequest, etag: &str) -> bool {
+    req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|value| {
+        value.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+    })
+}
+
+/// The key a response is cached under: the path and the query parameters that matter, sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey(String);
+
+impl CacheKey {
+    /// The request's path and its whole query, normalised (parameters sorted, re-encoded), so
+    /// `?a=1&b=2` and `?b=2&a=1` share an entry. A query that does not parse is kept verbatim.
+    pub fn from_request(req: &HttpRequest) -> Self {
+        match serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()) {
+            Ok(mut pairs) => {
+                pairs.sort();
+                let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                Self::new(req.path(), &pairs)
+            }
+            Err(_) => Self(format!("{}?{}", req.path(), req.query_string())),
+        }
+    }
+
+    /// `path` with exactly these parameters (in this order): for handlers that ignore
+    /// unknown parameters, so that those do not make new entries.
+    pub fn new(path: &str, params: &[(&str, &str)]) -> Self {
+        let query = serde_urlencoded::to_string(params).unwrap_or_default();
+        if query.is_empty() {
+            Self(path.to_string())
+        } else {
+            Self(format!("{path}?{query}"))
+        }
+    }
+}
+
+/// Answers a GET from the cache, or renders it from a freshly loaded [`Snapshot`] on a miss
+/// (the snapshot is loaded and `render` runs on the blocking pool, not on the async worker).
+/// Keyed by [`CacheKey::from_request`]. Validate the query *before* calling this: a refusal
+/// should not be cached, and `render` should not fail for bad input.
+///
+/// ```ignore
+/// async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, MyError> {
+///     let as_of = parse_datum(&req)?;                       // 400 before the cache
+///     http_cache::cached(&req, &state, move |snapshot| {
+///         Ok(Rendered::html(views::status_page(snapshot, as_of)))
+///     })
+///     .await
+/// }
+/// ```
+pub async fn cached<E, F>(req: &HttpRequest, state: &AppState, render: F) -> Result<HttpResponse, E>
+where
+    F: FnOnce(&Snapshot) -> Result<Rendered, E> + Send + 'static,
+    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+{
+    cached_keyed(req, state, CacheKey::from_request(req), render).await
+}
+
+/// [`cached`] under a key of the handler's choice (see [`CacheKey::new`]).
+pub async fn cached_keyed<E, F>(
+    req: &HttpRequest,
+    state: &AppState,
+    key: CacheKey,
+    render: F,
+) -> Result<HttpResponse, E>
+where
+    F: FnOnce(&Snapshot) -> Result<Rendered, E> + Send + 'static,
+    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+{
+    let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
+    if let Some(hit) = state.cache.get(&key, stamp) {
+        return Ok(hit.respond_marked(req, Some("hit")));
+    }
+    let fresh = state
+        .db
+        .run(move |db| {
+            let snapshot = db.read_blocking(|c| Snapshot::load(c).map_err(E::from))?;
+            render(&snapshot).map(CachedResponse::new)
+        })
+        .await?;
+    let fresh = Arc::new(fresh);
+    // Kept only if no write committed meanwhile: the render may predate it.
+    let now = Stamp { generation: state.generation(), day: crate::clock::today() };
+    if now == stamp {
+        state.cache.insert(key, stamp, Arc::clone(&fresh));
+    }
+    Ok(fresh.respond_marked(req, Some("miss")))
+}
+
+/// What a cached entry is valid for: the write generation and the day (default views are as of
+/// today).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Stamp {
+    generation: u64,
+    day: NaiveDate,
+}
+
+/// The store: a bounded map, least recently used evicted first.
+#[derive(Debug)]
+pub struct ResponseCache {
+    inner: Mutex<Inner>,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    stamp: Option<Stamp>,
+    entries: HashMap<CacheKey, Slot>,
+    bytes: usize,
+    clock: u64,
+}
+
+#[derive(Debug)]
+struct Slot {
+    response: Arc<CachedResponse>,
+    last_used: u64,
+}
+
+impl Default for ResponseCache {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_BYTES)
+    }
+}
+
+impl ResponseCache {
+    pub fn new(max_entries: usize, max_bytes: usize) -> Self {
+        Self { inner: Mutex::new(Inner::default()), max_entries: max_entries.max(1), max_bytes }
+    }
+
+    /// Number of responses held.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Body bytes held.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock may have left the accounting half done: start over.
+        self.inner.lock().unwrap_or_else(|poisoned| {
+            let mut inner = poisoned.into_inner();
+            inner.clear();
+            inner
+        })
+    }
+
+    fn get(&self, key: &CacheKey, stamp: Stamp) -> Option<Arc<CachedResponse>> {
+        let mut inner = self.lock();
+        if !inner.advance(stamp) {
+            return None;
+        }
+        inner.clock += 1;
+        let clock = inner.clock;
+        let slot = inner.entries.get_mut(key)?;
+        slot.last_used = clock;
+        Some(Arc::clone(&slot.response))
+    }
+
+    fn insert(&self, key: CacheKey, stamp: Stamp, response: Arc<CachedResponse>) {
+        let size = response.size();
+        // One huge body may not push out everything else.
+        if size > self.max_bytes / 4 {
+            return;
+        }
+        let mut inner = self.lock();
+        if !inner.advance(stamp) {
+            return;
+        }
+        if let Some(old) = inner.entries.remove(&key) {
+            inner.bytes -= old.response.size();
+        }
+        while !inner.entries.is_empty()
+            && (inner.entries.len() >= self.max_entries || inner.bytes + size > self.max_bytes)
+        {
+            inner.evict_least_recently_used();
+        }
+        inner.clock += 1;
+        let last_used = inner.clock;
+        inner.bytes += size;
+        inner.entries.insert(key, Slot { response, last_used });
+    }
+}
+
+impl Inner {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// Moves the cache forward to `stamp` (dropping older entries); false if `stamp` is older
+    /// than what the cache already holds (a request that began before a write).
+    fn advance(&mut self, stamp: Stamp) -> bool {
+        match self.stamp {
+            Some(current) if current == stamp => true,
+            Some(current) if current > stamp => false,
+            _ => {
+                self.clear();
+                self.stamp = Some(stamp);
+                true
+            }
+        }
+    }
+
+    fn evict_least_recently_used(&mut self) {
+        // A linear scan: the map holds a few hundred entries, and eviction only happens when
+        // it is full.
+        let oldest = self.entries.iter().min_by_key(|(_, slot)| slot.last_used).map(|(key, _)| key.clone());
+        if let Some(key) = oldest {
+            if let Some(slot) = self.entries.remove(&key) {
+                self.bytes -= slot.response.size();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn stamp(generation: u64) -> Stamp {
+        Stamp { generation, day: NaiveDate::from_ymd_opt(2026, 3, 24).expect("date") }
+    }
+
+    fn response(body: &str) -> Arc<CachedResponse> {
+        Arc::new(CachedResponse::new(Rendered::new("text/plain", body.to_string())))
+    }
+
+    fn key(n: usize) -> CacheKey {
+        CacheKey::new("/data/status.csv", &[("datum", &format!("k{n}"))])
+    }
+
+    #[test]
+    fn the_entry_cap_holds() {
+        let cache = ResponseCache::new(8, 1 << 20);
+        for n in 0..100 {
+            cache.insert(key(n), stamp(1), response("x"));
+            assert!(cache.len() <= 8);
+        }
+        assert_eq!(cache.len(), 8);
+        assert!(cache.get(&key(99), stamp(1)).is_some());
+        assert!(cache.get(&key(0), stamp(1)).is_none());
+    }
+
+    #[test]
+    fn the_least_recently_used_goes_first() {
+        let cache = ResponseCache::new(3, 1 << 20);
+        for n in 0..3 {
+            cache.insert(key(n), stamp(1), response("x"));
+        }
+        assert!(cache.get(&key(0), stamp(1)).is_some());
+        cache.insert(key(3), stamp(1), response("x"));
+        assert!(cache.get(&key(0), stamp(1)).is_some(), "recently read, kept");
+        assert!(cache.get(&key(1), stamp(1)).is_none(), "least recently used, evicted");
+    }
+
+    #[test]
+    fn the_byte_cap_holds() {
+        let cache = ResponseCache::new(1000, 400);
+        for n in 0..50 {
+            cache.insert(key(n), stamp(1), response(&"y".repeat(60)));
+            assert!(cache.bytes() <= 400);
+        }
+        assert_eq!(cache.len(), 6);
+        cache.insert(key(1000), stamp(1), response(&"z".repeat(101)));
+        assert!(cache.get(&key(1000), stamp(1)).is_none(), "over a quarter of the budget: not kept");
+    }
+
+    #[test]
+    fn a_new_generation_or_day_drops_everything_and_old_renders_are_not_kept() {
+        let cache = ResponseCache::new(10, 1 << 20);
+        cache.insert(key(1), stamp(1), response("a"));
+        assert!(cache.get(&key(1), stamp(2)).is_none());
+        assert!(cache.is_empty());
+        cache.insert(key(1), stamp(1), response("stale"));
+        assert!(cache.is_empty(), "rendered before the write: not kept");
+        cache.insert(key(1), stamp(2), response("b"));
+        let next_day = Stamp { generation: 2, day: NaiveDate::from_ymd_opt(2026, 3, 25).expect("date") };
+        assert!(cache.get(&key(1), next_day).is_none());
+    }
+
+    #[test]
+    fn keys_are_normalised() {
+        let a = TestRequest::get().uri("/x?b=2&a=1").to_http_request();
+        let b = TestRequest::get().uri("/x?a=1&b=2").to_http_request();
+        let c = TestRequest::get().uri("/x?a=1").to_http_request();
+        assert_eq!(CacheKey::from_request(&a), CacheKey::from_request(&b));
+        assert_ne!(CacheKey::from_request(&a), CacheKey::from_request(&c));
+        assert_eq!(CacheKey::from_request(&TestRequest::get().uri("/x").to_http_request()), CacheKey::new("/x", &[]));
+    }
+
+    #[test]
+    fn if_none_match_is_compared_weakly_and_accepts_lists_and_star() {
+        let r = CachedResponse::new(Rendered::new("text/plain", "body"));
+        let tag = r.etag().to_string();
+        let with = |value: &str| TestRequest::get().insert_header((header::IF_NONE_MATCH, value)).to_http_request();
+        assert_eq!(r.respond(&with(&tag)).status(), 304);
+        assert_eq!(r.respond(&with(&format!("\"other\", W/{tag}"))).status(), 304);
+        assert_eq!(r.respond(&with("*")).status(), 304);
+        assert_eq!(r.respond(&with("\"other\"")).status(), 200);
+        assert_eq!(r.respond(&TestRequest::get().to_http_request()).status(), 200);
+    }
+}

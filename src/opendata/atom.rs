@@ -1,0 +1,161 @@
+//! GET /feed.atom: the decision log as an Atom 1.0 feed (RFC 4287), newest first, one entry
+//! per recorded event, at most [`MAX_ENTRIES`].
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use atom_syndication::{Category, Entry, Feed, Link, Person, Text};
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::{date_sv, public_base_url, public_host, OpenDataError};
+use crate::events::Event;
+use crate::http_cache::{self, CacheKey, Rendered};
+use crate::snapshot::Snapshot;
+use crate::AppState;
+
+/// Feed readers want the recent past; the whole log is in `/data/beslut.csv`.
+pub const MAX_ENTRIES: usize = 200;
+/// The year in the tag URIs (RFC 4151): fixed, so that identifiers never change.
+const TAG_YEAR: u16 = 2026;
+const AUTHOR: &str = "VästKom";
+
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
+    let key = CacheKey::new(req.path(), &[]);
+    http_cache::cached_keyed(&req, &state, key, |snapshot| render(snapshot, &public_base_url(), &public_host())).await
+}
+
+/// The stable identifier of an event's entry.
+pub fn entry_id(host: &str, agreement_slug: &str, event_id: i32) -> String {
+    format!("tag:{host},{TAG_YEAR}:{agreement_slug}:handelse:{event_id}")
+}
+
+pub fn render(snapshot: &Snapshot, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
+    let agreement = &snapshot.agreement;
+    let corrected_by: HashMap<i32, i32> =
+        snapshot.events.iter().filter_map(|e| e.corrects.map(|c| (c, e.id))).collect();
+    let mut newest_first: Vec<&Event> = snapshot.events.iter().collect();
+    newest_first.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
+    let entries = newest_first
+        .into_iter()
+        .take(MAX_ENTRIES)
+        .map(|e| entry(snapshot, e, corrected_by.get(&e.id).copied(), base, host))
+        .collect();
+    let feed = Feed {
+        title: Text::plain(format!("{} – beslut och händelser", agreement.title)),
+        subtitle: Some(Text::plain(format!(
+            "Hur Västra Götalandsregionen och de 49 kommunerna beslutar om avtalet. De senaste {MAX_ENTRIES} \
+             händelserna; hela loggen finns i {base}/data/beslut.csv."
+        ))),
+        id: format!("tag:{host},{TAG_YEAR}:{}:handelser", agreement.slug),
+        updated: atom_time(snapshot.last_change_at().unwrap_or(DateTime::UNIX_EPOCH)),
+        authors: vec![Person { name: AUTHOR.into(), ..Default::default() }],
+        links: vec![
+            link(format!("{base}/feed.atom"), "self", Some("application/atom+xml"), None),
+            link(format!("{base}/"), "alternate", Some("text/html"), None),
+        ],
+        lang: Some("sv".into()),
+        entries,
+        ..Default::default()
+    };
+    let body = feed.write_to(Vec::new()).map_err(|e| OpenDataError::Internal(e.to_string()))?;
+    Ok(Rendered::new("application/atom+xml; charset=utf-8", body))
+}
+
+fn entry(snapshot: &Snapshot, e: &Event, corrected_by: Option<i32>, base: &str, host: &str) -> Entry {
+    let party = snapshot.party(&e.party_code).map_or(e.party_code.as_str(), |p| p.name.as_str());
+    let mut links = vec![link(format!("{base}/parter/{}", e.party_code), "alternate", Some("text/html"), None)];
+    if let Some(url) = &e.protocol_url {
+        links.push(link(url.clone(), "related", None, Some("Protokoll")));
+    }
+    Entry {
+        title: Text::plain(title(party, e, corrected_by)),
+        id: entry_id(host, &snapshot.agreement.slug, e.id),
+        updated: atom_time(e.recorded_at),
+        published: Some(atom_time(e.recorded_at)),
+        categories: vec![Category {
+            term: e.status.code().into(),
+            label: Some(e.status.label_sv().into()),
+            ..Default::default()
+        }],
+        links,
+        summary: Some(Text::plain(summary(snapshot, party, e, corrected_by))),
+        ..Default::default()
+    }
+}
+
+/// "Göteborg: Antaget (KF § 45, 24 mars 2026)".
+fn title(party: &str, e: &Event, corrected_by: Option<i32>) -> String {
+    let mut details = Vec::new();
+    match (&e.reference, e.body.as_deref()) {
+        (Some(reference), _) => details.push(reference.clone()),
+        (None, Some(body)) if body != "other" => details.push(body.to_string()),
+        _ => {}
+    }
+    if let Some(date) = e.decided_on.or(e.planned_on) {
+        details.push(date_sv(date));
+    }
+    let mut title = format!("{party}: {}", e.status.label_sv());
+    if !details.is_empty() {
+        title.push_str(&format!(" ({})", details.join(", ")));
+    }
+    if e.corrects.is_some() {
+        title.push_str(" – rättelse");
+    }
+    if corrected_by.is_some() {
+        title.push_str(" – rättad, gäller inte");
+    }
+    title
+}
+
+fn summary(snapshot: &Snapshot, party: &str, e: &Event, corrected_by: Option<i32>) -> String {
+    let mut lines = vec![format!("{party}: {}.", e.status.label_sv())];
+    if let Some(d) = e.decided_on {
+        lines.push(format!("Beslutsdatum: {}.", date_sv(d)));
+    }
+    if let Some(d) = e.planned_on {
+        lines.push(format!("Planerat sammanträde: {}.", date_sv(d)));
+    }
+    if let Some(reference) = &e.reference {
+        lines.push(format!("Referens: {reference}."));
+    }
+    if let Some(d) = e.posted_on {
+        lines.push(format!("Protokollet anslaget: {}.", date_sv(d)));
+    }
+    if let Some(selected) = &e.instruments {
+        let titles: Vec<&str> = snapshot
+            .agreement
+            .instruments
+            .iter()
+            .filter(|i| selected.contains(&i.slug))
+            .map(|i| i.title.as_str())
+            .collect();
+        lines.push(format!("Gäller: {}.", titles.join("; ")));
+    }
+    if let Some(url) = &e.protocol_url {
+        lines.push(format!("Protokoll: {url}"));
+    }
+    if let Some(note) = &e.note {
+        lines.push(format!("Anteckning: {note}"));
+    }
+    if let Some(id) = e.corrects {
+        lines.push(format!("Händelsen rättar händelse {id}, som inte längre räknas."));
+    }
+    if let Some(id) = corrected_by {
+        lines.push(format!("Händelsen har rättats av händelse {id} och räknas inte."));
+    }
+    lines.join("\n")
+}
+
+fn link(href: String, rel: &str, mime_type: Option<&str>, title: Option<&str>) -> Link {
+    Link {
+        href,
+        rel: rel.into(),
+        mime_type: mime_type.map(Into::into),
+        title: title.map(Into::into),
+        ..Default::default()
+    }
+}
+
+fn atom_time(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.fixed_offset()
+}

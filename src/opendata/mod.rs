@@ -1,0 +1,284 @@
+//! Open data: the status and the decision log as files anyone can fetch without an account —
+//! CSV for spreadsheets, an Atom feed for feed readers, an iCalendar file of planned meetings.
+//! One module per format; all of them are served through [`crate::http_cache`].
+//!
+//! Unknown query parameters are ignored here (unlike the JSON API, which refuses them): feed
+//! readers, calendar apps and web-analytics links append their own parameters, and a link on a
+//! municipality's site must keep working. They are not part of the cache key either.
+
+mod atom;
+mod events_csv;
+mod ical;
+mod status_csv;
+
+pub use atom::MAX_ENTRIES as FEED_MAX_ENTRIES;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse, ResponseError};
+use chrono::{Datelike, NaiveDate};
+
+use crate::db::DbError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/data/status.csv", web::get().to(status_csv::get))
+        .route("/data/beslut.csv", web::get().to(events_csv::get))
+        .route("/feed.atom", web::get().to(atom::get))
+        .route("/kalender.ics", web::get().to(ical::get));
+}
+
+/// One open-data file, as described to readers on /api.
+pub struct FileDoc {
+    pub path: &'static str,
+    pub title: &'static str,
+    pub media_type: &'static str,
+    pub description: String,
+    /// An example query, if the file takes one.
+    pub example_query: Option<&'static str>,
+    /// CSV columns with what each holds; empty for other formats.
+    pub columns: &'static [(&'static str, &'static str)],
+}
+
+/// The open-data files, in the order shown.
+pub fn files() -> [FileDoc; 4] {
+    [
+        FileDoc {
+            path: "/data/status.csv",
+            title: "Läget per part (CSV)",
+            media_type: "text/csv",
+            description: "En rad per part (50 rader): status, om parten räknas som antagande, senaste beslut och \
+                nästa planerade sammanträde. Med ?datum=ÅÅÅÅ-MM-DD som läget var den dagen."
+                .to_string(),
+            example_query: Some("datum=2026-03-24"),
+            columns: &status_csv::COLUMNS,
+        },
+        FileDoc {
+            path: "/data/beslut.csv",
+            title: "Alla händelser (CSV)",
+            media_type: "text/csv",
+            description: "Hela beslutsloggen, en rad per händelse i den ordning de registrerades, även rättade \
+                händelser (se kolumnen corrected_by). Med ?datum=ÅÅÅÅ-MM-DD bara händelser som gäller från \
+                den dagen eller tidigare."
+                .to_string(),
+            example_query: Some("datum=2026-03-24"),
+            columns: &events_csv::COLUMNS,
+        },
+        FileDoc {
+            path: "/feed.atom",
+            title: "Nyhetsflöde (Atom)",
+            media_type: "application/atom+xml",
+            description: format!(
+                "De senaste {} händelserna, nyast först, med länk till partens sida och protokollet. \
+                Prenumerera i en flödesläsare.",
+                atom::MAX_ENTRIES
+            ),
+            example_query: None,
+            columns: &[],
+        },
+        FileDoc {
+            path: "/kalender.ics",
+            title: "Planerade beslut (iCalendar)",
+            media_type: "text/calendar",
+            description: "Kommande sammanträden i kommunfullmäktige och regionfullmäktige som ska besluta om \
+                avtalet, som heldagshändelser. Prenumerera på adressen i Outlook, Google Kalender eller \
+                Apples Kalender."
+                .to_string(),
+            example_query: None,
+            columns: &[],
+        },
+    ]
+}
+
+/// The address the service is reached at from outside, without a trailing slash: feeds and
+/// calendars need absolute links. Read from `RATIFY_PUBLIC_URL` (default `http://127.0.0.1:8080`).
+// Kept to one function so that the typed configuration can take over in one place.
+pub fn public_base_url() -> String {
+    std::env::var("RATIFY_PUBLIC_URL")
+        .ok()
+        .map(|url| url.trim().trim_end_matches('/').to_string())
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
+}
+
+/// The host name of [`public_base_url`] (no scheme, port or path): the authority of the stable
+/// identifiers in the feed and the calendar.
+pub fn public_host() -> String {
+    host_of(&public_base_url())
+}
+
+fn host_of(base: &str) -> String {
+    let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(v6),
+        None => authority.split(':').next().unwrap_or(authority),
+    };
+    host.to_ascii_lowercase()
+}
+
+/// A date as Swedish readers write it: "24 mars 2026".
+pub fn date_sv(date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+/// Why an open-data request failed. Answered as Swedish plain text: these addresses serve
+/// files, not JSON.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenDataError {
+    #[error("{0}")]
+    BadParameter(String),
+    #[error("internt fel: {0}")]
+    Internal(String),
+}
+
+impl ResponseError for OpenDataError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            OpenDataError::BadParameter(_) => StatusCode::BAD_REQUEST,
+            OpenDataError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let message = match self {
+            OpenDataError::BadParameter(message) => message.clone(),
+            OpenDataError::Internal(detail) => {
+                tracing::error!(%detail, "open data: internal error");
+                "Ett internt fel inträffade. Försök igen om en stund.".to_string()
+            }
+        };
+        HttpResponse::build(self.status_code()).content_type("text/plain; charset=utf-8").body(message + "\n")
+    }
+}
+
+impl From<DbError> for OpenDataError {
+    fn from(e: DbError) -> Self {
+        OpenDataError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for OpenDataError {
+    fn from(e: diesel::result::Error) -> Self {
+        OpenDataError::Internal(e.to_string())
+    }
+}
+
+impl From<csv::Error> for OpenDataError {
+    fn from(e: csv::Error) -> Self {
+        OpenDataError::Internal(e.to_string())
+    }
+}
+
+/// The optional `datum=YYYY-MM-DD` parameter; other parameters are ignored (see the module doc).
+fn datum_param(query_string: &str) -> Result<Option<NaiveDate>, OpenDataError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query_string)
+        .map_err(|_| OpenDataError::BadParameter("Frågesträngen kunde inte tolkas.".into()))?;
+    let mut values = pairs.iter().filter(|(k, _)| k == "datum").map(|(_, v)| v);
+    let Some(value) = values.next() else { return Ok(None) };
+    if values.next().is_some() {
+        return Err(OpenDataError::BadParameter("Parametern datum får bara anges en gång.".into()));
+    }
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(date) if value.len() == 10 => Ok(Some(date)),
+        _ => Err(OpenDataError::BadParameter(format!(
+            "Parametern datum ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD, t.ex. 2026-03-24 (fick \"{}\").",
+            value.chars().take(40).collect::<String>()
+        ))),
+    }
+}
+
+/// A CSV file: UTF-8 with a byte order mark, comma separated, CRLF line ends (RFC 4180).
+// The BOM is what makes Excel (the Swedish one included) read the file as UTF-8, so that
+// å, ä and ö come out right; the csv crate, pandas and R's readr skip it.
+struct CsvFile {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl CsvFile {
+    fn new(header: &[&str]) -> Result<Self, OpenDataError> {
+        let mut writer =
+            csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(b"\xEF\xBB\xBF".to_vec());
+        writer.write_record(header)?;
+        Ok(Self { writer })
+    }
+
+    fn row(&mut self, fields: &[String]) -> Result<(), OpenDataError> {
+        self.writer.write_record(fields)?;
+        Ok(())
+    }
+
+    /// The file as a response body served inline under `filename`.
+    fn finish(self, filename: &str) -> Result<crate::http_cache::Rendered, OpenDataError> {
+        let body = self.writer.into_inner().map_err(|e| OpenDataError::Internal(e.to_string()))?;
+        let disposition = format!("inline; filename=\"{filename}\"");
+        let value = actix_web::http::header::HeaderValue::from_str(&disposition)
+            .map_err(|e| OpenDataError::Internal(e.to_string()))?;
+        Ok(crate::http_cache::Rendered::new("text/csv; charset=utf-8", body)
+            .with_header(actix_web::http::header::CONTENT_DISPOSITION, value))
+    }
+}
+
+/// Free text as a spreadsheet cell that cannot be read as a formula: a leading `=`, `+`, `-`,
+/// `@`, tab or CR gets a `'` in front (OWASP's advice against CSV injection).
+fn text_cell(value: Option<&str>) -> String {
+    match value {
+        Some(v) if v.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{v}"),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    }
+}
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_dates() {
+        assert_eq!(date_sv(NaiveDate::from_ymd_opt(2026, 3, 24).unwrap()), "24 mars 2026");
+        assert_eq!(date_sv(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()), "1 januari 2027");
+    }
+
+    #[test]
+    fn datum_is_optional_strict_and_other_parameters_are_ignored() {
+        assert_eq!(datum_param("").unwrap(), None);
+        assert_eq!(datum_param("utm_source=x").unwrap(), None);
+        assert_eq!(datum_param("datum=2026-03-24&x=1").unwrap(), NaiveDate::from_ymd_opt(2026, 3, 24));
+        for bad in ["datum=2026-3-24", "datum=igår", "datum=2026-02-30", "datum=2026-03-24&datum=2026-03-25"] {
+            let err = datum_param(bad).unwrap_err();
+            assert!(matches!(err, OpenDataError::BadParameter(ref m) if m.contains("datum")), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn formulas_are_neutralised_in_free_text() {
+        assert_eq!(text_cell(Some("=HYPERLINK(\"x\")")), "'=HYPERLINK(\"x\")");
+        assert_eq!(text_cell(Some("-1")), "'-1");
+        assert_eq!(text_cell(Some("KF § 45")), "KF § 45");
+        assert_eq!(text_cell(None), "");
+    }
+
+    #[test]
+    fn the_host_of_the_public_url() {
+        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(host_of("https://Avtal.Vastkom.se/hos"), "avtal.vastkom.se");
+        assert_eq!(host_of("http://[::1]:8080"), "::1");
+        assert_eq!(host_of("avtal.example"), "avtal.example");
+    }
+}
