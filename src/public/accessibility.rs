@@ -2,12 +2,12 @@
 //! public-sector web sites by lagen (2018:1937) om tillgänglighet till digital offentlig service,
 //! laid out after the model of Myndigheten för digital förvaltning (DIGG).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use maud::html;
+use maud::{html, Markup};
 
 use super::error::PageError;
-use super::html_response;
+use crate::http_cache::{self, CacheKey, Rendered};
 use crate::views::format;
 use crate::views::layout::{self, Changed};
 use crate::AppState;
@@ -18,16 +18,14 @@ const ASSESSED_ON: (i32, u32, u32) = (2026, 11, 26);
 const CONTACT_URL: &str = "https://www.vastkom.se";
 const DIGG_REPORT_URL: &str = "https://www.digg.se/tdosanmalan";
 
-pub async fn page(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let db = state.db.clone();
-    let last_change = db
-        .run(|db| {
-            db.read_blocking(|c| {
-                let agreement = crate::agreement::load(c, crate::agreement::AGREEMENT_SLUG)?;
-                crate::events::last_recorded_at(c, agreement.id).map_err(PageError::from)
-            })
-        })
-        .await?;
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    http_cache::cached_keyed(&req, &state, CacheKey::new("/tillganglighet", &[]), |snapshot| {
+        Ok(Rendered::html(statement(Changed::from_last_change(snapshot.last_change_at()))))
+    })
+    .await
+}
+
+fn statement(changed: Changed) -> Markup {
     let assessed =
         NaiveDate::from_ymd_opt(ASSESSED_ON.0, ASSESSED_ON.1, ASSESSED_ON.2).map(format::date).unwrap_or_default();
     let content = html! {
@@ -100,5 +98,5 @@ pub async fn page(state: web::Data<AppState>) -> Result<HttpResponse, PageError>
         p { "Senaste bedömningen gjordes " (assessed) "." }
         p { "Redogörelsen uppdaterades senast " (assessed) "." }
     };
-    Ok(html_response(layout::page("Tillgänglighetsredogörelse", Changed::from_last_change(last_change), content)))
+    layout::page("Tillgänglighetsredogörelse", changed, content)
 }

@@ -1,12 +1,14 @@
 //! For other web sites: `/inbaddning`, a small status card made for an `<iframe>`, and
 //! `/badge.svg`, an image with the count of adopting municipalities.
 
-use actix_web::{web, HttpResponse};
+use actix_web::http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
 use super::error::PageError;
-use super::{html_response, load_snapshot};
+use crate::http_cache::{self, CacheKey, Rendered};
 use crate::ratification::{ConditionState, Evaluation};
+use crate::snapshot::Snapshot;
 use crate::views::{assets, layout};
 use crate::AppState;
 
@@ -22,18 +24,14 @@ fn majority_phrase(eval: &Evaluation) -> &'static str {
     }
 }
 
-pub async fn card(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let snapshot = load_snapshot(&state).await?;
-    let today = crate::clock::today();
-    let eval = snapshot.evaluate(today);
-    let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on);
-    let mut response = html_response(page);
-    // Framing allowed from anywhere: this page exists to be embedded (see EMBEDDABLE_PATHS).
-    response.headers_mut().insert(
-        actix_web::http::header::CONTENT_SECURITY_POLICY,
-        actix_web::http::header::HeaderValue::from_static("frame-ancestors *"),
-    );
-    Ok(response)
+pub async fn card(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    http_cache::cached_keyed(&req, &state, CacheKey::new("/inbaddning", &[]), |snapshot| {
+        let eval = snapshot.evaluate(crate::clock::today());
+        let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on);
+        // Framing allowed from anywhere: this page exists to be embedded (see EMBEDDABLE_PATHS).
+        Ok(Rendered::html(page).with_header(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors *")))
+    })
+    .await
 }
 
 fn card_page(
@@ -83,17 +81,23 @@ fn text_width(text: &str) -> f64 {
         .sum()
 }
 
-pub async fn badge(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let snapshot = load_snapshot(&state).await?;
-    let eval = snapshot.evaluate(crate::clock::today());
-    let left = format!("HoS-avtal {}", snapshot.agreement.starts_on.format("%Y"));
+pub async fn badge(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    http_cache::cached_keyed(&req, &state, CacheKey::new("/badge.svg", &[]), |snapshot| {
+        let eval = snapshot.evaluate(crate::clock::today());
+        Ok(Rendered::new("image/svg+xml; charset=utf-8", badge_svg(snapshot, &eval).into_string()))
+    })
+    .await
+}
+
+fn badge_svg(snapshot: &Snapshot, eval: &Evaluation) -> Markup {
+    let year = snapshot.agreement.starts_on.format("%Y");
+    let left = format!("HoS-avtal {year}");
     let right = format!("{}/{} kommuner", eval.municipalities_adopted, eval.municipalities_total);
     let title = format!(
-        "Hälso- och sjukvårdsavtalet {}: {} av {} kommuner har antagit avtalet. {}. Regionen: {}.",
-        snapshot.agreement.starts_on.format("%Y"),
+        "Hälso- och sjukvårdsavtalet {year}: {} av {} kommuner har antagit avtalet. {}. Regionen: {}.",
         eval.municipalities_adopted,
         eval.municipalities_total,
-        majority_phrase(&eval),
+        majority_phrase(eval),
         eval.region_status.label_sv()
     );
     // Dark backgrounds with white text, contrast above 4.5:1.
@@ -104,7 +108,7 @@ pub async fn badge(state: web::Data<AppState>) -> Result<HttpResponse, PageError
     };
     let lw = text_width(&left) + 12.0;
     let rw = text_width(&right) + 12.0;
-    let svg = html! {
+    html! {
         svg xmlns="http://www.w3.org/2000/svg" width=(format!("{:.0}", lw + rw)) height="20" role="img" aria-label=(title) {
             title { (title) }
             rect width=(format!("{lw:.0}")) height="20" fill="#333" {}
@@ -114,6 +118,5 @@ pub async fn badge(state: web::Data<AppState>) -> Result<HttpResponse, PageError
                 text x=(format!("{:.0}", lw + rw / 2.0)) y="14" text-anchor="middle" { (right) }
             }
         }
-    };
-    Ok(HttpResponse::Ok().content_type("image/svg+xml; charset=utf-8").body(svg.into_string()))
+    }
 }

@@ -1,6 +1,7 @@
 //! The public pages: the status page `/` with map, table and chart, one page per party, an
 //! embeddable status card and badge, the accessibility statement, and the stylesheet. Swedish,
-//! server-rendered, no JavaScript.
+//! server-rendered, no JavaScript. Pages are served through [`crate::http_cache`]: rendered once
+//! per write, with an `ETag` (a conditional request gets 304).
 
 mod accessibility;
 mod embed;
@@ -11,15 +12,9 @@ mod params;
 mod party;
 mod static_files;
 
-use actix_web::http::header::ContentType;
-use actix_web::{web, HttpResponse};
-use maud::Markup;
+use actix_web::web;
 
 pub use embed::EMBEDDABLE_PATHS;
-
-use self::error::PageError;
-use crate::snapshot::Snapshot;
-use crate::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::page))
@@ -29,13 +24,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tillganglighet", web::get().to(accessibility::page))
         .route("/static/{file}", web::get().to(static_files::get))
         .default_service(web::to(error::not_found));
-}
-
-/// Everything a page needs, read off the async workers.
-async fn load_snapshot(state: &AppState) -> Result<Snapshot, PageError> {
-    state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(PageError::from))).await
-}
-
-fn html_response(markup: Markup) -> HttpResponse {
-    HttpResponse::Ok().content_type(ContentType::html()).body(markup.into_string())
 }

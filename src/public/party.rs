@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::error::PageError;
-use super::{html_response, links, load_snapshot, params};
+use super::{links, params};
 use crate::events::Event;
+use crate::http_cache::{self, CacheKey, Rendered};
 use crate::parties::Party;
 use crate::ratification::{PartyKind, PartyStanding};
 use crate::snapshot::Snapshot;
@@ -24,9 +25,14 @@ pub async fn page(
     let code = path.into_inner();
     let query = params::parse(req.query_string())?;
     let date = params::date(&query)?;
-    let snapshot = load_snapshot(&state).await?;
+    let date_param = date.map(|d| d.to_string()).unwrap_or_default();
+    let key = CacheKey::new(&format!("/parter/{code}"), &[("datum", date_param.as_str())]);
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, &code, date)).await
+}
+
+fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Rendered, PageError> {
     let Some(index) = snapshot.parties.iter().position(|p| p.code == code) else {
-        return Err(PageError::NotFound(crate::error::unknown_party(&code)));
+        return Err(PageError::NotFound(crate::error::unknown_party(code)));
     };
     let today = crate::clock::today();
     let as_of = date.unwrap_or(today);
@@ -54,10 +60,10 @@ pub async fn page(
                 h1 { (party.name) }
                 p.party-kind { (kind_line(party)) }
                 p.changed-top { (layout::changed_line(changed)) }
-                (status_section(&snapshot, party, standing, as_of))
-                (latest_section(&snapshot, party, as_of))
-                (instrument_section(&snapshot, standing))
-                (timeline_section(&snapshot, party, as_of))
+                (status_section(snapshot, party, standing, as_of))
+                (latest_section(snapshot, party, as_of))
+                (instrument_section(snapshot, standing))
+                (timeline_section(snapshot, party, as_of))
             }
             aside.party-aside aria-label="Karta" {
                 @let label = match party.kind {
@@ -69,7 +75,7 @@ pub async fn page(
             }
         }
     };
-    Ok(html_response(layout::page(&party.name, changed, content)))
+    Ok(Rendered::html(layout::page(&party.name, changed, content)))
 }
 
 fn kind_line(party: &Party) -> Markup {

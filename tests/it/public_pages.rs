@@ -429,7 +429,48 @@ async fn the_chart_projects_planned_decisions(app: TestApp) {
     assert!(table.contains("Västra Götalandsregionen"));
 }
 
+async fn pages_are_cached_with_etags_and_fresh_after_a_write(app: TestApp) {
+    for path in ["/", "/?status=adopted", "/parter/1480", "/inbaddning", "/badge.svg", "/tillganglighet"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status().as_u16(), 200, "{path}");
+        let etag = resp.headers()["etag"].to_str().unwrap().to_string();
+        let again = app.client.get(app.url(path)).header("If-None-Match", &etag).send().await.unwrap();
+        assert_eq!(again.status().as_u16(), 304, "{path}");
+    }
+    let resp = app.get("/").await;
+    let etag = resp.headers()["etag"].to_str().unwrap().to_string();
+    assert!(resp.text().await.unwrap().contains("0 av 49 kommuner har antagit avtalet"));
+    // A write shows on the very next request, even to a client holding the old copy.
+    let token = app.token("t");
+    adopt(&app, &token, "1480", "2026-03-24").await;
+    let resp = app.client.get(app.url("/")).header("If-None-Match", &etag).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_ne!(resp.headers()["etag"].to_str().unwrap(), etag);
+    assert!(resp.text().await.unwrap().contains("1 av 49 kommuner har antagit avtalet"));
+    // Tracking parameters share the entry of the page they decorate; a refused query is not cached.
+    let plain = app.get("/").await.headers()["etag"].to_str().unwrap().to_string();
+    let tagged = app.get("/?utm_source=kommun").await.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(plain, tagged);
+    for _ in 0..2 {
+        assert_eq!(page(&app, "/?delregion=Halland").await.0, 400);
+        assert_eq!(page(&app, "/parter/9999").await.0, 404);
+    }
+}
+
+async fn every_link_in_the_footer_works(app: TestApp) {
+    let body = html(&app, "/").await;
+    let footer = between(&body, "<footer", "</footer>");
+    let links: Vec<&str> = footer.split("href=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert!(links.len() >= 7, "{links:?}");
+    for link in links.iter().filter(|l| l.starts_with('/')) {
+        let resp = app.get(link).await;
+        assert_eq!(resp.status().as_u16(), 200, "footer link {link}");
+    }
+}
+
 crate::both_backends!(
+    pages_are_cached_with_etags_and_fresh_after_a_write,
+    every_link_in_the_footer_works,
     every_page_answers_with_its_type,
     home_numbers_match_the_status_api,
     the_map_links_all_49_municipalities,

@@ -52,17 +52,16 @@ pub struct HomeQuery {
 }
 
 impl HomeQuery {
-    /// `subregions`: the subregion names that exist.
-    pub fn parse(query_string: &str, subregions: &[String]) -> Result<Self, PageError> {
+    /// Parses and checks every parameter except whether `delregion` names a subregion that
+    /// exists (that needs the parties: see [`HomeQuery::check_subregion`]).
+    pub fn parse(query_string: &str) -> Result<Self, PageError> {
         let q: Query = params::parse(query_string)?;
         let date = params::date(&q)?;
         let view = match params::choice(&q, "vy", &[("karta", "geografisk karta"), ("rutnat", "lika stora rutor")])? {
             Some("rutnat") => View::Tiles,
             _ => View::Map,
         };
-        let mut subregion_choices: Vec<(&str, &str)> = subregions.iter().map(|s| (s.as_str(), "delregion")).collect();
-        subregion_choices.push((SUBREGION_REGION, "Västra Götalandsregionen"));
-        let subregion = params::choice(&q, "delregion", &subregion_choices)?.map(str::to_string);
+        let subregion = params::value(&q, "delregion").map(str::to_string);
         let status_choices: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.code(), s.label_sv())).collect();
         let status = params::choice(&q, "status", &status_choices)?.and_then(Status::parse);
         let sort_choices: Vec<(&str, &str)> = SortKey::ALL.iter().map(|(_, p, d)| (*p, *d)).collect();
@@ -75,9 +74,18 @@ impl HomeQuery {
         Ok(Self { date, view, subregion, status, sort, descending })
     }
 
-    /// The query string (with `?`, or empty) for this state.
-    pub fn to_query(&self) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+    /// `delregion` must name one of `subregions` or the region.
+    pub fn check_subregion(&self, subregions: &[String]) -> Result<(), PageError> {
+        let Some(chosen) = &self.subregion else { return Ok(()) };
+        let mut choices: Vec<(&str, &str)> = subregions.iter().map(|s| (s.as_str(), "delregion")).collect();
+        choices.push((SUBREGION_REGION, "Västra Götalandsregionen"));
+        let query: Query = [("delregion".to_string(), chosen.clone())].into_iter().collect();
+        params::choice(&query, "delregion", &choices).map(|_| ())
+    }
+
+    /// The parameters that make up this state, in a fixed order (defaults left out).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         if let Some(d) = self.date {
             pairs.push(("datum", d.to_string()));
         }
@@ -96,6 +104,12 @@ impl HomeQuery {
         if self.descending {
             pairs.push(("ordning", "fallande".into()));
         }
+        pairs
+    }
+
+    /// The query string (with `?`, or empty) for this state.
+    pub fn to_query(&self) -> String {
+        let pairs = self.pairs();
         if pairs.is_empty() {
             return String::new();
         }
@@ -130,21 +144,21 @@ mod tests {
     fn round_trips_through_the_query_string() {
         let q = HomeQuery::parse(
             "datum=2026-03-01&vy=rutnat&delregion=G%C3%B6teborgsregionen&status=adopted&sortera=status&ordning=fallande",
-            &subregions(),
         )
         .unwrap();
         assert_eq!(q.subregion.as_deref(), Some("Göteborgsregionen"));
         assert_eq!(q.status, Some(Status::Adopted));
         assert_eq!(q.sort, SortKey::Status);
         assert!(q.descending);
-        let again = HomeQuery::parse(q.to_query().trim_start_matches('?'), &subregions()).unwrap();
+        let again = HomeQuery::parse(q.to_query().trim_start_matches('?')).unwrap();
         assert_eq!(again, q);
+        assert!(q.check_subregion(&subregions()).is_ok());
     }
 
     #[test]
     fn empty_values_mean_no_filter_and_bad_values_name_the_parameter() {
-        let q = HomeQuery::parse("status=&delregion=&utm_source=x", &subregions()).unwrap();
-        assert_eq!(q, HomeQuery::parse("", &subregions()).unwrap());
+        let q = HomeQuery::parse("status=&delregion=&utm_source=x").unwrap();
+        assert_eq!(q, HomeQuery::parse("").unwrap());
         assert_eq!(q.to_query(), "");
         for (query, param) in [
             ("status=antaget", "status"),
@@ -152,7 +166,7 @@ mod tests {
             ("vy=3d", "vy"),
             ("datum=2026-13-01", "datum"),
         ] {
-            match HomeQuery::parse(query, &subregions()) {
+            match HomeQuery::parse(query).and_then(|q| q.check_subregion(&subregions())) {
                 Err(PageError::BadParameter { param: p, message }) => {
                     assert_eq!(p, param);
                     assert!(message.contains(param), "{message}");
@@ -164,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_second_click_on_a_column_reverses_it() {
-        let q = HomeQuery::parse("", &subregions()).unwrap();
+        let q = HomeQuery::parse("").unwrap();
         let by_status = q.sorted_by(SortKey::Status);
         assert!(!by_status.descending);
         assert!(by_status.sorted_by(SortKey::Status).descending);
