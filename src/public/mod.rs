@@ -12,16 +12,21 @@ mod params;
 mod party;
 mod static_files;
 
-use actix_web::web;
+use actix_web::{guard, web};
 
 pub use embed::EMBEDDABLE_PATHS;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::page))
-        .route("/parter/{code}", web::get().to(party::page))
-        .route("/inbaddning", web::get().to(embed::card))
-        .route("/badge.svg", web::get().to(embed::badge))
-        .route("/tillganglighet", web::get().to(accessibility::page))
-        .route("/static/{file}", web::get().to(static_files::get))
+    cfg.route("/", read().to(home::page))
+        .route("/parter/{code}", read().to(party::page))
+        .route("/inbaddning", read().to(embed::card))
+        .route("/badge.svg", read().to(embed::badge))
+        .route("/tillganglighet", read().to(accessibility::page))
+        .route("/static/{file}", read().to(static_files::get))
         .default_service(web::to(error::not_found));
+}
+
+/// GET, and HEAD for link checkers and monitors (the server sends no body for it).
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }

@@ -109,6 +109,12 @@ async fn every_page_answers_with_its_type(app: TestApp) {
     let (status, content_type, _) = page(&app, "/static/site-000000000000.css").await;
     assert_eq!((status, content_type.as_str()), (404, "text/html; charset=utf-8"));
 
+    // HEAD works for link checkers: the headers without the body.
+    let resp = app.client.head(app.url("/")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(resp.text().await.unwrap().is_empty());
+
     // Any other address: a Swedish 404 page; the API keeps its JSON errors.
     let (status, content_type, body) = page(&app, "/finns-inte").await;
     assert_eq!(status, 404);

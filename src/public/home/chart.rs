@@ -23,7 +23,8 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 }
 
 /// The axis: from the start of the decision period (nine months ending with its last day), or
-/// the first event if earlier, to the month after the start date or the last planned meeting.
+/// the first event if earlier, to the month after the start date, the evaluation date or the
+/// last planned meeting, whichever is latest.
 fn range(snapshot: &Snapshot, as_of: NaiveDate, projection: &Projection) -> (NaiveDate, NaiveDate) {
     let agreement = &snapshot.agreement;
     let period_start = agreement
@@ -31,7 +32,8 @@ fn range(snapshot: &Snapshot, as_of: NaiveDate, projection: &Projection) -> (Nai
         .checked_sub_months(Months::new(8))
         .map_or(agreement.decision_period_ends_on, first_of_month);
     let first_event = snapshot.events.iter().map(|e| e.effective_on()).min();
-    let from = first_of_month(first_event.map_or(period_start, |d| d.min(period_start)).min(as_of));
+    // Not stretched back to an early evaluation date: the chart then shows no history yet.
+    let from = first_of_month(first_event.map_or(period_start, |d| d.min(period_start)));
     let last = [Some(agreement.starts_on), Some(as_of), projection.steps.last().map(|(d, _)| *d)]
         .into_iter()
         .flatten()
