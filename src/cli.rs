@@ -1,20 +1,28 @@
-//! The command line: `ratify [serve]`, `ratify token create|revoke`, `ratify migrate`.
+//! The command line: `ratify [serve]`, `ratify migrate`, `ratify token create|revoke`,
+//! `ratify backup|restore PATH`, `ratify show-config`. Settings come from [`crate::config`]; the
+//! flags here only override them.
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub const DEFAULT_DATABASE_URL: &str = "data/ratify.sqlite3";
-pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub use crate::config::{DEFAULT_BIND, DEFAULT_DATABASE_URL};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ratify",
     version,
-    about = "Följer hur Västra Götalands 50 parter antar Hälso- och sjukvårdsavtalet 2027."
+    about = "Följer hur Västra Götalands 50 parter antar Hälso- och sjukvårdsavtalet 2027.",
+    after_help = "Inställningar: miljövariabler RATIFY_* och/eller en TOML-fil (--config); se README."
 )]
 pub struct Cli {
-    /// Database: a SQLite file path (default) or a postgres:// URL.
-    #[arg(long, global = true, env = "RATIFY_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
-    pub database_url: String,
+    /// A TOML file with settings; environment variables win over it.
+    #[arg(long, global = true, env = "RATIFY_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Database: a SQLite file path or a postgres:// URL (overrides RATIFY_DATABASE_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -24,9 +32,9 @@ pub struct Cli {
 pub enum Command {
     /// Start the web service (the default when no command is given).
     Serve {
-        /// Address and port to listen on.
-        #[arg(long, env = "RATIFY_BIND", default_value = DEFAULT_BIND)]
-        bind: String,
+        /// Address and port to listen on (overrides RATIFY_BIND).
+        #[arg(long)]
+        bind: Option<String>,
     },
     /// Apply pending database migrations and seed the parties, then exit.
     Migrate,
@@ -35,6 +43,20 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a consistent copy of the database to PATH while the service runs (SQLite: VACUUM
+    /// INTO; PostgreSQL: pg_dump). Never overwrites a file.
+    Backup {
+        /// Where to write the copy; must not exist.
+        path: PathBuf,
+    },
+    /// Replace the database with the backup at PATH (every instance must be stopped); the
+    /// replaced database is kept beside it.
+    Restore {
+        /// A file written by `ratify backup`.
+        path: PathBuf,
+    },
+    /// Print the effective settings and where each came from (secrets hidden), then exit.
+    ShowConfig,
 }
 
 #[derive(Debug, Subcommand)]

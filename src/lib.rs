@@ -8,11 +8,13 @@ pub mod agreement;
 pub mod api;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
 pub mod http_cache;
 pub mod opendata;
+pub mod ops;
 pub mod parties;
 pub mod public;
 pub mod ratification;
@@ -29,6 +31,10 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: db::Db,
+    /// The configuration, checked at start.
+    pub config: Arc<config::Config>,
+    /// Counters for /metrics: `state.metrics.cache_hit("pages")` and the like.
+    pub metrics: Arc<ops::metrics::Metrics>,
     /// Bumped by every write; cached pages compare it to know they are stale.
     generation: Arc<AtomicU64>,
     /// Rendered GET responses of the current generation (see [`http_cache`]).
@@ -36,8 +42,19 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// With the default configuration (tests).
     pub fn new(db: db::Db) -> Self {
-        Self { db, generation: Arc::new(AtomicU64::new(0)), cache: Arc::default() }
+        Self::with_config(db, Arc::new(config::Config::default()))
+    }
+
+    pub fn with_config(db: db::Db, config: Arc<config::Config>) -> Self {
+        Self {
+            db,
+            config,
+            metrics: Arc::new(ops::metrics::Metrics::new()),
+            generation: Arc::new(AtomicU64::new(0)),
+            cache: Arc::default(),
+        }
     }
 
     /// Call after every committed write.

@@ -1,26 +1,46 @@
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
-use ratify::cli::{Cli, Command, TokenCommand, DEFAULT_BIND};
-use ratify::{startup, tokens, AppState};
+use ratify::cli::{Cli, Command, TokenCommand};
+use ratify::config::{Config, Overrides};
+use ratify::ops::backup;
+use ratify::{startup, tokens};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    ratify::telemetry::init();
-    match run(cli) {
+    let overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        bind: match &cli.command {
+            Some(Command::Serve { bind }) => bind.clone(),
+            _ => None,
+        },
+    };
+    let config = match Config::load(cli.config.as_deref(), &overrides) {
+        Ok(config) => Arc::new(config),
+        Err(e) => return fail(e.to_string()),
+    };
+    ratify::telemetry::init(&config.log);
+    for name in Config::unknown_env_vars() {
+        tracing::warn!(variable = %name, "unknown RATIFY_ variable ignored (misspelt?)");
+    }
+    match run(cli.command.unwrap_or(Command::Serve { bind: None }), config) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("ratify: {message}");
-            ExitCode::FAILURE
-        }
+        Err(message) => fail(message),
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
-    match cli.command.unwrap_or(Command::Serve { bind: env_or("RATIFY_BIND", DEFAULT_BIND) }) {
-        Command::Serve { bind } => serve(&cli.database_url, &bind),
+fn fail(message: String) -> ExitCode {
+    eprintln!("ratify: {message}");
+    ExitCode::FAILURE
+}
+
+fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    match command {
+        Command::Serve { .. } => startup::run(config).map_err(|e| err(&e)),
         Command::Migrate => {
-            let (_, seeded) = startup::prepare_database(&cli.database_url, 1).map_err(|e| e.to_string())?;
+            let (_, seeded) = startup::prepare_database(&config.database_url, 1).map_err(|e| err(&e))?;
             println!(
                 "Databasen är uppdaterad ({} avtal, {} delavtal, {} parter tillagda).",
                 seeded.agreements, seeded.instruments, seeded.parties
@@ -28,40 +48,42 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token { command } => {
-            let (db, _) = startup::prepare_database(&cli.database_url, 1).map_err(|e| e.to_string())?;
+            let (db, _) = startup::prepare_database(&config.database_url, 1).map_err(|e| err(&e))?;
             match command {
                 TokenCommand::Create { name } => {
-                    let token = tokens::create(&db, &name).map_err(|e| e.to_string())?;
+                    let token = tokens::create(&db, &name).map_err(|e| err(&e))?;
                     eprintln!("API-nyckeln \"{}\" är skapad. Den visas bara nu; spara den säkert:", name.trim());
                     println!("{token}");
                 }
                 TokenCommand::Revoke { name } => {
-                    tokens::revoke(&db, &name).map_err(|e| e.to_string())?;
+                    tokens::revoke(&db, &name).map_err(|e| err(&e))?;
                     println!("API-nyckeln \"{name}\" är återkallad.");
                 }
             }
             Ok(())
         }
+        Command::Backup { path } => {
+            let done = backup::backup(&config.database_url, &path).map_err(|e| format!("backup: {e}"))?;
+            let events = done.events.map(|n| format!("{n} händelser, ")).unwrap_or_default();
+            println!("Säkerhetskopian är skriven: {} ({events}{} byte).", done.path.display(), done.bytes);
+            Ok(())
+        }
+        Command::Restore { path } => {
+            let done = backup::restore(&config.database_url, &path).map_err(|e| format!("restore: {e}"))?;
+            println!("Databasen är återställd från {} ({} händelser).", path.display(), done.events);
+            if let Some(previous) = done.previous {
+                println!("Den ersatta databasen sparades som {}.", previous.display());
+            }
+            if done.pending_migrations > 0 {
+                println!("{} migrering(ar) körs när tjänsten startar.", done.pending_migrations);
+            }
+            Ok(())
+        }
+        Command::ShowConfig => {
+            for (name, value, origin) in config.describe() {
+                println!("{name} = {value}    ({origin})");
+            }
+            Ok(())
+        }
     }
-}
-
-fn env_or(key: &str, default: &str) -> String {
-    std::env::var(key).unwrap_or_else(|_| default.to_string())
-}
-
-fn serve(database_url: &str, bind: &str) -> Result<(), String> {
-    let (db, seeded) = startup::prepare_database(database_url, 8).map_err(|e| e.to_string())?;
-    if seeded.parties > 0 {
-        tracing::info!(parties = seeded.parties, "seeded the parties");
-    }
-    let listener = startup::bind(bind).map_err(|e| e.to_string())?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let url = db.url().redacted();
-    println!("ratify serves http://{addr} (database: {url})");
-    actix_web::rt::System::new()
-        .block_on(async move {
-            let server = startup::serve(listener, AppState::new(db))?;
-            server.await
-        })
-        .map_err(|e| e.to_string())
 }

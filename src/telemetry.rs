@@ -1,16 +1,12 @@
-//! Logging: tracing to stderr, filtered by RATIFY_LOG (or RUST_LOG), default `info`.
+//! Logging: tracing to stderr, filtered by RATIFY_LOG (checked by [`crate::config`]), default `info`.
 
 use std::io::IsTerminal;
 
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
-pub fn init() {
-    let filter = std::env::var("RATIFY_LOG")
-        .ok()
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .or_else(|| EnvFilter::try_from_default_env().ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
+pub fn init(filter: &str) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     // try_init: tests may call this more than once.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

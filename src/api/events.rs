@@ -59,6 +59,7 @@ pub async fn create(
         })
         .await?;
     state.changed();
+    state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", event.party_code))).json(dto))

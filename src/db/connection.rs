@@ -95,9 +95,11 @@ impl ManageConnection for Manager {
                 // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged
                 // write survives power loss too; busy_timeout waits for a writer in another
                 // process instead of failing at once.
+                // busy_timeout first: switching to WAL needs a lock that another process starting
+                // at the same moment may hold.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))

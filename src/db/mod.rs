@@ -91,7 +91,15 @@ impl Db {
     pub fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.conn()?;
         let result = match &mut *conn {
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            // One exclusive transaction around all of them: processes that start together on one
+            // file take turns (the per-migration transactions become savepoints).
+            DbConn::Sqlite(c) => {
+                return c.exclusive_transaction(|c| {
+                    c.run_pending_migrations(SQLITE_MIGRATIONS)
+                        .map(|_| ())
+                        .map_err(|e| DbError::Migration(e.to_string()))
+                });
+            }
             DbConn::Postgresql(c) => {
                 c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
                 let r = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
@@ -121,6 +129,32 @@ impl Db {
             DbConn::Postgresql(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()),
         };
         pending.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Versions of the migrations the database has applied, oldest first.
+    pub fn applied_migrations(&self) -> Result<Vec<String>, DbError> {
+        let mut conn = self.conn()?;
+        let applied = match &mut *conn {
+            DbConn::Sqlite(c) => c.applied_migrations().map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+            DbConn::Postgresql(c) => c.applied_migrations().map(|v| v.iter().map(|m| m.to_string()).collect()),
+        };
+        let mut applied = applied.map_err(|e| DbError::Migration(e.to_string()))?;
+        applied.sort();
+        Ok(applied)
+    }
+
+    /// Versions of the migrations embedded in this binary for this database's backend.
+    pub fn embedded_migrations(&self) -> Result<Vec<String>, DbError> {
+        use diesel::migration::MigrationSource;
+        let source = match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+            Backend::Postgres => POSTGRES_MIGRATIONS,
+        };
+        let list = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&source)
+            .map_err(|e| DbError::Migration(e.to_string()))?;
+        let mut versions: Vec<String> = list.iter().map(|m| m.name().version().to_string()).collect();
+        versions.sort();
+        Ok(versions)
     }
 
     /// Runs `f` on a pooled connection (blocking; call from `run`/`web::block` in handlers).

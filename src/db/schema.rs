@@ -65,6 +65,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_changes (id) {
+        id -> Integer,
+        counter -> BigInt,
+    }
+}
+
 diesel::joinable!(events -> parties (party_code));
 diesel::joinable!(events -> agreements (agreement_id));
 diesel::joinable!(instruments -> agreements (agreement_id));

@@ -79,8 +79,22 @@ pub fn seed(db: &Db) -> Result<Seeded, SeedError> {
             return Err(SeedError::Data(format!("okänd typ av part {} för {}", p.kind, p.code)));
         }
     }
-    db.write_blocking(|conn| insert_missing(conn, &agreement, &parties))
+    // Instances that start together may seed at the same moment: the loser of a race on a unique
+    // key (or on SQLite's write lock) finds the winner's rows when it tries again.
+    let mut attempt = 1;
+    loop {
+        match db.write_blocking(|conn| insert_missing(conn, &agreement, &parties)) {
+            Err(SeedError::Db(e)) if attempt < SEED_ATTEMPTS => {
+                tracing::debug!(error = %e, attempt, "seeding met a concurrent seeder; trying again");
+                std::thread::sleep(std::time::Duration::from_millis(50 * u64::from(attempt)));
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
+
+const SEED_ATTEMPTS: u32 = 5;
 
 fn insert_missing(conn: &mut DbConn, agreement: &AgreementSeed, seeds: &[PartySeed]) -> Result<Seeded, SeedError> {
     let mut seeded = Seeded::default();

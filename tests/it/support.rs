@@ -81,20 +81,28 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// The state the server runs with (its config, metrics, generation).
+    pub state: AppState,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
 }
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, ratify::config::Config::default()).await
+    }
+
+    /// With a configuration of the test's own (allow-lists, limits).
+    pub async fn spawn_with(backend: Backend, config: ratify::config::Config) -> Self {
         let test_db = TestDb::new(backend);
         let (db, seeded) = ratify::startup::prepare_database(&test_db.url, 4).expect("database ready");
         assert_eq!(seeded.parties, 50, "a new database is seeded with the 50 parties");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let server = ratify::startup::serve(listener, AppState::new(db.clone())).expect("server");
+        let state = AppState::with_config(db.clone(), std::sync::Arc::new(config));
+        let server = ratify::startup::serve(listener, state.clone()).expect("server");
         tokio::spawn(server);
-        Self { base: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new(), db, _test_db: test_db }
+        Self { base: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new(), db, state, _test_db: test_db }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,11 @@
+DROP TRIGGER data_changes_instruments_delete;
+DROP TRIGGER data_changes_instruments_update;
+DROP TRIGGER data_changes_instruments_insert;
+DROP TRIGGER data_changes_agreements_delete;
+DROP TRIGGER data_changes_agreements_update;
+DROP TRIGGER data_changes_agreements_insert;
+DROP TRIGGER data_changes_parties_delete;
+DROP TRIGGER data_changes_parties_update;
+DROP TRIGGER data_changes_parties_insert;
+DROP TRIGGER data_changes_events_insert;
+DROP TABLE data_changes;
