@@ -16,12 +16,14 @@ pub mod http_cache;
 pub mod opendata;
 pub mod ops;
 pub mod parties;
+pub mod public;
 pub mod ratification;
 pub mod reports;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;
 pub mod tokens;
+pub mod views;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

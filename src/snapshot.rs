@@ -27,8 +27,24 @@ impl Snapshot {
     }
 
     pub fn evaluate(&self, as_of: NaiveDate) -> Evaluation {
-        let inputs: Vec<PartyInput> = self
-            .parties
+        ratification::evaluate(&self.agreement.rules, &self.agreement.instrument_slugs(), &self.inputs(), as_of)
+    }
+
+    /// Municipalities counting as adopted on each day of `from..=to` (see
+    /// [`ratification::adoption_history`]), for charts.
+    pub fn adoption_history(&self, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, u32)> {
+        ratification::adoption_history(
+            &self.agreement.rules,
+            &self.agreement.instrument_slugs(),
+            &self.inputs(),
+            from,
+            to,
+        )
+    }
+
+    /// What the rules engine is fed: every party with its events.
+    fn inputs(&self) -> Vec<PartyInput> {
+        self.parties
             .iter()
             .map(|p| PartyInput {
                 code: p.code.clone(),
@@ -36,8 +52,7 @@ impl Snapshot {
                 population: u64::from(p.population),
                 events: self.events_of(&p.code).map(Event::to_input).collect(),
             })
-            .collect();
-        ratification::evaluate(&self.agreement.rules, &self.agreement.instrument_slugs(), &inputs, as_of)
+            .collect()
     }
 
     pub fn events_of<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Event> + 'a {

@@ -44,6 +44,7 @@ pub fn prepare_database(url: &str, pool_size: u32) -> Result<(Db, Seeded), Start
 pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::ops::configure(cfg);
     crate::api::configure(cfg);
+    crate::public::configure(cfg);
     crate::opendata::configure(cfg);
     crate::reports::configure(cfg);
 }

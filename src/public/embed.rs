@@ -1,0 +1,122 @@
+//! For other web sites: `/inbaddning`, a small status card made for an `<iframe>`, and
+//! `/badge.svg`, an image with the count of adopting municipalities.
+
+use actix_web::http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup, DOCTYPE};
+
+use super::error::PageError;
+use crate::http_cache::{self, CacheKey, Rendered};
+use crate::ratification::{ConditionState, Evaluation};
+use crate::snapshot::Snapshot;
+use crate::views::{assets, layout};
+use crate::AppState;
+
+/// The only paths other sites may show in a frame. A security-headers layer that forbids
+/// framing (`frame-ancestors 'none'`) must leave these out and allow framing for them.
+pub const EMBEDDABLE_PATHS: &[&str] = &["/inbaddning"];
+
+fn majority_phrase(eval: &Evaluation) -> &'static str {
+    match eval.majority.state {
+        ConditionState::Satisfied => "Majoriteten är nådd",
+        ConditionState::Open => "Majoriteten är inte nådd",
+        ConditionState::Blocked => "Majoriteten kan inte nås",
+    }
+}
+
+pub async fn card(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    http_cache::cached_keyed(&req, &state, CacheKey::new("/inbaddning", &[]), |snapshot| {
+        let eval = snapshot.evaluate(crate::clock::today());
+        let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on);
+        // Framing allowed from anywhere: this page exists to be embedded (see EMBEDDABLE_PATHS).
+        Ok(Rendered::html(page).with_header(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors *")))
+    })
+    .await
+}
+
+fn card_page(
+    eval: &Evaluation,
+    last_change: Option<chrono::DateTime<chrono::Utc>>,
+    starts_on: chrono::NaiveDate,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Beslutsläget – " (layout::SITE_NAME) }
+                link rel="stylesheet" href=(assets::CSS_PATH.as_str());
+            }
+            body.embed {
+                main.embed-card {
+                    h1 { "Hälso- och sjukvårdsavtalet " (starts_on.format("%Y")) }
+                    p.embed-count {
+                        strong { (eval.municipalities_adopted) " av " (eval.municipalities_total) }
+                        " kommuner har antagit avtalet"
+                    }
+                    p { (majority_phrase(eval)) " (minst " (eval.majority.required) " kommuner och regionen)." }
+                    p { "Regionen: " (eval.region_status.label_sv()) "." }
+                    p.embed-changed { (layout::changed_line(layout::Changed::from_last_change(last_change))) }
+                    p { a href="/" target="_blank" rel="noopener" { "Se hela läget" span.visually-hidden { " (öppnas i nytt fönster)" } } }
+                }
+            }
+        }
+    }
+}
+
+/// Width of `text` in the badge's 11 px sans-serif, estimated per character (no font metrics
+/// on the server; generous so that text never overflows).
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_digit() || c == '/' {
+                6.5
+            } else if c == ' ' {
+                3.5
+            } else {
+                7.0
+            }
+        })
+        .sum()
+}
+
+pub async fn badge(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    http_cache::cached_keyed(&req, &state, CacheKey::new("/badge.svg", &[]), |snapshot| {
+        let eval = snapshot.evaluate(crate::clock::today());
+        Ok(Rendered::new("image/svg+xml; charset=utf-8", badge_svg(snapshot, &eval).into_string()))
+    })
+    .await
+}
+
+fn badge_svg(snapshot: &Snapshot, eval: &Evaluation) -> Markup {
+    let year = snapshot.agreement.starts_on.format("%Y");
+    let left = format!("HoS-avtal {year}");
+    let right = format!("{}/{} kommuner", eval.municipalities_adopted, eval.municipalities_total);
+    let title = format!(
+        "Hälso- och sjukvårdsavtalet {year}: {} av {} kommuner har antagit avtalet. {}. Regionen: {}.",
+        eval.municipalities_adopted,
+        eval.municipalities_total,
+        majority_phrase(eval),
+        eval.region_status.label_sv()
+    );
+    // Dark backgrounds with white text, contrast above 4.5:1.
+    let colour = match eval.majority.state {
+        ConditionState::Satisfied => "#006b4f",
+        ConditionState::Open => "#005a8c",
+        ConditionState::Blocked => "#a33c00",
+    };
+    let lw = text_width(&left) + 12.0;
+    let rw = text_width(&right) + 12.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(format!("{:.0}", lw + rw)) height="20" role="img" aria-label=(title) {
+            title { (title) }
+            rect width=(format!("{lw:.0}")) height="20" fill="#333" {}
+            rect x=(format!("{lw:.0}")) width=(format!("{rw:.0}")) height="20" fill=(colour) {}
+            g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" {
+                text x=(format!("{:.0}", lw / 2.0)) y="14" text-anchor="middle" { (left) }
+                text x=(format!("{:.0}", lw + rw / 2.0)) y="14" text-anchor="middle" { (right) }
+            }
+        }
+    }
+}

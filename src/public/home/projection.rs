@@ -1,0 +1,104 @@
+//! "If every planned decision adopts": the log plus one hypothetical adoption per party whose
+//! latest scheduled meeting lies ahead, evaluated by the rules engine at each meeting date.
+//! Nothing here decides what counts; the engine does.
+
+use chrono::{NaiveDate, TimeDelta};
+
+use crate::events::Event;
+use crate::ratification::{ConditionState, Evaluation, PartyKind, Status};
+use crate::snapshot::Snapshot;
+
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub on: NaiveDate,
+    pub code: String,
+    pub name: String,
+    pub kind: PartyKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Projection {
+    /// Meetings ahead of parties not yet counting as adopted, by date then name.
+    pub planned: Vec<Planned>,
+    /// Municipalities counting as adopted after each planned meeting date, if all adopt.
+    pub steps: Vec<(NaiveDate, u32)>,
+    /// Whether the majority condition already holds at the evaluation date.
+    pub majority_already: bool,
+    /// The first meeting date after which the majority condition would hold.
+    pub majority_on: Option<NaiveDate>,
+    /// Municipalities adopted after the last planned meeting, if all adopt.
+    pub final_municipalities: u32,
+    /// Whether the region would have adopted after the last planned meeting.
+    pub final_region_adopted: bool,
+}
+
+pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
+    let as_of = eval.as_of;
+    let mut planned: Vec<Planned> = snapshot
+        .parties
+        .iter()
+        .zip(&eval.parties)
+        .filter(|(_, standing)| !standing.counts_as_adopted)
+        .filter_map(|(party, _)| {
+            snapshot.next_planned_on(&party.code, as_of).map(|on| Planned {
+                on,
+                code: party.code.clone(),
+                name: party.name.clone(),
+                kind: party.kind,
+            })
+        })
+        .collect();
+    planned.sort_by(|a, b| (a.on, &a.name).cmp(&(b.on, &b.name)));
+
+    let hypothetical = with_adoptions(snapshot, &planned);
+    let mut dates: Vec<NaiveDate> = planned.iter().map(|p| p.on).collect();
+    dates.dedup();
+    let mut steps = Vec::with_capacity(dates.len());
+    let mut majority_on = None;
+    let mut final_municipalities = eval.municipalities_adopted;
+    let mut final_region_adopted = eval.region_adopted;
+    for date in dates {
+        let e = hypothetical.evaluate(date);
+        steps.push((date, e.municipalities_adopted));
+        if majority_on.is_none() && e.majority.state == ConditionState::Satisfied {
+            majority_on = Some(date);
+        }
+        final_municipalities = e.municipalities_adopted;
+        final_region_adopted = e.region_adopted;
+    }
+    Projection {
+        planned,
+        steps,
+        majority_already: eval.majority.state == ConditionState::Satisfied,
+        majority_on,
+        final_municipalities,
+        final_region_adopted,
+    }
+}
+
+/// A copy of the log with an adoption on each planned meeting date, recorded after everything
+/// real so that it stands on that date.
+fn with_adoptions(snapshot: &Snapshot, planned: &[Planned]) -> Snapshot {
+    let mut hypothetical = snapshot.clone();
+    let next_id = snapshot.events.iter().map(|e| e.id).max().unwrap_or(0);
+    let recorded_at = snapshot.last_change_at().unwrap_or_else(crate::clock::now) + TimeDelta::seconds(1);
+    for (i, p) in planned.iter().enumerate() {
+        hypothetical.events.push(Event {
+            id: next_id.saturating_add(i32::try_from(i + 1).unwrap_or(i32::MAX)),
+            party_code: p.code.clone(),
+            status: Status::Adopted,
+            body: Some(if p.kind == PartyKind::Region { "RF" } else { "KF" }.to_string()),
+            decided_on: Some(p.on),
+            planned_on: None,
+            reference: None,
+            protocol_url: None,
+            posted_on: None,
+            note: None,
+            corrects: None,
+            instruments: None,
+            recorded_by: "projection".to_string(),
+            recorded_at,
+        });
+    }
+    hypothetical
+}

@@ -1,0 +1,247 @@
+//! The table of all 50 parties under the map, and the map's text alternative: status, latest
+//! decision with its minutes, the next planned meeting. Filtered and sorted by query parameters
+//! through a plain GET form and header links, so it works without JavaScript.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+use maud::{html, Markup};
+
+use super::query::{HomeQuery, SortKey, SUBREGION_REGION};
+use crate::events::Event;
+use crate::parties::Party;
+use crate::public::links;
+use crate::ratification::{Evaluation, PartyKind, PartyStanding, Status};
+use crate::snapshot::Snapshot;
+use crate::views::format;
+use crate::views::status::badge;
+
+struct Row<'a> {
+    party: &'a Party,
+    standing: &'a PartyStanding,
+    latest: Option<&'a Event>,
+    planned: Option<NaiveDate>,
+}
+
+/// A sort key that orders Swedish names as Swedish readers expect (… z, å, ä, ö).
+pub fn swedish_key(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' => '{',
+            'ä' | 'æ' => '|',
+            'ö' | 'ø' => '}',
+            'é' | 'è' => 'e',
+            'ü' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
+/// Missing values last, whichever the direction.
+fn cmp_some_first<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) if descending => b.cmp(&a),
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+fn sort_rows(rows: &mut [Row<'_>], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| {
+        let by_name = || swedish_key(&a.party.name).cmp(&swedish_key(&b.party.name));
+        let dir = |o: Ordering| if descending { o.reverse() } else { o };
+        let primary = match key {
+            SortKey::Name => dir(by_name()),
+            SortKey::Subregion => cmp_some_first(
+                a.party.subregion.as_deref().map(swedish_key),
+                b.party.subregion.as_deref().map(swedish_key),
+                descending,
+            ),
+            SortKey::Status => dir(a.standing.status.cmp(&b.standing.status)),
+            SortKey::Decided => {
+                cmp_some_first(a.latest.and_then(|e| e.decided_on), b.latest.and_then(|e| e.decided_on), descending)
+            }
+            SortKey::Planned => cmp_some_first(a.planned, b.planned, descending),
+        };
+        primary.then_with(by_name)
+    });
+}
+
+fn matches(row: &Row<'_>, query: &HomeQuery) -> bool {
+    let subregion_ok = match query.subregion.as_deref() {
+        None => true,
+        Some(SUBREGION_REGION) => row.party.kind == PartyKind::Region,
+        Some(name) => row.party.subregion.as_deref() == Some(name),
+    };
+    subregion_ok && query.status.is_none_or(|s| row.standing.status == s)
+}
+
+/// The subregions present, in Swedish order.
+pub fn subregions(snapshot: &Snapshot) -> Vec<String> {
+    let mut names: Vec<String> = snapshot.parties.iter().filter_map(|p| p.subregion.clone()).collect();
+    names.sort_by_key(|n| swedish_key(n));
+    names.dedup();
+    names
+}
+
+pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Markup {
+    let as_of = eval.as_of;
+    let mut rows: Vec<Row<'_>> = snapshot
+        .parties
+        .iter()
+        .zip(&eval.parties)
+        .map(|(party, standing)| Row {
+            party,
+            standing,
+            latest: snapshot.latest_decision(&party.code, as_of),
+            planned: snapshot.next_planned_on(&party.code, as_of),
+        })
+        .filter(|row| matches(row, query))
+        .collect();
+    sort_rows(&mut rows, query.sort, query.descending);
+    let filtered = query.subregion.is_some() || query.status.is_some();
+    html! {
+        section.parties #parter aria-labelledby="parter-rubrik" {
+            h2 #parter-rubrik { "Alla " (snapshot.parties.len()) " parter" }
+            p { "Tabellen visar samma uppgifter som kartan. Välj en part för att se alla dess beslut." }
+            (filter_form(snapshot, query))
+            p.result-count role="status" {
+                "Visar " (rows.len()) " av " (snapshot.parties.len()) " parter"
+                @if filtered { " (filtrerat)" } "."
+            }
+            div.table-scroll role="region" aria-label="Tabell över parterna, kan rullas i sidled" tabindex="0" {
+                table.party-table {
+                    caption.visually-hidden { "Parternas status och beslut" }
+                    thead {
+                        tr {
+                            (sort_header("Part", SortKey::Name, query))
+                            (sort_header("Delregion", SortKey::Subregion, query))
+                            (sort_header("Status", SortKey::Status, query))
+                            (sort_header("Senaste beslut", SortKey::Decided, query))
+                            th scope="col" { "Paragraf" }
+                            th scope="col" { "Protokoll" }
+                            (sort_header("Planerat beslut", SortKey::Planned, query))
+                        }
+                    }
+                    tbody {
+                        @for row in &rows {
+                            (table_row(row, query))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn table_row(row: &Row<'_>, query: &HomeQuery) -> Markup {
+    let party = row.party;
+    html! {
+        tr data-code=(party.code) {
+            th scope="row" { a href=(links::party(&party.code, query.date)) { (party.name) } }
+            td { (party.subregion.as_deref().unwrap_or("Hela länet")) }
+            td { (badge(row.standing.status)) }
+            td {
+                @if let Some(e) = row.latest {
+                    @if let Some(d) = e.decided_on {
+                        time datetime=(d.to_string()) { (format::date(d)) }
+                        @if e.status != Status::Adopted && e.status != row.standing.status { " (" (e.status.label_sv()) ")" }
+                    }
+                } @else { span.none { "–" } }
+            }
+            td { @if let Some(r) = row.latest.and_then(|e| e.reference.as_deref()) { (r) } @else { span.none { "–" } } }
+            td {
+                @if let Some(url) = row.latest.and_then(|e| links::minutes(e)) {
+                    a href=(url) { "Protokoll" span.visually-hidden { " för " (party.name) } }
+                } @else { span.none { "–" } }
+            }
+            td {
+                @if let Some(d) = row.planned {
+                    time datetime=(d.to_string()) { (format::date(d)) }
+                } @else { span.none { "–" } }
+            }
+        }
+    }
+}
+
+fn sort_header(label: &str, key: SortKey, query: &HomeQuery) -> Markup {
+    let active = query.sort == key;
+    let aria_sort = match (active, query.descending) {
+        (false, _) => None,
+        (true, false) => Some("ascending"),
+        (true, true) => Some("descending"),
+    };
+    let next = query.sorted_by(key);
+    let hint = if next.descending { "sortera fallande" } else { "sortera stigande" };
+    html! {
+        th scope="col" aria-sort=[aria_sort] {
+            a href=(next.href("parter")) {
+                (label)
+                span.visually-hidden { ", " (hint) }
+                @if active { span.sort-mark aria-hidden="true" { @if query.descending { " ▼" } @else { " ▲" } } }
+            }
+        }
+    }
+}
+
+fn filter_form(snapshot: &Snapshot, query: &HomeQuery) -> Markup {
+    let subregions = subregions(snapshot);
+    let reset = HomeQuery { subregion: None, status: None, ..query.clone() };
+    html! {
+        form.filters method="get" action="/#parter" {
+            @if let Some(d) = query.date { input type="hidden" name="datum" value=(d.to_string()); }
+            @if query.view == super::query::View::Tiles { input type="hidden" name="vy" value="rutnat"; }
+            @if query.sort != SortKey::Name { input type="hidden" name="sortera" value=(query.sort.param()); }
+            @if query.descending { input type="hidden" name="ordning" value="fallande"; }
+            div.field {
+                label for="f-delregion" { "Delregion" }
+                select #f-delregion name="delregion" {
+                    option value="" selected[query.subregion.is_none()] { "Alla" }
+                    @for s in &subregions {
+                        option value=(s) selected[query.subregion.as_deref() == Some(s.as_str())] { (s) }
+                    }
+                    option value=(SUBREGION_REGION) selected[query.subregion.as_deref() == Some(SUBREGION_REGION)] {
+                        "Regionen (VGR)"
+                    }
+                }
+            }
+            div.field {
+                label for="f-status" { "Status" }
+                select #f-status name="status" {
+                    option value="" selected[query.status.is_none()] { "Alla" }
+                    @for s in Status::ALL {
+                        option value=(s.code()) selected[query.status == Some(s)] { (s.label_sv()) }
+                    }
+                }
+            }
+            div.field.actions {
+                button type="submit" { "Visa" }
+                @if query.subregion.is_some() || query.status.is_some() {
+                    a href=(reset.href("parter")) { "Visa alla" }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_letters_sort_after_z() {
+        let mut names = vec!["Öckerö", "Ale", "Åmål", "Vänersborg", "Ärla", "Zeta", "Vara"];
+        names.sort_by_key(|n| swedish_key(n));
+        assert_eq!(names, vec!["Ale", "Vara", "Vänersborg", "Zeta", "Åmål", "Ärla", "Öckerö"]);
+    }
+
+    #[test]
+    fn missing_values_stay_last_both_ways() {
+        assert_eq!(cmp_some_first(Some(1), None, false), Ordering::Less);
+        assert_eq!(cmp_some_first(Some(1), None, true), Ordering::Less);
+        assert_eq!(cmp_some_first(Some(1), Some(2), true), Ordering::Greater);
+    }
+}

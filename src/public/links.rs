@@ -1,0 +1,16 @@
+//! Addresses the public pages link to.
+
+use chrono::NaiveDate;
+
+use crate::events::Event;
+
+/// `/parter/{code}`, keeping the date when travelling in time.
+pub fn party(code: &str, date: Option<NaiveDate>) -> String {
+    format!("/parter/{code}{}", super::params::date_suffix(date))
+}
+
+/// The minutes of a decision, if recorded as an http(s) address (the log validates this;
+/// checked again so that no other scheme ever becomes a link).
+pub fn minutes(event: &Event) -> Option<&str> {
+    event.protocol_url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}

@@ -1,0 +1,32 @@
+//! The public pages: the status page `/` with map, table and chart, one page per party, an
+//! embeddable status card and badge, the accessibility statement, and the stylesheet. Swedish,
+//! server-rendered, no JavaScript. Pages are served through [`crate::http_cache`]: rendered once
+//! per write, with an `ETag` (a conditional request gets 304).
+
+mod accessibility;
+mod embed;
+pub mod error;
+mod home;
+mod links;
+mod params;
+mod party;
+mod static_files;
+
+use actix_web::{guard, web};
+
+pub use embed::EMBEDDABLE_PATHS;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", read().to(home::page))
+        .route("/parter/{code}", read().to(party::page))
+        .route("/inbaddning", read().to(embed::card))
+        .route("/badge.svg", read().to(embed::badge))
+        .route("/tillganglighet", read().to(accessibility::page))
+        .route("/static/{file}", read().to(static_files::get))
+        .default_service(web::to(error::not_found));
+}
+
+/// GET, and HEAD for link checkers and monitors (the server sends no body for it).
+fn read() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}

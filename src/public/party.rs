@@ -1,0 +1,255 @@
+//! `/parter/{code}`: one party's status, latest decision with its minutes, per-instrument status
+//! when the instruments differ, its whole timeline (corrections shown as such) and a locator map.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use maud::{html, Markup};
+
+use super::error::PageError;
+use super::{links, params};
+use crate::events::Event;
+use crate::http_cache::{self, CacheKey, Rendered};
+use crate::parties::Party;
+use crate::ratification::{PartyKind, PartyStanding};
+use crate::snapshot::Snapshot;
+use crate::views::layout::{self, Changed};
+use crate::views::status::{badge, pattern_defs};
+use crate::views::{format, map};
+use crate::AppState;
+
+pub async fn page(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let code = path.into_inner();
+    let query = params::parse(req.query_string())?;
+    let date = params::date(&query)?;
+    let date_param = date.map(|d| d.to_string()).unwrap_or_default();
+    let key = CacheKey::new(&format!("/parter/{code}"), &[("datum", date_param.as_str())]);
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, &code, date)).await
+}
+
+fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Rendered, PageError> {
+    let Some(index) = snapshot.parties.iter().position(|p| p.code == code) else {
+        return Err(PageError::NotFound(crate::error::unknown_party(code)));
+    };
+    let today = crate::clock::today();
+    let as_of = date.unwrap_or(today);
+    let eval = snapshot.evaluate(as_of);
+    let party = &snapshot.parties[index];
+    let standing = &eval.parties[index];
+    let changed = Changed::from_last_change(snapshot.last_change_at());
+
+    let content = html! {
+        (pattern_defs())
+        nav.breadcrumbs aria-label="Du är här" {
+            ol {
+                li { a href=(format!("/{}", params::date_suffix(date))) { "Beslutsläget" } }
+                li { a href=(links::party(&party.code, date)) aria-current="page" { (party.name) } }
+            }
+        }
+        @if let Some(d) = date {
+            div.time-travel role="note" aria-label="Tidsresa" {
+                p { strong { "Du ser läget som det var " (format::date(d)) "." } }
+                p { a href=(links::party(&party.code, None)) { "Visa dagens läge för " (party.name) } }
+            }
+        }
+        div.party-layout {
+            div.party-main {
+                h1 { (party.name) }
+                p.party-kind { (kind_line(party)) }
+                p.changed-top { (layout::changed_line(changed)) }
+                (status_section(snapshot, party, standing, as_of))
+                (latest_section(snapshot, party, as_of))
+                (instrument_section(snapshot, standing))
+                (timeline_section(snapshot, party, as_of))
+            }
+            aside.party-aside aria-label="Karta" {
+                @let label = match party.kind {
+                    PartyKind::Region => "Karta: regionen omfattar hela Västra Götalands län.".to_string(),
+                    PartyKind::Municipality => format!("Karta: {} markerad i Västra Götalands län.", party.name),
+                };
+                (map::locator((party.kind == PartyKind::Municipality).then_some(party.code.as_str()), &label))
+                p.map-note { (label) " Källa: SCB." }
+            }
+        }
+    };
+    Ok(Rendered::html(layout::page(&party.name, changed, content)))
+}
+
+fn kind_line(party: &Party) -> Markup {
+    html! {
+        @match party.kind {
+            PartyKind::Region => "Region · beslutar i regionfullmäktige (RF)",
+            PartyKind::Municipality => {
+                "Kommun"
+                @if let Some(s) = &party.subregion { " i delregionen " (s) }
+                " · beslutar i kommunfullmäktige (KF)"
+            }
+        }
+        " · " (format::integer(u64::from(party.population))) " invånare (" (party.population_year) ")"
+    }
+}
+
+fn status_section(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, as_of: NaiveDate) -> Markup {
+    let planned = snapshot.next_planned_on(&party.code, as_of);
+    html! {
+        section aria-labelledby="status-rubrik" {
+            h2 #status-rubrik { "Status" }
+            p.party-status { (badge(standing.status)) }
+            p {
+                @if standing.counts_as_adopted {
+                    (party.name) " räknas som part som har antagit avtalet."
+                } @else {
+                    (party.name) " har inte antagit avtalet."
+                }
+                @if let Some(d) = standing.legal_force_on {
+                    " Beslutet vinner laga kraft (kan inte längre överklagas) " (format::date(d)) "."
+                }
+            }
+            @if let Some(d) = planned {
+                p { "Nästa planerade beslut: sammanträde " time datetime=(d.to_string()) { (format::date(d)) } "." }
+            }
+        }
+    }
+}
+
+fn decision_line(e: &Event) -> Markup {
+    html! {
+        (e.status.label_sv())
+        @if let Some(body) = &e.body { " i " (body_name(body)) }
+        @if let Some(d) = e.decided_on { " " time datetime=(d.to_string()) { (format::date(d)) } }
+    }
+}
+
+fn body_name(body: &str) -> &str {
+    match body {
+        "KF" => "kommunfullmäktige (KF)",
+        "KS" => "kommunstyrelsen (KS)",
+        "RF" => "regionfullmäktige (RF)",
+        "RS" => "regionstyrelsen (RS)",
+        "other" => "annat organ",
+        other => other,
+    }
+}
+
+fn latest_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate) -> Markup {
+    let latest = snapshot.latest_decision(&party.code, as_of);
+    html! {
+        section aria-labelledby="senaste-rubrik" {
+            h2 #senaste-rubrik { "Senaste beslut" }
+            @if let Some(e) = latest {
+                p { (decision_line(e)) "." }
+                dl.facts {
+                    @if let Some(r) = &e.reference { dt { "Paragraf" } dd { (r) } }
+                    dt { "Protokoll" }
+                    dd {
+                        @if let Some(url) = links::minutes(e) { a href=(url) { "Protokollet" @if let Some(r) = &e.reference { " (" (r) ")" } } }
+                        @else { "Ingen länk registrerad" }
+                    }
+                    @if let Some(d) = e.posted_on { dt { "Anslaget" } dd { (format::date(d)) } }
+                }
+            } @else {
+                p { "Inget beslut av fullmäktige är registrerat." }
+            }
+        }
+    }
+}
+
+fn instrument_section(snapshot: &Snapshot, standing: &PartyStanding) -> Markup {
+    let first = standing.instruments.first().map(|i| i.status);
+    if standing.instruments.iter().all(|i| Some(i.status) == first) {
+        return html! {};
+    }
+    html! {
+        section aria-labelledby="delar-rubrik" {
+            h2 #delar-rubrik { "Status per del av avtalet" }
+            p { "Beslutet skiljer sig mellan avtalet och överenskommelserna. Avtalet räknas som antaget först när alla delar är antagna." }
+            table.instruments {
+                thead { tr { th scope="col" { "Del" } th scope="col" { "Status" } } }
+                tbody {
+                    @for i in &standing.instruments {
+                        tr {
+                            th scope="row" { (instrument_title(snapshot, &i.id)) }
+                            td { (badge(i.status)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn instrument_title<'a>(snapshot: &'a Snapshot, id: &'a str) -> &'a str {
+    snapshot.agreement.instruments.iter().find(|i| i.slug == id).map_or(id, |i| i.title.as_str())
+}
+
+fn timeline_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate) -> Markup {
+    let mut events: Vec<&Event> = snapshot.events_of(&party.code).filter(|e| e.effective_on() <= as_of).collect();
+    events.sort_by_key(|e| (e.effective_on(), e.recorded_at, e.id));
+    html! {
+        section aria-labelledby="tidslinje-rubrik" {
+            h2 #tidslinje-rubrik { "Tidslinje" }
+            @if events.is_empty() {
+                p { "Inga händelser är registrerade." }
+            } @else {
+                p { "Alla registrerade händelser, äldst först. En felaktig uppgift tas aldrig bort: den markeras som rättad och rättelsen visas med sitt skäl." }
+                ol.timeline {
+                    @for e in &events { (timeline_item(snapshot, e)) }
+                }
+            }
+        }
+    }
+}
+
+fn timeline_item(snapshot: &Snapshot, e: &Event) -> Markup {
+    let corrected_by = snapshot.corrected_by(e.id).and_then(|id| snapshot.events.iter().find(|c| c.id == id));
+    let corrects = e.corrects.and_then(|id| snapshot.events.iter().find(|c| c.id == id));
+    let all_instruments = snapshot.agreement.instruments.len();
+    html! {
+        li.event.corrected[corrected_by.is_some()] #(format!("h{}", e.id)) {
+            @if corrected_by.is_some() { span.tag.tag-corrected { "Rättad" } " " }
+            @if corrects.is_some() { span.tag.tag-correction { "Rättelse" } " " }
+            @if corrected_by.is_some() {
+                s.event-body { (event_body(e)) }
+            } @else {
+                span.event-body { (event_body(e)) }
+            }
+            dl.facts {
+                @if let Some(r) = &e.reference { dt { "Paragraf" } dd { (r) } }
+                @if let Some(url) = links::minutes(e) { dt { "Protokoll" } dd { a href=(url) { "Protokollet" @if let Some(r) = &e.reference { " (" (r) ")" } } } }
+                @if let Some(d) = e.planned_on { dt { "Planerat sammanträde" } dd { (format::date(d)) } }
+                @if let Some(d) = e.posted_on { dt { "Anslaget" } dd { (format::date(d)) } }
+                @if let Some(ids) = e.instruments.as_ref().filter(|ids| ids.len() < all_instruments) {
+                    dt { "Gäller" }
+                    dd { @for (i, id) in ids.iter().enumerate() { @if i > 0 { "; " } (instrument_title(snapshot, id)) } }
+                }
+                @if let Some(note) = e.note.as_ref().filter(|_| corrects.is_none()) { dt { "Anteckning" } dd.note { (note) } }
+                dt { "Registrerad" } dd { (format::date_time(e.recorded_at)) }
+            }
+            @if let Some(c) = corrects {
+                p.correction {
+                    "Rättar uppgiften "
+                    a href=(format!("#h{}", c.id)) { "”" (c.status.label_sv()) ", " (format::date(c.effective_on())) "”" }
+                    @if let Some(note) = &e.note { ". Skäl: " (note) }
+                }
+            }
+            @if let Some(by) = corrected_by {
+                p.correction {
+                    "Uppgiften är felaktig och räknas inte. Den rättades " (format::date_time(by.recorded_at)) ": "
+                    a href=(format!("#h{}", by.id)) { "se rättelsen" }
+                    @if let Some(note) = &by.note { ". Skäl: " (note) }
+                }
+            }
+        }
+    }
+}
+
+fn event_body(e: &Event) -> Markup {
+    html! {
+        time datetime=(e.effective_on().to_string()) { (format::date(e.effective_on())) }
+        ": " strong { (e.status.label_sv()) }
+        @if let Some(body) = &e.body { " (" (body_name(body)) ")" }
+    }
+}

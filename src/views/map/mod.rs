@@ -1,0 +1,30 @@
+//! The county map: the 49 municipalities drawn from the committed asset
+//! `assets/map/kommuner.json` (SCB boundaries, projected and simplified by a tool), as a
+//! geographic map, as an equal-area hexagon grid, and as a small locator map.
+
+mod asset;
+mod county;
+mod locator;
+mod tiles;
+
+pub use asset::{asset, MapAsset, MapMunicipality, TileGrid};
+pub use county::{county, focus_layer_css};
+pub use locator::locator;
+pub use tiles::tiles;
+
+use crate::ratification::Status;
+
+/// What the page knows about one municipality on the map.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub code: String,
+    pub name: String,
+    pub status: Status,
+    /// Where the municipality links to.
+    pub href: String,
+}
+
+/// The `<title>` of a municipality's area: its name and status.
+fn area_title(entry: &Entry) -> String {
+    format!("{}: {}", entry.name, entry.status.label_sv())
+}

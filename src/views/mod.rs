@@ -1,0 +1,8 @@
+//! Layout and shared components of the public HTML pages (maud). Views render what they are
+//! handed: no database, no rules.
+
+pub mod assets;
+pub mod format;
+pub mod layout;
+pub mod map;
+pub mod status;

@@ -1,0 +1,306 @@
+//! The public pages in a real browser: headless Chromium driven through chromedriver (WebDriver).
+//! axe-core (from the npm registry, `tests/browser/`) checks each page for accessibility
+//! violations; the keyboard must reach every municipality of the map; screenshots at 1280 and
+//! 360 px width are saved under `target/test-artifacts/` for people to look at.
+//!
+//! Runs on SQLite only: the pages render the same data from either backend (the HTTP tests check
+//! both), and one browser run is enough. Needs /usr/bin/chromium, /usr/bin/chromedriver
+//! (`apt-get install chromium chromium-driver`) and `npm ci --prefix tests/browser`; without them
+//! the test fails saying so rather than skipping.
+
+use std::collections::BTreeSet;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+
+use crate::support::{municipality_codes, Backend, TestApp};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn axe_source() -> String {
+    let path = repo_path("tests/browser/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is missing ({}: {e}). Install it from the npm registry with: npm ci --prefix tests/browser",
+            path.display()
+        )
+    })
+}
+
+/// chromedriver, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_driver() -> Driver {
+    for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+        assert!(
+            Path::new(path).exists(),
+            "{path} is missing: the browser test needs Debian's chromium and chromium-driver \
+             (apt-get install chromium chromium-driver; package {package})"
+        );
+    }
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+    let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(resp) = reqwest::get(format!("{}/status", driver.url)).await {
+            if resp.status().is_success() {
+                return driver;
+            }
+        }
+        assert!(Instant::now() < deadline, "chromedriver did not answer on port {port} within 20 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn browser(driver: &Driver, profile: &Path) -> Client {
+    let args = [
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--no-first-run".into(),
+        "--hide-scrollbars".into(),
+        "--force-device-scale-factor=1".into(),
+        "--lang=sv-SE".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert("goog:chromeOptions".into(), json!({"binary": CHROMIUM, "args": args}));
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}"))
+}
+
+/// Runs axe-core on the loaded page; returns the violations as readable lines.
+async fn axe_violations(client: &Client, axe: &str, page: &str) -> Vec<String> {
+    client.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("inject axe-core");
+    let result = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {resultTypes: ['violations']})
+                .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}))))
+                .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    result
+        .as_array()
+        .expect("violations array")
+        .iter()
+        .map(|v| {
+            let nodes: Vec<String> =
+                v["nodes"].as_array().unwrap().iter().take(5).map(|n| format!("    {}", n.as_str().unwrap())).collect();
+            format!("{page}: [{}] {} ({})\n{}", v["impact"], v["id"], v["help"], nodes.join("\n"))
+        })
+        .collect()
+}
+
+async fn js(client: &Client, script: &str) -> Value {
+    client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+}
+
+async fn press_tab(client: &Client) {
+    let tab: char = Key::Tab.into();
+    let keys =
+        KeyActions::new("keyboard".into()).then(KeyAction::Down { value: tab }).then(KeyAction::Up { value: tab });
+    client.perform_actions(keys).await.expect("press Tab");
+}
+
+/// Saves a screenshot of the whole page at `width` CSS pixels; checks the page does not scroll
+/// sideways at that width.
+async fn screenshot(client: &Client, width: u32, name: &str) {
+    client.set_window_size(width, 900).await.expect("window size");
+    let inner = js(client, "return window.innerWidth;").await.as_u64().unwrap();
+    let height = js(client, "return document.documentElement.scrollHeight;").await.as_u64().unwrap();
+    // The window's frame takes a few pixels: grow it so the viewport is `width` wide and shows it all.
+    let extra_w = u64::from(width) - inner.min(u64::from(width));
+    client.set_window_size(width + extra_w as u32, (height + 100).min(16_000) as u32).await.expect("window size");
+    let inner = js(client, "return window.innerWidth;").await.as_u64().unwrap();
+    assert_eq!(inner, u64::from(width), "{name}: viewport width");
+    let scroll_width = js(client, "return document.documentElement.scrollWidth;").await.as_u64().unwrap();
+    if scroll_width > inner {
+        let culprits = js(
+            client,
+            "return [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .filter(e => !e.parentElement.closest('.table-scroll'))
+                .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+                .slice(0, 10)
+                .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+        )
+        .await;
+        panic!("{name}: the page scrolls sideways at {width} px ({scroll_width} px wide): {culprits}");
+    }
+    let png = client.screenshot().await.expect("screenshot");
+    let dir = repo_path("target/test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}-{width}.png"));
+    std::fs::write(&file, png).unwrap();
+    eprintln!("screenshot: {}", file.display());
+}
+
+async fn record_some_decisions(app: &TestApp) -> String {
+    let token = app.token("browser");
+    let codes = municipality_codes();
+    for (i, code) in codes.iter().take(20).enumerate() {
+        let day = format!("2026-{:02}-{:02}", 1 + i % 5, 3 + i);
+        app.record(
+            &token,
+            code,
+            json!({"status": "adopted", "body": "KF", "decided_on": day, "reference": format!("KF § {}", 10 + i),
+                   "protocol_url": format!("https://example.se/{code}.pdf"), "posted_on": day}),
+        )
+        .await;
+    }
+    app.record(
+        &token,
+        &codes[20],
+        json!({"status": "rejected", "body": "KF", "decided_on": "2026-04-20", "reference": "KF § 7"}),
+    )
+    .await;
+    app.record(&token, &codes[21], json!({"status": "referred_back", "body": "KF", "decided_on": "2026-03-16"})).await;
+    app.record(&token, &codes[22], json!({"status": "tabled", "body": "KF", "decided_on": "2026-05-11"})).await;
+    app.record(&token, &codes[23], json!({"status": "proposed", "body": "KS", "decided_on": "2026-05-04"})).await;
+    app.record(&token, &codes[24], json!({"status": "in_preparation"})).await;
+    let soon = (chrono::Utc::now() + chrono::Duration::days(12)).date_naive().to_string();
+    for code in &codes[25..30] {
+        app.record(&token, code, json!({"status": "scheduled", "body": "KF", "planned_on": soon})).await;
+    }
+    app.record(&token, "14", json!({"status": "scheduled", "body": "RF", "planned_on": soon})).await;
+    // A correction, for the party page's timeline.
+    let corrected_party = codes[30].clone();
+    let wrong = app
+        .record(
+            &token,
+            &corrected_party,
+            json!({"status": "adopted", "body": "KF", "decided_on": "2026-02-02", "reference": "KF § 5"}),
+        )
+        .await;
+    app.record(
+        &token,
+        &corrected_party,
+        json!({"status": "rejected", "body": "KF", "decided_on": "2026-02-02", "reference": "KF § 5",
+               "protocol_url": "https://example.se/p.pdf", "corrects": wrong["id"],
+               "note": "Fel utfall registrerat: fullmäktige avslog <b>inte</b> enhälligt."}),
+    )
+    .await;
+    corrected_party
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_pass_axe_and_the_keyboard_reaches_the_map() {
+    let axe = axe_source();
+    let driver = start_driver().await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let party = record_some_decisions(&app).await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+
+    let mut violations = Vec::new();
+    let pages = [
+        ("status", "/".to_string()),
+        ("status-tiles", "/?vy=rutnat".to_string()),
+        ("party", format!("/parter/{party}")),
+        ("region", "/parter/14".to_string()),
+        ("time-travel", "/?datum=2026-03-01&status=adopted".to_string()),
+        ("accessibility-statement", "/tillganglighet".to_string()),
+        ("embed", "/inbaddning".to_string()),
+        ("not-found", "/parter/9999".to_string()),
+    ];
+    for (name, path) in &pages {
+        client.set_window_size(1280, 900).await.unwrap();
+        client.goto(&app.url(path)).await.unwrap();
+        violations.extend(axe_violations(&client, &axe, path).await);
+        if matches!(*name, "status" | "status-tiles" | "party") {
+            for width in [1280, 360] {
+                screenshot(&client, width, name).await;
+            }
+            client.set_window_size(1280, 900).await.unwrap();
+            // Narrow screens shouldn't bring new violations (e.g. reflowed content).
+            client.set_window_size(360, 900).await.unwrap();
+            violations.extend(axe_violations(&client, &axe, &format!("{path} at 360 px")).await);
+        }
+    }
+
+    // Keyboard: Tab from the top of `/` must reach every municipality link of the map, and the
+    // focused area must look focused.
+    client.set_window_size(1280, 900).await.unwrap();
+    client.goto(&app.url("/")).await.unwrap();
+    let mut reached = BTreeSet::new();
+    let mut focus_style_checked = false;
+    let mut left_the_map = false;
+    for _ in 0..200 {
+        press_tab(&client).await;
+        let focused = js(
+            &client,
+            "const a = document.activeElement;
+             const inMap = !!(a && a.closest && a.closest('svg.map'));
+             const path = inMap ? a.querySelector('path, polygon') : null;
+             // The county map repeats the focused area on top (a focus layer), so neighbours
+             // drawn later do not hide its outline.
+             const links = inMap ? [...a.closest('svg.map').querySelectorAll(':scope > a')] : [];
+             const ring = inMap ? a.closest('svg.map').querySelectorAll('.focus-layer > use')[links.indexOf(a)] : null;
+             return {href: a ? a.getAttribute('href') : null, inMap,
+                     stroke: path ? getComputedStyle(path).strokeWidth : null,
+                     ring: ring ? getComputedStyle(ring).strokeWidth : null};",
+        )
+        .await;
+        if focused["inMap"] == true {
+            let href = focused["href"].as_str().unwrap_or_default();
+            reached.insert(href.trim_start_matches("/parter/").to_string());
+            if !focus_style_checked {
+                assert_eq!(focused["stroke"], "5px", "a focused municipality gets a thick outline");
+                assert_eq!(focused["ring"], "5px", "and its outline is drawn again on top of the map");
+                focus_style_checked = true;
+                // For people to see what keyboard focus looks like on the map.
+                let png = client.screenshot().await.expect("screenshot");
+                std::fs::write(repo_path("target/test-artifacts/map-focus-1280.png"), png).unwrap();
+            }
+        } else if !reached.is_empty() {
+            left_the_map = true;
+            break;
+        }
+    }
+    client.close().await.unwrap();
+
+    let expected: BTreeSet<String> = municipality_codes().into_iter().collect();
+    let missing: Vec<_> = expected.difference(&reached).cloned().collect();
+    assert!(missing.is_empty(), "Tab never reached these municipalities on the map: {missing:?}");
+    assert_eq!(reached, expected);
+    assert!(left_the_map, "Tab moves on past the map");
+    assert!(violations.is_empty(), "axe-core found accessibility violations:\n{}", violations.join("\n"));
+}
