@@ -35,6 +35,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Manage staff accounts (`ratify user add NAME --role editor|admin`).
+    User {
+        #[command(subcommand)]
+        command: crate::accounts::cli::UserCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

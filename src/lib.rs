@@ -4,15 +4,20 @@
 //! Where things are: the rules in [`ratification`] (pure), the decision log in [`events`], the
 //! parties in [`parties`], the JSON API in [`api`], start-up in [`startup`].
 
+pub mod accounts;
+pub mod admin;
 pub mod agreement;
 pub mod api;
+pub mod audit;
 pub mod cli;
 pub mod clock;
+pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod events;
 pub mod parties;
 pub mod ratification;
+pub mod security_headers;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;

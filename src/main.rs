@@ -42,6 +42,7 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::User { command } => ratify::accounts::cli::run(&cli.database_url, command),
     }
 }
 

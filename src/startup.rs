@@ -31,6 +31,7 @@ pub fn prepare_database(url: &str, pool_size: u32) -> Result<(Db, Seeded), Start
 /// Routes of the whole service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     crate::api::configure(cfg);
+    crate::admin::configure(cfg);
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener, StartError> {
@@ -42,6 +43,7 @@ pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<actix_we
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
             .wrap(TracingLogger::default())
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(256 * 1024))

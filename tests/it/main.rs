@@ -4,6 +4,10 @@
 
 mod support;
 
+mod admin_auth;
+mod admin_routes;
+mod admin_support;
+
 mod api_events;
 mod api_parties;
 mod api_status;
