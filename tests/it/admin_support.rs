@@ -110,3 +110,22 @@ pub fn audit_rows(app: &TestApp, action: &str) -> Vec<ratify::audit::Entry> {
 pub fn location(resp: &Response) -> String {
     resp.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
+
+impl Staff {
+    /// Uploads a CSV file to /admin/import (with the CSRF token); returns the response.
+    pub async fn upload(&self, filename: &str, bytes: Vec<u8>) -> Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()).mime_str("text/csv").unwrap();
+        let form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone()).part("file", part);
+        self.client.post(self.url("/admin/import")).multipart(form).send().await.unwrap()
+    }
+
+    /// Uploads and follows to the preview; returns (preview path, preview HTML).
+    pub async fn preview(&self, filename: &str, bytes: Vec<u8>) -> (String, String) {
+        let resp = self.upload(filename, bytes).await;
+        let status = resp.status().as_u16();
+        let loc = location(&resp);
+        assert_eq!(status, 303, "upload: {}", resp.text().await.unwrap());
+        let html = self.page(&loc).await;
+        (loc, html)
+    }
+}

@@ -4,7 +4,10 @@
 
 mod support;
 
+mod admin_audit;
 mod admin_auth;
+mod admin_import;
+mod admin_party;
 mod admin_routes;
 mod admin_support;
 
