@@ -86,9 +86,9 @@ pub async fn csv(state: web::Data<AppState>) -> Result<HttpResponse, AdminError>
             w.write_record([
                 e.id.to_string(),
                 crate::api::dto::rfc3339(e.at),
-                e.actor.clone(),
+                super::csv_format::guard(&e.actor),
                 e.action.clone(),
-                e.details.clone(),
+                super::csv_format::guard(&e.details),
                 e.client_addr.clone().unwrap_or_default(),
             ])
             .map_err(internal)?;

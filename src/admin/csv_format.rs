@@ -35,6 +35,28 @@ pub const REQUIRED: [&str; 2] = ["party_code", "status"];
 /// time are recorded instead).
 pub const IGNORED_ON_IMPORT: [&str; 2] = ["recorded_by", "recorded_at"];
 
+/// Characters that make a spreadsheet read a cell as a formula ("CSV injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A free-text cell for a spreadsheet: one that would start a formula gets a leading `'`, which
+/// Excel shows as text (so does one that already starts with `'`, to keep it apart). [`unguard`]
+/// takes that `'` off again on import, so every value round-trips.
+pub fn guard(s: &str) -> String {
+    if s.starts_with(FORMULA_STARTS) || s.starts_with('\'') {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Undoes [`guard`]: `'=…` → `=…`, `''…` → `'…`; everything else unchanged.
+pub fn unguard(s: String) -> String {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest.to_string(),
+        _ => s,
+    }
+}
+
 /// The text of an uploaded file: UTF-8 (a byte-order mark is dropped) or else Windows-1252.
 pub fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -121,10 +143,10 @@ pub fn parse(text: &str) -> Result<Vec<ImportRow>, String> {
                 body: get("body"),
                 decided_on: get("decided_on"),
                 planned_on: get("planned_on"),
-                reference: get("reference"),
+                reference: get("reference").map(unguard),
                 protocol_url: get("protocol_url"),
                 posted_on: get("posted_on"),
-                note: get("note"),
+                note: get("note").map(unguard),
                 corrects: None,
                 instruments: instruments.filter(|l| !l.is_empty()),
             },
@@ -163,13 +185,13 @@ pub fn write(events: &[Event]) -> Result<Vec<u8>, csv::Error> {
                 e.body.clone().unwrap_or_default(),
                 date(e.decided_on),
                 date(e.planned_on),
-                e.reference.clone().unwrap_or_default(),
+                guard(e.reference.as_deref().unwrap_or_default()),
                 e.protocol_url.clone().unwrap_or_default(),
                 date(e.posted_on),
-                e.note.clone().unwrap_or_default(),
+                guard(e.note.as_deref().unwrap_or_default()),
                 e.corrects.map(|c| c.to_string()).unwrap_or_default(),
                 e.instruments.as_ref().map(|l| l.join(",")).unwrap_or_default(),
-                e.recorded_by.clone(),
+                guard(&e.recorded_by),
                 crate::api::dto::rfc3339(e.recorded_at),
             ])?;
         }
@@ -202,6 +224,18 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].raw.note.as_deref(), Some("a; b"));
         assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn formulas_are_defused_and_round_trip() {
+        assert_eq!(guard("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(guard("- punkt ett"), "'- punkt ett");
+        assert_eq!(guard("KF § 45"), "KF § 45");
+        for s in ["=1+1", "@SUM(A1)", "+46", "-", "'citat'", "'=x", "''", "vanlig text"] {
+            assert_eq!(unguard(guard(s)), s);
+        }
+        let rows = parse("party_code;status;note\n1480;proposed;'=1+1\n").unwrap();
+        assert_eq!(rows[0].raw.note.as_deref(), Some("=1+1"));
     }
 
     #[test]

@@ -106,6 +106,7 @@ pub async fn upload(
             })
         })
         .await?;
+    state.changed();
     Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/admin/import/{id}"))).finish())
 }
 

@@ -93,6 +93,9 @@ async fn fill(app: &TestApp) {
     )
     .await;
     app.record(&token, "14", json!({"status": "proposed", "body": "RS", "reference": "RS, § 3"})).await;
+    // Text a spreadsheet would take for a formula.
+    app.record(&token, "1401", json!({"status": "proposed", "reference": "-", "note": "=HYPERLINK(\"http://x.se\")"}))
+        .await;
 }
 
 /// The export's rows with the columns that must survive (ids compared through their position).
@@ -130,14 +133,15 @@ async fn export_then_import_round_trips(app: TestApp) {
     let exported = resp.bytes().await.unwrap().to_vec();
     assert!(exported.starts_with(b"\xEF\xBB\xBF"), "a BOM so Excel reads UTF-8");
     let first = String::from_utf8(exported.clone()).unwrap();
-    assert_eq!(comparable(&first).len(), 6);
+    assert_eq!(comparable(&first).len(), 7);
+    assert!(first.contains("'=HYPERLINK"), "no formula reaches a spreadsheet");
 
     let backend = if app.db.backend() == ratify::db::Backend::Sqlite { Backend::Sqlite } else { Backend::Postgres };
     let fresh = TestApp::spawn(backend).await;
     user(&fresh, "anna", Role::Editor);
     let f = Staff::login(&fresh, "anna").await;
     let (path, html) = f.preview("export.csv", exported).await;
-    assert!(html.contains("Alla 6 rader är giltiga"), "{html}");
+    assert!(html.contains("Alla 7 rader är giltiga"), "{html}");
     assert_eq!(f.post(&path, &[]).await.status().as_u16(), 200);
     let second = f.get("/admin/export.csv").await.text().await.unwrap();
     assert_eq!(comparable(&first), comparable(&second), "the same events, the same corrections");
@@ -147,7 +151,8 @@ async fn export_then_import_round_trips(app: TestApp) {
     assert_eq!(a["status"], b["status"]);
     assert_eq!(a["latest_decision"]["reference"], b["latest_decision"]["reference"]);
     assert_eq!(b["events"][2]["corrected_by"], b["events"][3]["id"]);
-    for code in ["1490", "14"] {
+    assert_eq!(fresh.get_json("/api/v1/parties/1401", 200).await["events"][0]["note"], "=HYPERLINK(\"http://x.se\")");
+    for code in ["1490", "14", "1401"] {
         let a = app.get_json(&format!("/api/v1/parties/{code}"), 200).await;
         let b = fresh.get_json(&format!("/api/v1/parties/{code}"), 200).await;
         assert_eq!(a["status"], b["status"], "{code}");
