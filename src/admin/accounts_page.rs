@@ -81,18 +81,18 @@ fn accounts_page(
                             @if u.active {
                                 form.inline method="post" action=(format!("/admin/konton/{}/inaktivera", u.id)) {
                                     (csrf_field(csrf))
-                                    button.secondary type="submit" { "Inaktivera " span.skip { (u.username) } }
+                                    button.secondary type="submit" { "Inaktivera " span.visually-hidden { (u.username) } }
                                 }
                             } @else {
                                 form.inline method="post" action=(format!("/admin/konton/{}/aktivera", u.id)) {
                                     (csrf_field(csrf))
-                                    button.secondary type="submit" { "Aktivera " span.skip { (u.username) } }
+                                    button.secondary type="submit" { "Aktivera " span.visually-hidden { (u.username) } }
                                 }
                             }
                             " "
                             form.inline method="post" action=(format!("/admin/konton/{}/losenord", u.id)) {
                                 (csrf_field(csrf))
-                                button.secondary type="submit" { "Nytt lösenord " span.skip { (u.username) } }
+                                button.secondary type="submit" { "Nytt lösenord " span.visually-hidden { (u.username) } }
                             }
                         }
                     }

@@ -34,6 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         scope
             .default_service(web::to(not_found))
+            // A note of 4 000 characters with å, ä, ö is ~30 kB URL-encoded (the default is 16 kB).
+            .app_data(web::FormConfig::default().limit(256 * 1024))
             // Innermost first: the gate needs the session the middleware below loads.
             .wrap(from_fn(gate::gate))
             .wrap(session::middleware()),

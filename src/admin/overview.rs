@@ -106,11 +106,6 @@ pub async fn page(
         })?),
     };
     let rows: Vec<(&Party, Status)> = snapshot.parties.iter().zip(&eval.parties).map(|(p, s)| (p, s.status)).collect();
-    let attention_rows: Vec<(&Party, Vec<Attention>)> = rows
-        .iter()
-        .map(|(p, s)| (*p, attention(&snapshot, p, *s, today)))
-        .filter(|(_, reasons)| !reasons.is_empty())
-        .collect();
     let shown: Vec<&(&Party, Status)> = rows
         .iter()
         .filter(|(p, _)| match subregion {
@@ -120,11 +115,20 @@ pub async fn page(
         })
         .filter(|(_, s)| status.is_none_or(|wanted| *s == wanted))
         .collect();
+    // The filters apply to both lists: a desk that follows one subregion sees its own.
+    let attention_rows: Vec<(&Party, Vec<Attention>)> = shown
+        .iter()
+        .map(|(p, s)| (*p, attention(&snapshot, p, *s, today)))
+        .filter(|(_, reasons)| !reasons.is_empty())
+        .collect();
     let content = html! {
         h1 { "Översikt" }
         p {
             "Antagna kommuner: " strong { (eval.municipalities_adopted) " av " (eval.municipalities_total) }
-            ". Regionen: " strong { (eval.region_status.label_sv()) } "."
+            ". Regionen: " strong { (eval.region_status.label_sv()) } ". "
+            a href="#uppmarksamma" { (attention_rows.len()) " parter behöver uppmärksamhet" }
+            @if subregion.is_some() || status.is_some() { " (bland de visade)" }
+            "."
         }
         form.filters method="get" action="/admin" {
             div {
@@ -143,22 +147,6 @@ pub async fn page(
                 }
             }
             div { button type="submit" { "Visa" } }
-        }
-        h2 id="uppmarksamma" { "Behöver uppmärksamhet (" (attention_rows.len()) ")" }
-        @if attention_rows.is_empty() {
-            p { "Inget att uppmärksamma just nu." }
-        } @else {
-            table {
-                thead { tr { th scope="col" { "Part" } th scope="col" { "Varför" } } }
-                tbody {
-                    @for (p, reasons) in &attention_rows {
-                        tr {
-                            td { (party_link(p)) }
-                            td { @for r in reasons { (r.text()) " " } }
-                        }
-                    }
-                }
-            }
         }
         h2 id="parter" { "Parter (" (shown.len()) ")" }
         table {
@@ -181,6 +169,22 @@ pub async fn page(
                         td { (latest_decision(&snapshot, p, today)) }
                         td { (format::opt_date(snapshot.next_planned_on(&p.code, today))) }
                         td { (last_change(&snapshot, p)) }
+                    }
+                }
+            }
+        }
+        h2 id="uppmarksamma" { "Behöver uppmärksamhet (" (attention_rows.len()) ")" }
+        @if attention_rows.is_empty() {
+            p { "Inget att uppmärksamma just nu." }
+        } @else {
+            table {
+                thead { tr { th scope="col" { "Part" } th scope="col" { "Varför" } } }
+                tbody {
+                    @for (p, reasons) in &attention_rows {
+                        tr {
+                            td { (party_link(p)) }
+                            td { @for r in reasons { (r.text()) " " } }
+                        }
                     }
                 }
             }

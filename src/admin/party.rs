@@ -2,9 +2,10 @@
 //! guard against lost updates.
 //!
 //! The form carries the id of the party's latest event as the page showed it (`latest`). On
-//! submit, in one transaction, the party row is locked (PostgreSQL: `SELECT … FOR UPDATE`; SQLite
-//! has one writer at a time), the latest id is compared, and only if it is unchanged is the event
-//! validated (the API's validation), stored and audited. If a colleague recorded something in
+//! submit, in one transaction, the party row is locked (`store::lock_party`: PostgreSQL
+//! `SELECT … FOR UPDATE`, which every event write takes; SQLite has one writer at a time), the
+//! latest id is compared, and only if it is unchanged is the event validated (the API's
+//! validation), stored and audited. If a colleague recorded something in
 //! between, nothing is stored and the editor sees the colleague's events beside their own entry;
 //! sending the entry again (the form now carries the new latest id) stores it.
 
@@ -228,7 +229,7 @@ pub async fn add_event(
         .db
         .run(move |db| {
             Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<Event, SaveError> {
-                lock_party(conn, &party_code)?;
+                store::lock_party(conn, &party_code)?;
                 let newer = events_after(conn, &party_code, expected)?;
                 if !newer.is_empty() {
                     return Err(SaveError::Conflict(newer));
@@ -280,18 +281,6 @@ fn rerender(
     HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
         .content_type("text/html; charset=utf-8")
         .body(page.into_string())
-}
-
-/// Locks the party's row until the transaction ends (PostgreSQL). Inserting an event takes a
-/// key-share lock on the same row (its foreign key), so an API write for the party waits too.
-/// SQLite needs nothing: `write_blocking` holds the only writer.
-fn lock_party(conn: &mut DbConn, code: &str) -> QueryResult<()> {
-    if let DbConn::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT code FROM parties WHERE code = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::Text, _>(code)
-            .execute(pg)?;
-    }
-    Ok(())
 }
 
 /// The party's events recorded after the event `after` (all of them when None).

@@ -53,7 +53,7 @@ fn tokens_page(
                             @if t.revoked_at.is_none() {
                                 form.inline method="post" action=(format!("/admin/nycklar/{}/aterkalla", t.id)) {
                                     (csrf_field(csrf))
-                                    button.secondary type="submit" { "Återkalla " span.skip { (t.name) } }
+                                    button.secondary type="submit" { "Återkalla " span.visually-hidden { (t.name) } }
                                 }
                             }
                         }

@@ -41,7 +41,7 @@ async fn overview_filters_and_attention(app: TestApp) {
     user(&app, "anna", Role::Editor);
     let s = Staff::login(&app, "anna").await;
     let html = s.page("/admin").await;
-    let attention = section(&html, "id=\"uppmarksamma\"", "id=\"parter\"");
+    let attention = section(&html, "id=\"uppmarksamma\"", "</main>");
     assert!(attention.contains("Behöver uppmärksamhet (47)"), "{attention}");
     let row = |name: &str| {
         let at = attention.find(&format!(">{name}</a>")).unwrap_or_else(|| panic!("{name} needs attention"));
@@ -58,6 +58,10 @@ async fn overview_filters_and_attention(app: TestApp) {
     assert!(parties.contains("KF § 45") && parties.contains("av api:t"), "latest decision and who changed it");
     let sjuharad = s.page("/admin?delregion=Sjuh%C3%A4rad").await;
     assert!(section(&sjuharad, "id=\"parter\"", "</table>").contains("Parter (8)"));
+    // The filters narrow the attention list too (Borås is in Sjuhärad, its 7 others have no plan).
+    let narrowed = section(&sjuharad, "id=\"uppmarksamma\"", "</main>");
+    assert!(narrowed.contains("Behöver uppmärksamhet (8)") && narrowed.contains(">Borås</a>"), "{narrowed}");
+    assert!(!narrowed.contains(">Göteborg</a>"));
     let adopted = s.page("/admin?status=adopted").await;
     let adopted = section(&adopted, "id=\"parter\"", "</table>");
     assert!(adopted.contains("Parter (2)") && adopted.contains("Göteborg") && !adopted.contains("Borås"));

@@ -255,7 +255,34 @@ async fn what_editors_type_is_shown_escaped(app: TestApp) {
     assert_eq!(json["events"][0]["reference"], "<b>KF</b> § 45 <script>alert(1)</script>");
 }
 
+async fn a_full_length_note_in_swedish_fits_the_form(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let note = format!("{}å", "åäö".repeat(1333));
+    assert_eq!(note.chars().count(), 4000);
+    let send = |note: String| {
+        let s = &s;
+        async move {
+            let f = [("latest", ""), ("status", "proposed"), ("instruments", "avtal"), ("note", note.as_str())];
+            s.post("/admin/parter/1480/handelser", &f).await
+        }
+    };
+    let resp = send(note.clone()).await;
+    assert_eq!(resp.status().as_u16(), 303, "4 000 characters are allowed");
+    let resp = send(format!("{note}x")).await;
+    assert_eq!(resp.status().as_u16(), 409, "the form is stale now");
+    let html = s.page("/admin/parter/1480").await;
+    let latest = latest_in(&html);
+    let f =
+        [("latest", latest.as_str()), ("status", "proposed"), ("instruments", "avtal"), ("note", &format!("{note}x"))];
+    let resp = s.post("/admin/parter/1480/handelser", &f).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    assert!(resp.text().await.unwrap().contains("högst 4000 tecken"));
+    assert_eq!(app.event_count().await, 1);
+}
+
 crate::both_backends!(
+    a_full_length_note_in_swedish_fits_the_form,
     an_editor_records_an_adoption,
     errors_are_shown_beside_the_fields_with_the_values_kept,
     a_correction_references_the_event_and_needs_a_reason,
