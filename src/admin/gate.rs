@@ -25,8 +25,13 @@ pub async fn gate(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    // The stylesheet needs no session (and gets no cookie).
+    if req.path().starts_with("/admin/static/") && req.method() == Method::GET {
+        return Ok(next.call(req).await?.map_into_left_body());
+    }
     let access = access_for(req.path());
-    let is_post = req.method() == Method::POST;
+    // Anything but a read changes state: POST (the forms), and PUT, PATCH, DELETE should any appear.
+    let is_post = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let session = req.get_session();
     let csrf = session::csrf_token(&session);
 

@@ -79,8 +79,13 @@ pub async fn upload(
         return Ok(unprocessable(upload_page(&user, &csrf.0, Some("Välj en CSV-fil att importera."))));
     };
     let text = csv_format::decode(&bytes);
-    if let Err(e) = csv_format::parse(&text) {
-        return Ok(unprocessable(upload_page(&user, &csrf.0, Some(&e))));
+    match csv_format::parse(&text) {
+        Err(e) => return Ok(unprocessable(upload_page(&user, &csrf.0, Some(&e)))),
+        Ok(rows) if rows.is_empty() => {
+            let message = "Filen har bara en rubrikrad och inga händelser att importera.";
+            return Ok(unprocessable(upload_page(&user, &csrf.0, Some(message))));
+        }
+        Ok(_) => {}
     }
     let id = crate::csrf::new_token();
     let user_id = user.0.id;

@@ -67,7 +67,11 @@ fn key() -> &'static Key {
 
 /// Whether the service is reached over https (`RATIFY_PUBLIC_URL`): then the cookie is Secure.
 fn secure_cookie() -> bool {
-    std::env::var("RATIFY_PUBLIC_URL").map(|u| u.trim().to_ascii_lowercase().starts_with("https://")).unwrap_or(false)
+    is_https(std::env::var("RATIFY_PUBLIC_URL").ok().as_deref())
+}
+
+pub fn is_https(public_url: Option<&str>) -> bool {
+    public_url.is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"))
 }
 
 /// The session middleware of the /admin scope: HttpOnly, SameSite=Strict, Secure under https,
@@ -169,6 +173,14 @@ impl FromRequest for CsrfToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cookie_is_secure_under_https_only() {
+        assert!(is_https(Some("https://ratify.vastkom.se")));
+        assert!(is_https(Some(" HTTPS://x.se/")));
+        assert!(!is_https(Some("http://localhost:8080")));
+        assert!(!is_https(None));
+    }
 
     #[test]
     fn session_keys_in_hex_or_base64_of_64_bytes() {

@@ -31,6 +31,9 @@ async fn a_file_with_one_bad_row_stores_nothing(app: TestApp) {
     let resp = s.upload("fel.csv", b"kommun;beslut\n1480;ja\n".to_vec()).await;
     assert_eq!(resp.status().as_u16(), 422);
     assert!(resp.text().await.unwrap().contains("Kolumnen &quot;kommun&quot; är okänd"));
+    let resp = s.upload("tom.csv", format!("{HEADER}\r\n;;;;;;;;\r\n").into_bytes()).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    assert!(resp.text().await.unwrap().contains("inga händelser att importera"));
 }
 
 async fn windows_1252_with_semicolons_imports(app: TestApp) {

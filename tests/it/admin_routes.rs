@@ -36,6 +36,9 @@ async fn every_admin_route_refuses_anonymous_get_and_post(app: TestApp) {
         checked += 1;
     }
     assert!(checked >= 20, "{checked}");
+    // Other methods are closed too.
+    let resp = client.delete(app.url("/admin/parter/1480")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
     // Unknown paths under /admin are closed too.
     let resp = client.get(app.url("/admin/finns-inte")).send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 303);
@@ -106,6 +109,7 @@ async fn security_headers_on_every_response(app: TestApp) {
     assert_headers(&app.get("/inbaddningar").await, false);
     let css = s.get("/admin/static/admin.css").await;
     assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.headers().get("set-cookie").is_none(), "the stylesheet makes no session");
     assert_headers(&css, false);
 }
 
