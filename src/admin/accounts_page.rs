@@ -117,6 +117,17 @@ fn accounts_page(
     layout::page("Konton", user, csrf, content)
 }
 
+/// A new generated password and its hash (hashing is slow on purpose: off the async workers).
+async fn generated_password() -> Result<(String, password::Hashed), AdminError> {
+    let clear = password::generate();
+    let to_hash = clear.clone();
+    let hashed = web::block(move || password::hash(&to_hash))
+        .await
+        .map_err(|e| AdminError::Internal(e.to_string()))?
+        .map_err(|e| AdminError::Internal(e.to_string()))?;
+    Ok((clear, hashed))
+}
+
 pub async fn create(
     req: HttpRequest,
     user: CurrentUser,
@@ -137,8 +148,7 @@ pub async fn create(
     if let Err(m) = accounts::check_username(&username) {
         return Ok(fail(&list(&state).await?, "username", &m));
     }
-    let clear = password::generate();
-    let hashed = password::hash(&clear).map_err(|e| AdminError::Internal(e.to_string()))?;
+    let (clear, hashed) = generated_password().await?;
     let (actor, addr) = (user.0.username.clone(), audit::client_addr(&req));
     let name = username.clone();
     let created = state
@@ -250,8 +260,7 @@ pub async fn reset_password(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
-    let clear = password::generate();
-    let hashed = password::hash(&clear).map_err(|e| AdminError::Internal(e.to_string()))?;
+    let (clear, hashed) = generated_password().await?;
     let (actor, addr) = (user.0.username.clone(), audit::client_addr(&req));
     let result = state
         .db

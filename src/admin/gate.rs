@@ -69,9 +69,8 @@ pub async fn gate(
     }
     req.extensions_mut().insert(CsrfToken(csrf));
     let mut res = next.call(req).await?.map_into_left_body();
-    if access != Access::Public {
-        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    // Staff pages hold form tokens and colleagues' names: no cache keeps them.
+    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
 }
 

@@ -2,7 +2,7 @@
 
 use ratify::accounts::Role;
 
-use crate::admin_support::{audit_rows, csrf_in, location, user, Staff, PASSWORD};
+use crate::admin_support::{audit_rows, location, user, Staff, PASSWORD};
 use crate::support::TestApp;
 
 async fn login_success_and_failure(app: TestApp) {
@@ -177,7 +177,6 @@ async fn admin_made_passwords_must_be_changed_and_disabled_accounts_are_out(app:
     for action in ["account.create", "account.password_reset", "account.disable"] {
         assert_eq!(audit_rows(&app, action).len(), 1, "{action}");
     }
-    let _ = csrf_in;
 }
 
 crate::both_backends!(
