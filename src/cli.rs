@@ -62,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::reports::cli::ReportCommand,
     },
+    /// Manage staff accounts (`ratify user add NAME --role editor|admin`).
+    User {
+        #[command(subcommand)]
+        command: crate::accounts::cli::UserCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

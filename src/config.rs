@@ -57,6 +57,7 @@ pub const METRICS_ALLOW: Setting = setting("RATIFY_METRICS_ALLOW", "metrics_allo
 pub const BODY_LIMIT: Setting = setting("RATIFY_BODY_LIMIT", "body_limit");
 pub const SHUTDOWN_TIMEOUT: Setting = setting("RATIFY_SHUTDOWN_TIMEOUT", "shutdown_timeout");
 pub const CHANGE_POLL_MS: Setting = setting("RATIFY_CHANGE_POLL_MS", "change_poll_ms");
+pub const TRUSTED_PROXIES: Setting = setting("RATIFY_TRUSTED_PROXIES", "trusted_proxies");
 pub const REPORT_ENABLED: Setting = setting("RATIFY_REPORT_ENABLED", "report_enabled");
 pub const REPORT_SCHEDULE: Setting = setting("RATIFY_REPORT_SCHEDULE", "report_schedule");
 pub const REPORT_WEBHOOKS: Setting = setting("RATIFY_REPORT_WEBHOOKS", "report_webhooks");
@@ -98,6 +99,7 @@ pub const SETTINGS: &[Setting] = &[
     BODY_LIMIT,
     SHUTDOWN_TIMEOUT,
     CHANGE_POLL_MS,
+    TRUSTED_PROXIES,
     REPORT_ENABLED,
     REPORT_SCHEDULE,
     REPORT_WEBHOOKS,
@@ -139,6 +141,8 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// How often to look for writes made by other instances; `None` turns it off.
     pub change_poll: Option<Duration>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (audit trail, login throttle).
+    pub trusted_proxies: Vec<IpAddr>,
     /// The weekly report: schedule, recipients, retries, public archive.
     pub report: crate::reports::ReportConfig,
     /// Where each setting's value came from (environment variable, file, flag or default), by TOML
@@ -162,6 +166,7 @@ impl Default for Config {
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             change_poll: Some(Duration::from_millis(DEFAULT_CHANGE_POLL_MS)),
+            trusted_proxies: Vec::new(),
             report: crate::reports::ReportConfig::default(),
             origins: BTreeMap::new(),
         }
@@ -238,6 +243,15 @@ impl fmt::Display for AllowList {
             }
         }
     }
+}
+
+/// IP addresses separated by commas or spaces (no networks: each proxy is named).
+fn parse_ip_list(text: &str) -> Result<Vec<IpAddr>, String> {
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<IpAddr>().map_err(|_| format!("\"{s}\" är ingen IP-adress")))
+        .collect()
 }
 
 fn list_or_dash(items: &[String]) -> String {
@@ -360,6 +374,10 @@ impl Config {
             config.change_poll = (ms > 0).then(|| Duration::from_millis(ms));
             origins.insert(CHANGE_POLL_MS.key, raw.origin);
         }
+        if let Some(raw) = sources.get(TRUSTED_PROXIES)? {
+            config.trusted_proxies = parse_ip_list(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
+            origins.insert(TRUSTED_PROXIES.key, raw.origin);
+        }
         config.report = sources.report(&mut origins)?;
         config.origins = origins;
         Ok(config)
@@ -388,6 +406,10 @@ impl Config {
             shown(BODY_LIMIT, self.body_limit.to_string()),
             shown(SHUTDOWN_TIMEOUT, self.shutdown_timeout.as_secs().to_string()),
             shown(CHANGE_POLL_MS, self.change_poll.map(|d| d.as_millis()).unwrap_or(0).to_string()),
+            shown(
+                TRUSTED_PROXIES,
+                list_or_dash(&self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            ),
             shown(REPORT_ENABLED, self.report.enabled.to_string()),
             shown(REPORT_SCHEDULE, self.report.schedule.to_string()),
             shown(REPORT_WEBHOOKS, list_or_dash(&self.report.webhooks)),

@@ -4,11 +4,15 @@
 //! Where things are: the rules in [`ratification`] (pure), the decision log in [`events`], the
 //! parties in [`parties`], the JSON API in [`api`], start-up in [`startup`].
 
+pub mod accounts;
+pub mod admin;
 pub mod agreement;
 pub mod api;
+pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod events;
@@ -19,6 +23,7 @@ pub mod parties;
 pub mod public;
 pub mod ratification;
 pub mod reports;
+pub mod security_headers;
 pub mod snapshot;
 pub mod startup;
 pub mod telemetry;

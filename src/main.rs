@@ -90,5 +90,6 @@ fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
             print!("{}", ratify::reports::cli::run(&db, &config.report, command)?);
             Ok(())
         }
+        Command::User { command } => ratify::accounts::cli::run(&config.database_url, command),
     }
 }

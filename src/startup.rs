@@ -41,12 +41,13 @@ pub fn prepare_database(url: &str, pool_size: u32) -> Result<(Db, Seeded), Start
 }
 
 /// Routes of the whole service.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut web::ServiceConfig, config: &Config) {
     crate::ops::configure(cfg);
     crate::api::configure(cfg);
     crate::public::configure(cfg);
     crate::opendata::configure(cfg);
     crate::reports::configure(cfg);
+    crate::admin::configure(cfg, config);
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener, StartError> {
@@ -69,13 +70,16 @@ fn build_server(
     let config = state.config.clone();
     let body_limit = config.body_limit;
     let data = web::Data::new(state);
+    let app_config = config.clone();
     let mut server = HttpServer::new(move || {
+        let config = app_config.clone();
         App::new()
             .wrap(from_fn(crate::ops::metrics::track))
+            .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
             .wrap(TracingLogger::default())
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(body_limit))
-            .configure(configure)
+            .configure(|cfg| configure(cfg, &config))
     })
     .shutdown_timeout(config.shutdown_timeout.as_secs());
     if let Some(workers) = config.workers {

@@ -49,10 +49,16 @@ pub async fn create(
     })?;
     let raw = validate::raw_from_json(&json).map_err(ApiError::Invalid)?;
     let recorded_by = format!("api:{token}");
+    let client_addr = crate::audit::client_addr(&req);
     let (event, slugs) = state
         .db
         .run(move |db| {
-            let event = store::record(db, &code, &raw, &recorded_by, crate::clock::today())?;
+            // The event and its audit row in one transaction.
+            let event = db.write_blocking(|conn| {
+                let event = store::record_in(conn, &code, &raw, &recorded_by, crate::clock::today())?;
+                crate::audit::record_event(conn, &recorded_by, &event, Some(&client_addr))?;
+                Ok::<_, store::RecordError>(event)
+            })?;
             let slugs =
                 db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))?.instrument_slugs();
             Ok::<_, ApiError>((event, slugs))

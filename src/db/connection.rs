@@ -96,12 +96,23 @@ impl ManageConnection for Manager {
                 // write survives power loss too; busy_timeout waits for a writer in another
                 // process instead of failing at once.
                 // busy_timeout first: switching to WAL needs a lock that another process starting
-                // at the same moment may hold.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
+                // at the same moment may hold. SQLite answers "locked" at once, without waiting,
+                // when waiting could deadlock (two first starts both upgrading their lock), so a
+                // few short retries cover that moment.
+                conn.batch_execute("PRAGMA busy_timeout = 5000;").map_err(r2d2::Error::QueryError)?;
+                let mut attempt = 0;
+                loop {
+                    match conn.batch_execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                    ) {
+                        Ok(()) => break,
+                        Err(e) if attempt < 50 && e.to_string().contains("locked") => {
+                            attempt += 1;
+                            std::thread::sleep(std::time::Duration::from_millis(100));
+                        }
+                        Err(e) => return Err(r2d2::Error::QueryError(e)),
+                    }
+                }
                 Ok(DbConn::Sqlite(conn))
             }
         }

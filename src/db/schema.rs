@@ -127,3 +127,51 @@ diesel::table! {
 diesel::joinable!(report_deliveries -> reports (report_id));
 diesel::joinable!(report_delivery_attempts -> report_deliveries (delivery_id));
 diesel::allow_tables_to_appear_in_same_query!(reports, report_deliveries, report_delivery_attempts);
+
+// Staff workspace (migration 2026-11-26-000100_staff).
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        username -> Text,
+        password_hash -> Text,
+        role -> Text,
+        active -> Bool,
+        must_change_password -> Bool,
+        session_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Integer,
+        username -> Text,
+        client_addr -> Text,
+        outcome -> Text,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        details -> Text,
+        client_addr -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    csv_uploads (id) {
+        id -> Text,
+        user_id -> Integer,
+        filename -> Text,
+        content -> Text,
+        uploaded_at -> Timestamp,
+        committed_at -> Nullable<Timestamp>,
+    }
+}

@@ -47,6 +47,7 @@ pub fn record_in(
     recorded_by: &str,
     today: NaiveDate,
 ) -> Result<Event, RecordError> {
+    lock_party(conn, party_code)?;
     let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
     let party = parties::find(conn, party_code)?.ok_or_else(|| RecordError::UnknownParty(party_code.to_string()))?;
     let valid = validate(raw, &party, &agreement, today).map_err(RecordError::Invalid)?;
@@ -64,6 +65,18 @@ pub fn record_in(
         e => RecordError::from(e),
     })?;
     super::find(conn, id)?.ok_or(RecordError::Db(DbError::Query(DieselError::NotFound)))
+}
+
+/// Locks the party's row until the transaction ends (PostgreSQL; SQLite has one writer at a time
+/// already). Writers of one party's events then take turns, so event ids grow in commit order and
+/// a check on "the latest event" followed by an insert cannot miss an event committed in between.
+pub fn lock_party(conn: &mut DbConn, party_code: &str) -> QueryResult<()> {
+    if let DbConn::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT code FROM parties WHERE code = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(party_code)
+            .execute(pg)?;
+    }
+    Ok(())
 }
 
 fn check_correction(conn: &mut DbConn, agreement_id: i32, party_code: &str, target: i32) -> Result<(), RecordError> {

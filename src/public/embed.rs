@@ -1,7 +1,6 @@
 //! For other web sites: `/inbaddning`, a small status card made for an `<iframe>`, and
 //! `/badge.svg`, an image with the count of adopting municipalities.
 
-use actix_web::http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
@@ -12,8 +11,8 @@ use crate::snapshot::Snapshot;
 use crate::views::{assets, layout};
 use crate::AppState;
 
-/// The only paths other sites may show in a frame. A security-headers layer that forbids
-/// framing (`frame-ancestors 'none'`) must leave these out and allow framing for them.
+/// The only paths other sites may show in a frame: `crate::security_headers` allows framing
+/// (`frame-ancestors *`) for these and forbids it everywhere else.
 pub const EMBEDDABLE_PATHS: &[&str] = &["/inbaddning"];
 
 fn majority_phrase(eval: &Evaluation) -> &'static str {
@@ -28,8 +27,7 @@ pub async fn card(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     http_cache::cached_keyed(&req, &state, CacheKey::new("/inbaddning", &[]), |snapshot| {
         let eval = snapshot.evaluate(crate::clock::today());
         let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on);
-        // Framing allowed from anywhere: this page exists to be embedded (see EMBEDDABLE_PATHS).
-        Ok(Rendered::html(page).with_header(CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors *")))
+        Ok(Rendered::html(page))
     })
     .await
 }

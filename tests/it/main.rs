@@ -4,6 +4,15 @@
 
 mod support;
 
+mod admin_audit;
+mod admin_auth;
+mod admin_browser;
+mod admin_import;
+mod admin_overview;
+mod admin_party;
+mod admin_routes;
+mod admin_support;
+
 mod api_events;
 mod api_parties;
 mod api_status;

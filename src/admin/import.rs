@@ -1,0 +1,403 @@
+//! CSV import: upload → preview → commit.
+//!
+//! The uploaded file is decoded and stored server-side (table `csv_uploads`, keyed by a random
+//! id, readable only by the uploader) — nothing is carried through the browser between preview
+//! and commit. The preview runs the whole import in a transaction that is then rolled back, so
+//! it checks every row exactly as the commit will (the same validation as the API, corrections,
+//! parties). The commit runs it again in one transaction and keeps it only if every row passed;
+//! marking the upload committed in that same transaction makes a second click store nothing.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use futures_util::StreamExt;
+use maud::{html, Markup};
+
+use super::csv_format::{self, ImportRow};
+use super::error::AdminError;
+use super::format;
+use super::import_rows::{self, RowError, RowResult};
+use super::layout::{self, csrf_field};
+use super::session::{CsrfToken, CurrentUser};
+use crate::audit::{self, Action};
+use crate::db::schema::csv_uploads;
+use crate::db::{DbConn, DbError};
+use crate::AppState;
+
+pub async fn page(user: CurrentUser, csrf: CsrfToken) -> HttpResponse {
+    layout::respond(upload_page(&user, &csrf.0, None))
+}
+
+fn upload_page(user: &CurrentUser, csrf: &str, error: Option<&str>) -> Markup {
+    layout::page(
+        "Importera",
+        user,
+        csrf,
+        html! {
+            h1 { "Importera händelser från en CSV-fil" }
+            p {
+                "Filen kan vara sparad från Excel (semikolonavgränsad, UTF-8 eller Windows-1252) eller vara en "
+                a href="/admin/export.csv" { "export" } " härifrån. Första raden ska ha kolumnnamnen; "
+                code { "party_code" } " och " code { "status" } " krävs. Du får se en förhandsgranskning innan något sparas."
+            }
+            @if let Some(e) = error { p.alert role="alert" { (e) } }
+            form method="post" action="/admin/import" enctype="multipart/form-data" {
+                (csrf_field(csrf))
+                label for="file" { "CSV-fil" }
+                input type="file" id="file" name="file" accept=".csv,text/csv" required;
+                p { button type="submit" { "Förhandsgranska" } }
+            }
+            h2 { "Kolumner" }
+            p { (csv_format::COLUMNS.join(", ")) }
+        },
+    )
+}
+
+pub async fn upload(
+    user: CurrentUser,
+    csrf: CsrfToken,
+    mut multipart: Multipart,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|e| AdminError::BadRequest(format!("Filen kunde inte tas emot: {e}")))?;
+        let (name, filename) = match field.content_disposition() {
+            Some(cd) => (cd.get_name().unwrap_or("").to_string(), cd.get_filename().unwrap_or("").to_string()),
+            None => (String::new(), String::new()),
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| AdminError::BadRequest(format!("Filen kunde inte tas emot: {e}")))?;
+            bytes.extend_from_slice(&chunk);
+        }
+        if name == "file" {
+            file = Some((filename, bytes));
+        }
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Ok(unprocessable(upload_page(&user, &csrf.0, Some("Välj en CSV-fil att importera."))));
+    };
+    let text = csv_format::decode(&bytes);
+    match csv_format::parse(&text) {
+        Err(e) => return Ok(unprocessable(upload_page(&user, &csrf.0, Some(&e)))),
+        Ok(rows) if rows.is_empty() => {
+            let message = "Filen har bara en rubrikrad och inga händelser att importera.";
+            return Ok(unprocessable(upload_page(&user, &csrf.0, Some(message))));
+        }
+        Ok(_) => {}
+    }
+    let id = crate::csrf::new_token();
+    let user_id = user.0.id;
+    let filename: String = filename.chars().take(200).collect();
+    let upload_id = id.clone();
+    state
+        .db
+        .run(move |db| {
+            db.write_blocking(|conn| {
+                // Uploads never committed are dropped after a day.
+                let old = (crate::clock::now() - chrono::Duration::days(1)).naive_utc();
+                diesel::delete(csv_uploads::table.filter(csv_uploads::uploaded_at.lt(old))).execute(conn)?;
+                diesel::insert_into(csv_uploads::table)
+                    .values((
+                        csv_uploads::id.eq(&upload_id),
+                        csv_uploads::user_id.eq(user_id),
+                        csv_uploads::filename.eq(&filename),
+                        csv_uploads::content.eq(&text),
+                        csv_uploads::uploaded_at.eq(crate::clock::now().naive_utc()),
+                    ))
+                    .execute(conn)
+                    .map_err(AdminError::from)
+            })
+        })
+        .await?;
+    state.changed();
+    Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/admin/import/{id}"))).finish())
+}
+
+struct Upload {
+    filename: String,
+    content: String,
+    committed: bool,
+}
+
+fn load_upload(conn: &mut DbConn, id: &str, user_id: i32) -> Result<Upload, AdminError> {
+    let row: Option<(String, String, Option<chrono::NaiveDateTime>)> = csv_uploads::table
+        .filter(csv_uploads::id.eq(id))
+        .filter(csv_uploads::user_id.eq(user_id))
+        .select((csv_uploads::filename, csv_uploads::content, csv_uploads::committed_at))
+        .first(conn)
+        .optional()?;
+    let (filename, content, committed_at) = row.ok_or_else(|| {
+        AdminError::NotFound("Importen finns inte (den kan vara äldre än ett dygn). Ladda upp filen igen.".into())
+    })?;
+    Ok(Upload { filename, content, committed: committed_at.is_some() })
+}
+
+/// Why a dry run or a commit did not store anything.
+enum Stop {
+    /// Rolled back on purpose (a preview), with each row's outcome.
+    DryRun(Vec<RowResult>),
+    /// Some row failed.
+    Rows(Vec<RowResult>),
+    AlreadyCommitted,
+    Admin(AdminError),
+}
+
+impl From<DbError> for Stop {
+    fn from(e: DbError) -> Self {
+        Stop::Admin(e.into())
+    }
+}
+impl From<diesel::result::Error> for Stop {
+    fn from(e: diesel::result::Error) -> Self {
+        Stop::Admin(e.into())
+    }
+}
+impl From<AdminError> for Stop {
+    fn from(e: AdminError) -> Self {
+        Stop::Admin(e)
+    }
+}
+
+fn parse_rows(content: &str) -> Result<Vec<ImportRow>, AdminError> {
+    csv_format::parse(content).map_err(AdminError::BadRequest)
+}
+
+pub async fn preview(
+    path: web::Path<String>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let id = path.into_inner();
+    let (user_id, username) = (user.0.id, user.0.username.clone());
+    let upload_id = id.clone();
+    let outcome = state
+        .db
+        .run(move |db| {
+            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<(Upload, Vec<ImportRow>), Stop> {
+                let upload = load_upload(conn, &upload_id, user_id)?;
+                if upload.committed {
+                    return Err(Stop::AlreadyCommitted);
+                }
+                let rows = parse_rows(&upload.content)?;
+                let results = import_rows::store_rows(conn, &rows, &username, crate::clock::today())?;
+                // Never keep anything from a preview.
+                let _ = (upload, rows);
+                Err(Stop::DryRun(results))
+            }))
+        })
+        .await?;
+    match outcome {
+        Err(Stop::DryRun(results)) => {
+            let (upload, rows) = state
+                .db
+                .run({
+                    let id = id.clone();
+                    move |db| {
+                        db.read_blocking(|conn| {
+                            let u = load_upload(conn, &id, user_id)?;
+                            let rows = parse_rows(&u.content)?;
+                            Ok::<_, AdminError>((u, rows))
+                        })
+                    }
+                })
+                .await?;
+            Ok(layout::respond(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results)))
+        }
+        Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
+        Err(Stop::Rows(_)) | Ok(_) => Err(AdminError::Internal("a preview must roll back".into())),
+        Err(Stop::Admin(e)) => Err(e),
+    }
+}
+
+pub async fn commit(
+    req: HttpRequest,
+    path: web::Path<String>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let id = path.into_inner();
+    let (user_id, username) = (user.0.id, user.0.username.clone());
+    let addr = audit::client_addr(&req);
+    let upload_id = id.clone();
+    let outcome = state
+        .db
+        .run(move |db| {
+            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<(Upload, Vec<ImportRow>, Vec<RowResult>), Stop> {
+                let upload = load_upload(conn, &upload_id, user_id)?;
+                // At most once: a second click (or a second tab) finds it committed.
+                let claimed = diesel::update(
+                    csv_uploads::table
+                        .filter(csv_uploads::id.eq(&upload_id))
+                        .filter(csv_uploads::committed_at.is_null()),
+                )
+                .set(csv_uploads::committed_at.eq(crate::clock::now().naive_utc()))
+                .execute(conn)?;
+                if claimed == 0 {
+                    return Err(Stop::AlreadyCommitted);
+                }
+                let rows = parse_rows(&upload.content)?;
+                let results = import_rows::store_rows(conn, &rows, &username, crate::clock::today())?;
+                if !import_rows::errors(&results).is_empty() {
+                    return Err(Stop::Rows(results));
+                }
+                let ids: Vec<i32> = results
+                    .iter()
+                    .filter_map(|r| match r {
+                        RowResult::Stored(e) => Some(e.id),
+                        RowResult::Failed(_) => None,
+                    })
+                    .collect();
+                let details = format!(
+                    "Import av filen \"{}\": {} händelser sparade{}.",
+                    upload.filename,
+                    ids.len(),
+                    match (ids.first(), ids.last()) {
+                        (Some(a), Some(b)) => format!(" (händelse {a}–{b})"),
+                        _ => String::new(),
+                    }
+                );
+                audit::record(conn, &username, Action::ImportCommit, &details, Some(&addr))?;
+                Ok((upload, rows, results))
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok((upload, rows, results)) => {
+            state.changed();
+            let stored = results.iter().filter(|r| matches!(r, RowResult::Stored(_))).count();
+            Ok(layout::respond(layout::page(
+                "Importen är sparad",
+                &user,
+                &csrf.0,
+                html! {
+                    h1 { "Importen är sparad" }
+                    p.notice role="status" { (stored) " händelser från " (upload.filename) " är sparade." }
+                    (rows_table(&rows, &results))
+                    p { a href="/admin" { "Till översikten" } }
+                },
+            )))
+        }
+        Err(Stop::Rows(results)) => {
+            let (upload, rows) = state
+                .db
+                .run({
+                    let id = id.clone();
+                    move |db| {
+                        db.read_blocking(|conn| {
+                            let u = load_upload(conn, &id, user_id)?;
+                            let rows = parse_rows(&u.content)?;
+                            Ok::<_, AdminError>((u, rows))
+                        })
+                    }
+                })
+                .await?;
+            Ok(unprocessable(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results)))
+        }
+        Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
+        Err(Stop::DryRun(_)) => Err(AdminError::Internal("a commit is no dry run".into())),
+        Err(Stop::Admin(e)) => Err(e),
+    }
+}
+
+fn unprocessable(page: Markup) -> HttpResponse {
+    HttpResponse::UnprocessableEntity().content_type("text/html; charset=utf-8").body(page.into_string())
+}
+
+fn already_committed(user: &CurrentUser, csrf: &str) -> Markup {
+    layout::page(
+        "Redan sparad",
+        user,
+        csrf,
+        html! {
+            h1 { "Importen är redan sparad" }
+            p.notice { "Den här filen har redan importerats; inget sparades en gång till." }
+            p { a href="/admin" { "Till översikten" } }
+        },
+    )
+}
+
+fn preview_page(
+    user: &CurrentUser,
+    csrf: &str,
+    id: &str,
+    filename: &str,
+    rows: &[ImportRow],
+    results: &[RowResult],
+) -> Markup {
+    let errors: Vec<RowError> = import_rows::errors(results);
+    let undated = rows.iter().filter(|r| r.raw.decided_on.is_none()).count();
+    layout::page(
+        "Förhandsgranskning",
+        user,
+        csrf,
+        html! {
+            h1 { "Förhandsgranskning av " (filename) }
+            @if errors.is_empty() {
+                p.notice role="status" {
+                    "Alla " (rows.len()) " rader är giltiga. Inget är sparat ännu: granska och spara."
+                }
+                @if undated > 0 {
+                    p.warning {
+                        (undated) " rader saknar beslutsdatum; de gäller från dagen de sparas ("
+                        (format::date(crate::clock::today())) ")."
+                    }
+                }
+                form method="post" action=(format!("/admin/import/{id}")) {
+                    (csrf_field(csrf))
+                    button type="submit" { "Spara alla " (rows.len()) " händelser" }
+                }
+            } @else {
+                div.alert role="alert" {
+                    p { strong { "Filen har fel på " (errors.iter().map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len()) " rader. Inget sparas förrän alla rader är rätt." } }
+                    ul { @for e in &errors { li { "Rad " (e.line) ", fältet " (e.field) ": " (e.message) } } }
+                    p { "Rätta filen och " a href="/admin/import" { "ladda upp den igen" } "." }
+                }
+            }
+            (rows_table(rows, results))
+        },
+    )
+}
+
+fn rows_table(rows: &[ImportRow], results: &[RowResult]) -> Markup {
+    html! {
+        table {
+            thead {
+                tr {
+                    th scope="col" { "Rad" }
+                    th scope="col" { "Part" }
+                    th scope="col" { "Status" }
+                    th scope="col" { "Beslutsdatum" }
+                    th scope="col" { "Paragraf" }
+                    th scope="col" { "Anteckning" }
+                    th scope="col" { "Resultat" }
+                }
+            }
+            tbody {
+                @for (row, result) in rows.iter().zip(results) {
+                    tr {
+                        td { (row.line) }
+                        td { (row.party_code) }
+                        td { (row.raw.status.as_deref().unwrap_or("")) }
+                        td { (row.raw.decided_on.as_deref().unwrap_or("")) }
+                        td { (row.raw.reference.as_deref().unwrap_or("")) }
+                        td { (row.raw.note.as_deref().unwrap_or("")) }
+                        td {
+                            @match result {
+                                RowResult::Stored(e) => {
+                                    "OK" @if let Some(c) = e.corrects { " (rättar händelse " (c) ")" }
+                                }
+                                RowResult::Failed(errs) => {
+                                    @for e in errs { p.error { (e.field) ": " (e.message) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

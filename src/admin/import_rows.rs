@@ -1,0 +1,131 @@
+//! Storing the rows of an import: each row through the same validation and recording as a form or
+//! the API, inside the caller's transaction. Each row runs in a savepoint, so one bad row does
+//! not stop the others from being checked; the caller commits only when no row failed.
+//!
+//! `corrects` of a row names the `event_id` of an EARLIER row of the same file (then it is
+//! re-mapped to the id that row gets when stored), or else the id of an event already stored.
+//! So an export imported into an empty database gives the same events with the same corrections.
+
+use std::collections::HashMap;
+
+use diesel::Connection;
+
+use super::csv_format::ImportRow;
+use crate::db::DbConn;
+use crate::error::unknown_party;
+use crate::events::store::{self, RecordError};
+use crate::events::Event;
+
+/// What is wrong with one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+/// The outcome of one row.
+#[derive(Debug, Clone)]
+pub enum RowResult {
+    Stored(Event),
+    Failed(Vec<RowError>),
+}
+
+/// Records every row in order; returns each row's outcome. Database failures (not row errors)
+/// end it with an error.
+pub fn store_rows(
+    conn: &mut DbConn,
+    rows: &[ImportRow],
+    recorded_by: &str,
+    today: chrono::NaiveDate,
+) -> Result<Vec<RowResult>, crate::db::DbError> {
+    // File event_id → (row line, stored id if the row was stored).
+    let mut ids: HashMap<&str, (usize, Option<i32>)> = HashMap::new();
+    let file_ids: HashMap<&str, usize> =
+        rows.iter().filter_map(|r| r.event_id.as_deref().map(|id| (id, r.line))).rev().collect();
+    let mut results = Vec::with_capacity(rows.len());
+    for row in rows {
+        let fail = |field: &str, message: String| {
+            RowResult::Failed(vec![RowError { line: row.line, field: field.into(), message }])
+        };
+        if let Some(id) = row.event_id.as_deref() {
+            if let Some((first, _)) = ids.get(id) {
+                results.push(fail(
+                    "event_id",
+                    format!("event_id {id} finns redan på rad {first}; varje rad ska ha ett eget."),
+                ));
+                continue;
+            }
+        }
+        let mut raw = row.raw.clone();
+        if let Some(target) = row.corrects.as_deref() {
+            match ids.get(target) {
+                Some((_, Some(stored))) => raw.corrects = Some(stored.to_string()),
+                Some((line, None)) => {
+                    results.push(fail(
+                        "corrects",
+                        format!("Raden rättar raden med event_id {target} (rad {line}), som har fel. Rätta den först."),
+                    ));
+                    remember(&mut ids, row, None);
+                    continue;
+                }
+                None if file_ids.get(target).is_some_and(|l| *l > row.line) => {
+                    results.push(fail(
+                        "corrects",
+                        format!(
+                            "Raden rättar raden med event_id {target} (rad {}), som kommer senare i filen. \
+                             En rättelse ska stå efter det den rättar.",
+                            file_ids[target]
+                        ),
+                    ));
+                    remember(&mut ids, row, None);
+                    continue;
+                }
+                None => raw.corrects = Some(target.to_string()),
+            }
+        }
+        // A savepoint per row: a refused row leaves nothing behind and the transaction usable.
+        let outcome = conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today));
+        match outcome {
+            Ok(event) => {
+                remember(&mut ids, row, Some(event.id));
+                results.push(RowResult::Stored(event));
+            }
+            Err(RecordError::UnknownParty(code)) => {
+                remember(&mut ids, row, None);
+                let message =
+                    if code.is_empty() { "Kolumnen party_code är tom.".to_string() } else { unknown_party(&code) };
+                results.push(fail("party_code", message));
+            }
+            Err(RecordError::Invalid(errors)) => {
+                remember(&mut ids, row, None);
+                results.push(RowResult::Failed(
+                    errors
+                        .into_iter()
+                        .map(|e| RowError { line: row.line, field: e.field.to_string(), message: e.message })
+                        .collect(),
+                ));
+            }
+            Err(RecordError::Db(e)) => return Err(e),
+        }
+    }
+    Ok(results)
+}
+
+fn remember<'a>(ids: &mut HashMap<&'a str, (usize, Option<i32>)>, row: &'a ImportRow, stored: Option<i32>) {
+    if let Some(id) = row.event_id.as_deref() {
+        ids.entry(id).or_insert((row.line, stored));
+    }
+}
+
+/// Every row error, in row order.
+pub fn errors(results: &[RowResult]) -> Vec<RowError> {
+    results
+        .iter()
+        .filter_map(|r| match r {
+            RowResult::Failed(e) => Some(e.clone()),
+            RowResult::Stored(_) => None,
+        })
+        .flatten()
+        .collect()
+}

@@ -1,0 +1,100 @@
+//! The plain staff layout: Swedish, no script at all, one stylesheet served from /admin/static.
+
+use actix_web::HttpResponse;
+use maud::{html, Markup, DOCTYPE};
+
+use super::session::CurrentUser;
+use crate::accounts::Role;
+
+pub const STYLESHEET: &str = include_str!("static/admin.css");
+pub const STYLESHEET_PATH: &str = "/admin/static/admin.css";
+
+/// A page for a logged-in user, with the navigation and the logout button.
+pub fn page(title: &str, user: &CurrentUser, csrf: &str, content: Markup) -> Markup {
+    let user = &user.0;
+    html! {
+        (DOCTYPE)
+        html lang="sv" {
+            (head(title))
+            body {
+                a.skip href="#innehall" { "Hoppa till innehållet" }
+                header.top {
+                    p.brand { a href="/admin" { "ratify – personal" } }
+                    nav aria-label="Huvudmeny" {
+                        ul {
+                            li { a href="/admin" { "Översikt" } }
+                            li { a href="/admin/import" { "Importera" } }
+                            li { a href="/admin/export.csv" { "Exportera (CSV)" } }
+                            @if user.role == Role::Admin {
+                                li { a href="/admin/logg" { "Logg" } }
+                                li { a href="/admin/konton" { "Konton" } }
+                                li { a href="/admin/nycklar" { "API-nycklar" } }
+                            }
+                        }
+                    }
+                    div.who {
+                        span { (user.username) " (" (user.role.label_sv()) ")" }
+                        " "
+                        a href="/admin/losenord" { "Byt lösenord" }
+                        form.inline method="post" action="/admin/logga-ut" {
+                            (csrf_field(csrf))
+                            button type="submit" { "Logga ut" }
+                        }
+                    }
+                }
+                main id="innehall" { (content) }
+            }
+        }
+    }
+}
+
+/// A page without navigation (login, errors).
+pub fn bare_page(title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="sv" {
+            (head(title))
+            body {
+                header.top { p.brand { "ratify – personal" } }
+                main id="innehall" { (content) }
+            }
+        }
+    }
+}
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="robots" content="noindex";
+            title { (title) " – ratify" }
+            link rel="stylesheet" href=(STYLESHEET_PATH);
+        }
+    }
+}
+
+pub fn csrf_field(csrf: &str) -> Markup {
+    html! { input type="hidden" name=(crate::csrf::FIELD) value=(csrf); }
+}
+
+/// 200 with an HTML page (staff pages are never cached: they hold tokens and personal data).
+pub fn respond(markup: Markup) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(markup.into_string())
+}
+
+/// A form field error, if any, linked to its input by id for screen readers.
+pub fn field_error(id: &str, message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(m) = message {
+            p.error id=(format!("{id}-fel")) { (m) }
+        }
+    }
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(STYLESHEET)
+}

@@ -1,0 +1,216 @@
+//! GET /admin: the 50 parties with status, latest decision, last change and by whom; filters by
+//! subregion and status; and the parties that need attention.
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use super::error::AdminError;
+use super::format;
+use super::layout;
+use super::session::{CsrfToken, CurrentUser};
+use crate::events::Event;
+use crate::parties::Party;
+use crate::ratification::{PartyKind, Status};
+use crate::snapshot::Snapshot;
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct Filters {
+    delregion: Option<String>,
+    status: Option<String>,
+}
+
+/// Why a party needs attention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attention {
+    /// Not decided, and no meeting planned ahead.
+    NoPlannedDecision,
+    /// A planned meeting date has passed and no outcome is recorded for it.
+    PlannedDatePassed(NaiveDate),
+    /// The standing adoption has no link to the minutes.
+    AdoptionWithoutProtocol,
+}
+
+impl Attention {
+    pub fn text(&self) -> String {
+        match self {
+            Attention::NoPlannedDecision => "Inget beslut planerat.".into(),
+            Attention::PlannedDatePassed(d) => {
+                format!("Beslutet planerades till {}, men inget utfall är registrerat.", format::date(*d))
+            }
+            Attention::AdoptionWithoutProtocol => "Antagandet saknar länk till protokollet.".into(),
+        }
+    }
+}
+
+/// What needs attention for `party` at `today`.
+pub fn attention(snapshot: &Snapshot, party: &Party, status: Status, today: NaiveDate) -> Vec<Attention> {
+    let live: Vec<&Event> = snapshot.events_of(&party.code).filter(|e| snapshot.corrected_by(e.id).is_none()).collect();
+    let mut reasons = Vec::new();
+    let last_scheduled = live
+        .iter()
+        .filter(|e| e.status == Status::Scheduled && e.effective_on() <= today)
+        .max_by_key(|e| (e.recorded_at, e.id));
+    let passed = last_scheduled.and_then(|s| s.planned_on).filter(|planned| {
+        *planned < today
+            && !live.iter().any(|e| e.status.is_assembly_outcome() && e.decided_on.is_some_and(|d| d >= *planned))
+    });
+    let decided = matches!(status, Status::Adopted | Status::Rejected | Status::Appealed);
+    if let Some(planned) = passed {
+        if !decided {
+            reasons.push(Attention::PlannedDatePassed(planned));
+        }
+    } else if !decided && snapshot.next_planned_on(&party.code, today).is_none() {
+        reasons.push(Attention::NoPlannedDecision);
+    }
+    if status == Status::Adopted {
+        if let Some(latest) = snapshot.latest_decision(&party.code, today) {
+            if latest.status == Status::Adopted && latest.protocol_url.is_none() {
+                reasons.push(Attention::AdoptionWithoutProtocol);
+            }
+        }
+    }
+    reasons
+}
+
+const REGION_FILTER: &str = "regionen";
+
+pub async fn page(
+    user: CurrentUser,
+    csrf: CsrfToken,
+    query: web::Query<Filters>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(AdminError::from))).await?;
+    let today = crate::clock::today();
+    let eval = snapshot.evaluate(today);
+    let mut subregions: Vec<String> = snapshot.parties.iter().filter_map(|p| p.subregion.clone()).collect();
+    subregions.sort();
+    subregions.dedup();
+    let subregion = query.delregion.as_deref().filter(|s| !s.is_empty());
+    if let Some(s) = subregion {
+        if s != REGION_FILTER && !subregions.iter().any(|r| r == s) {
+            return Err(AdminError::BadRequest(format!(
+                "Okänd delregion \"{}\". Välj en av: {}.",
+                s.chars().take(40).collect::<String>(),
+                subregions.join(", ")
+            )));
+        }
+    }
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(code) => Some(Status::parse(code).ok_or_else(|| {
+            AdminError::BadRequest(format!("Okänd status \"{}\".", code.chars().take(40).collect::<String>()))
+        })?),
+    };
+    let rows: Vec<(&Party, Status)> = snapshot.parties.iter().zip(&eval.parties).map(|(p, s)| (p, s.status)).collect();
+    let shown: Vec<&(&Party, Status)> = rows
+        .iter()
+        .filter(|(p, _)| match subregion {
+            None => true,
+            Some(REGION_FILTER) => p.kind == PartyKind::Region,
+            Some(s) => p.subregion.as_deref() == Some(s),
+        })
+        .filter(|(_, s)| status.is_none_or(|wanted| *s == wanted))
+        .collect();
+    // The filters apply to both lists: a desk that follows one subregion sees its own.
+    let attention_rows: Vec<(&Party, Vec<Attention>)> = shown
+        .iter()
+        .map(|(p, s)| (*p, attention(&snapshot, p, *s, today)))
+        .filter(|(_, reasons)| !reasons.is_empty())
+        .collect();
+    let content = html! {
+        h1 { "Översikt" }
+        p {
+            "Antagna kommuner: " strong { (eval.municipalities_adopted) " av " (eval.municipalities_total) }
+            ". Regionen: " strong { (eval.region_status.label_sv()) } ". "
+            a href="#uppmarksamma" { (attention_rows.len()) " parter behöver uppmärksamhet" }
+            @if subregion.is_some() || status.is_some() { " (bland de visade)" }
+            "."
+        }
+        form.filters method="get" action="/admin" {
+            div {
+                label for="delregion" { "Delregion" }
+                select id="delregion" name="delregion" {
+                    option value="" { "Alla" }
+                    option value=(REGION_FILTER) selected[subregion == Some(REGION_FILTER)] { "Regionen (VGR)" }
+                    @for s in &subregions { option value=(s) selected[subregion == Some(s.as_str())] { (s) } }
+                }
+            }
+            div {
+                label for="status" { "Status" }
+                select id="status" name="status" {
+                    option value="" { "Alla" }
+                    @for s in Status::ALL { option value=(s.code()) selected[status == Some(s)] { (s.label_sv()) } }
+                }
+            }
+            div { button type="submit" { "Visa" } }
+        }
+        h2 id="parter" { "Parter (" (shown.len()) ")" }
+        table {
+            thead {
+                tr {
+                    th scope="col" { "Part" }
+                    th scope="col" { "Delregion" }
+                    th scope="col" { "Status" }
+                    th scope="col" { "Senaste beslut" }
+                    th scope="col" { "Planerat beslut" }
+                    th scope="col" { "Senast ändrad" }
+                }
+            }
+            tbody {
+                @for (p, s) in &shown {
+                    tr {
+                        td { (party_link(p)) }
+                        td { (p.subregion.as_deref().unwrap_or("–")) }
+                        td { (s.label_sv()) }
+                        td { (latest_decision(&snapshot, p, today)) }
+                        td { (format::opt_date(snapshot.next_planned_on(&p.code, today))) }
+                        td { (last_change(&snapshot, p)) }
+                    }
+                }
+            }
+        }
+        h2 id="uppmarksamma" { "Behöver uppmärksamhet (" (attention_rows.len()) ")" }
+        @if attention_rows.is_empty() {
+            p { "Inget att uppmärksamma just nu." }
+        } @else {
+            table {
+                thead { tr { th scope="col" { "Part" } th scope="col" { "Varför" } } }
+                tbody {
+                    @for (p, reasons) in &attention_rows {
+                        tr {
+                            td { (party_link(p)) }
+                            td { @for r in reasons { (r.text()) " " } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::respond(layout::page("Översikt", &user, &csrf.0, content)))
+}
+
+fn party_link(p: &Party) -> Markup {
+    html! { a href=(format!("/admin/parter/{}", p.code)) { (p.name) } " (" (p.code) ")" }
+}
+
+fn latest_decision(snapshot: &Snapshot, p: &Party, today: NaiveDate) -> Markup {
+    match snapshot.latest_decision(&p.code, today) {
+        None => html! { "–" },
+        Some(e) => html! {
+            (e.status.label_sv())
+            @if let Some(r) = &e.reference { ", " (r) }
+            @if let Some(d) = e.decided_on { ", " (format::date(d)) }
+        },
+    }
+}
+
+fn last_change(snapshot: &Snapshot, p: &Party) -> Markup {
+    match snapshot.events_of(&p.code).max_by_key(|e| (e.recorded_at, e.id)) {
+        None => html! { "–" },
+        Some(e) => html! { (format::timestamp(e.recorded_at)) " av " (e.recorded_by) },
+    }
+}

@@ -1,0 +1,190 @@
+//! CSV import and export through the staff pages: previews with row errors, all-or-nothing
+//! commits, Windows-1252 and semicolons, and export → import round trips.
+
+use ratify::accounts::Role;
+use serde_json::{json, Value};
+
+use crate::admin_support::{audit_rows, user, Staff};
+use crate::support::{Backend, TestApp};
+
+const HEADER: &str = "party_code;status;body;decided_on;planned_on;reference;protocol_url;posted_on;note";
+
+async fn a_file_with_one_bad_row_stores_nothing(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let file = format!(
+        "{HEADER}\r\n1480;adopted;KF;2026-03-24;;KF § 45;https://x.se/p.pdf;2026-03-30;\r\n\
+         1490;scheduled;KF;;2027-02-01;;;;\r\n1401;adopted;KF;;;KF § 9;;;saknar datum\r\n9999;proposed;KS;;;;;;\r\n"
+    );
+    let (path, html) = s.preview("kf.csv", file.into_bytes()).await;
+    assert!(html.contains("Rad 4, fältet decided_on"), "{html}");
+    assert!(html.contains("Rad 5, fältet party_code"), "{html}");
+    assert!(!html.contains("Spara alla"), "no commit button while rows are wrong");
+    assert_eq!(app.event_count().await, 0, "a preview stores nothing");
+    // Committing anyway (a crafted POST) stores nothing and reports the rows again.
+    let resp = s.post(&path, &[]).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    assert!(resp.text().await.unwrap().contains("Rad 4, fältet decided_on"));
+    assert_eq!(app.event_count().await, 0);
+    assert!(audit_rows(&app, "import.commit").is_empty());
+    // A file that is not the format is refused at upload, naming the problem.
+    let resp = s.upload("fel.csv", b"kommun;beslut\n1480;ja\n".to_vec()).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    assert!(resp.text().await.unwrap().contains("Kolumnen &quot;kommun&quot; är okänd"));
+    let resp = s.upload("tom.csv", format!("{HEADER}\r\n;;;;;;;;\r\n").into_bytes()).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    assert!(resp.text().await.unwrap().contains("inga händelser att importera"));
+}
+
+async fn windows_1252_with_semicolons_imports(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    // As Swedish Excel saves "CSV (semikolonavgränsad)": Windows-1252, `;`, CRLF, Swedish status labels.
+    let text = "Party_code;Status;Body;Decided_on;Reference;Note\r\n\
+                1480;Antaget;KF;2026-03-24;KF § 45;Beslut i Göteborgs KF – enhälligt, \"åäö\"\r\n\
+                14;Föreslaget;RS;;RS § 12;Regionstyrelsen föreslår\r\n;;;;;\r\n";
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(text);
+    assert!(!unmappable);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+    let (path, html) = s.preview("excel.csv", bytes.into_owned()).await;
+    assert!(html.contains("Alla 2 rader är giltiga"), "{html}");
+    let resp = s.post(&path, &[]).await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.text().await.unwrap().contains("2 händelser"));
+    let party = app.get_json("/api/v1/parties/1480", 200).await;
+    assert_eq!(party["status"], "adopted");
+    assert_eq!(party["events"][0]["note"], "Beslut i Göteborgs KF – enhälligt, \"åäö\"");
+    assert_eq!(party["events"][0]["reference"], "KF § 45");
+    assert_eq!(app.get_json("/api/v1/parties/14", 200).await["status"], "proposed");
+    // A second click stores nothing more.
+    let resp = s.post(&path, &[]).await;
+    assert!(resp.text().await.unwrap().contains("redan importerats"));
+    assert_eq!(app.event_count().await, 2);
+    let rows = audit_rows(&app, "import.commit");
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].details.contains("excel.csv") && rows[0].details.contains("2 händelser"), "{}", rows[0].details);
+    // Another editor cannot open someone else's upload.
+    user(&app, "bertil", Role::Editor);
+    let b = Staff::login(&app, "bertil").await;
+    assert_eq!(b.get(&path).await.status().as_u16(), 404);
+}
+
+/// Fills a database through the API with every kind of field, a subset and a correction.
+async fn fill(app: &TestApp) {
+    let token = app.token("fill");
+    app.record(&token, "1480", json!({"status": "in_preparation", "note": "Rad 1\nRad 2; med \"citat\""})).await;
+    app.record(&token, "1480", json!({"status": "scheduled", "body": "KF", "planned_on": "2027-03-01"})).await;
+    app.record(
+        &token,
+        "1480",
+        json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24", "reference": "KF § 45",
+               "protocol_url": "https://goteborg.se/p.pdf", "posted_on": "2026-03-30"}),
+    )
+    .await;
+    app.record(
+        &token,
+        "1480",
+        json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24", "reference": "KF § 46",
+               "corrects": 3, "note": "Fel paragraf"}),
+    )
+    .await;
+    app.record(
+        &token,
+        "1490",
+        json!({"status": "rejected", "body": "KF", "decided_on": "2026-04-02",
+               "instruments": ["ok-hjalpmedel", "avtal"]}),
+    )
+    .await;
+    app.record(&token, "14", json!({"status": "proposed", "body": "RS", "reference": "RS, § 3"})).await;
+    // Text a spreadsheet would take for a formula.
+    app.record(&token, "1401", json!({"status": "proposed", "reference": "-", "note": "=HYPERLINK(\"http://x.se\")"}))
+        .await;
+}
+
+/// The export's rows with the columns that must survive (ids compared through their position).
+fn comparable(csv_text: &str) -> Vec<Vec<String>> {
+    let text = csv_text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let ids: Vec<String> = records.iter().map(|r| r[col("event_id")].to_string()).collect();
+    records
+        .iter()
+        .map(|r| {
+            let mut row: Vec<String> = headers
+                .iter()
+                .filter(|h| !["event_id", "corrects", "recorded_by", "recorded_at"].contains(h))
+                .map(|h| r[col(h)].to_string())
+                .collect();
+            // `corrects` as the position of the corrected row.
+            let c = &r[col("corrects")];
+            row.push(if c.is_empty() { String::new() } else { ids.iter().position(|i| i == c).unwrap().to_string() });
+            row
+        })
+        .collect()
+}
+
+async fn export_then_import_round_trips(app: TestApp) {
+    fill(&app).await;
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let resp = s.get("/admin/export.csv").await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let exported = resp.bytes().await.unwrap().to_vec();
+    assert!(exported.starts_with(b"\xEF\xBB\xBF"), "a BOM so Excel reads UTF-8");
+    let first = String::from_utf8(exported.clone()).unwrap();
+    assert_eq!(comparable(&first).len(), 7);
+    assert!(first.contains("'=HYPERLINK"), "no formula reaches a spreadsheet");
+
+    let backend = if app.db.backend() == ratify::db::Backend::Sqlite { Backend::Sqlite } else { Backend::Postgres };
+    let fresh = TestApp::spawn(backend).await;
+    user(&fresh, "anna", Role::Editor);
+    let f = Staff::login(&fresh, "anna").await;
+    let (path, html) = f.preview("export.csv", exported).await;
+    assert!(html.contains("Alla 7 rader är giltiga"), "{html}");
+    assert_eq!(f.post(&path, &[]).await.status().as_u16(), 200);
+    let second = f.get("/admin/export.csv").await.text().await.unwrap();
+    assert_eq!(comparable(&first), comparable(&second), "the same events, the same corrections");
+    // And the same picture: statuses, latest decisions, corrections.
+    let a: Value = app.get_json("/api/v1/parties/1480", 200).await;
+    let b: Value = fresh.get_json("/api/v1/parties/1480", 200).await;
+    assert_eq!(a["status"], b["status"]);
+    assert_eq!(a["latest_decision"]["reference"], b["latest_decision"]["reference"]);
+    assert_eq!(b["events"][2]["corrected_by"], b["events"][3]["id"]);
+    assert_eq!(fresh.get_json("/api/v1/parties/1401", 200).await["events"][0]["note"], "=HYPERLINK(\"http://x.se\")");
+    for code in ["1490", "14", "1401"] {
+        let a = app.get_json(&format!("/api/v1/parties/{code}"), 200).await;
+        let b = fresh.get_json(&format!("/api/v1/parties/{code}"), 200).await;
+        assert_eq!(a["status"], b["status"], "{code}");
+        assert_eq!(a["instruments"], b["instruments"], "{code}");
+    }
+}
+
+async fn corrections_in_a_file_point_backwards_or_at_stored_events(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let token = app.token("t");
+    app.record(&token, "1480", json!({"status": "in_preparation"})).await;
+    let file = "event_id;party_code;status;decided_on;corrects;note\n\
+                a;1480;adopted;2026-03-24;;\n\
+                b;1480;rejected;2026-03-24;a;Fel utfall\n\
+                c;1480;proposed;;1;Fel status i den sparade\n\
+                d;1490;proposed;;e;Pekar framåt\n\
+                e;1490;scheduled;;;\n";
+    let (_, html) = s.preview("r.csv", file.as_bytes().to_vec()).await;
+    assert!(html.contains("Rad 5, fältet corrects"), "{html}");
+    assert!(html.contains("kommer senare i filen"), "{html}");
+    assert!(html.contains("Rad 6, fältet planned_on"), "{html}");
+    assert!(!html.contains("Rad 3,") && !html.contains("Rad 4,"), "backward and stored references are fine");
+    assert_eq!(app.event_count().await, 1);
+}
+
+crate::both_backends!(
+    a_file_with_one_bad_row_stores_nothing,
+    windows_1252_with_semicolons_imports,
+    export_then_import_round_trips,
+    corrections_in_a_file_point_backwards_or_at_stored_events,
+);
