@@ -67,6 +67,14 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::accounts::cli::UserCommand,
     },
+    /// Fill a new, empty database with a fictional history and an editor account (prints its
+    /// password once); every page then shows "Exempeldata – inte verkliga beslut". Refuses a
+    /// database that holds real events.
+    Demo {
+        /// The database to fill (same as --database-url; overrides RATIFY_DATABASE_URL).
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +87,7 @@ pub enum TokenCommand {
     },
     /// Revoke the token with this name.
     Revoke {
+        /// The name given at `token create`.
         #[arg(long)]
         name: String,
     },

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod http_cache;
@@ -45,6 +46,8 @@ pub struct AppState {
     generation: Arc<AtomicU64>,
     /// Rendered GET responses of the current generation (see [`http_cache`]).
     pub cache: Arc<http_cache::ResponseCache>,
+    /// Whether the database holds `ratify demo` data, read once per generation.
+    pub demo: Arc<demo::flag::DemoFlag>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             metrics: Arc::new(ops::metrics::Metrics::new()),
             generation: Arc::new(AtomicU64::new(0)),
             cache: Arc::default(),
+            demo: Arc::default(),
         }
     }
 

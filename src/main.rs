@@ -10,7 +10,10 @@ use ratify::{startup, tokens};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let overrides = Overrides {
-        database_url: cli.database_url.clone(),
+        database_url: match &cli.command {
+            Some(Command::Demo { database: Some(url) }) => Some(url.clone()),
+            _ => cli.database_url.clone(),
+        },
         bind: match &cli.command {
             Some(Command::Serve { bind }) => bind.clone(),
             _ => None,
@@ -91,5 +94,6 @@ fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
             Ok(())
         }
         Command::User { command } => ratify::accounts::cli::run(&config.database_url, command),
+        Command::Demo { .. } => ratify::demo::run(&config.database_url),
     }
 }

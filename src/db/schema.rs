@@ -175,3 +175,11 @@ diesel::table! {
         committed_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    /// Facts about this database as a whole, e.g. `demo` (it holds the fictional history of `ratify demo`).
+    instance_flags (name) {
+        name -> Text,
+        set_at -> Timestamp,
+    }
+}

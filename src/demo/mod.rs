@@ -1,0 +1,113 @@
+//! `ratify demo`: fills a new, empty database with a fictional but plausible history (see
+//! [`history`]) through the real write path, in one transaction, plus an editor account, and
+//! marks the database as a demo ([`flag`]) so everything it serves says so ([`banner`]).
+//!
+//! It refuses a database that holds any event it did not make itself; on a database it already
+//! filled it changes nothing and says so.
+
+pub mod banner;
+pub mod flag;
+pub mod history;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::accounts::{self, password, AccountError, Role};
+use crate::db::schema::events;
+use crate::db::{Db, DbError};
+use crate::events::store::{self, RecordError};
+
+/// `recorded_by` of every demo event (a space, so no account or token name can produce it).
+pub const RECORDED_BY: &str = "ratify demo";
+/// The editor account `ratify demo` creates.
+pub const EDITOR: &str = "demo-redaktor";
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// The history was recorded; the editor's password is shown once.
+    Filled { events: usize, username: String, password: String },
+    /// The database already holds the demo; nothing was changed.
+    AlreadyDemo,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "databasen innehåller redan {0} händelse(r) som inte kommer från `ratify demo`; exempeldata skrivs bara \
+         till en ny, tom databas (ange en annan med --database-url). Ingenting har ändrats."
+    )]
+    NotEmpty(i64),
+    #[error("exempelhändelsen för part {party} godtogs inte: {reason}")]
+    Rejected { party: String, reason: String },
+    #[error("kontot {EDITOR} kunde inte skapas: {0}")]
+    Account(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for DemoError {
+    fn from(e: diesel::result::Error) -> Self {
+        DemoError::Db(DbError::Query(e))
+    }
+}
+
+/// Records the demo history as of `today` (migrated and seeded database expected).
+pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
+    let clear = password::generate();
+    let hashed = password::hash(&clear).map_err(|e| DemoError::Account(e.to_string()))?;
+    db.write_blocking(|conn| {
+        let foreign: i64 = events::table.filter(events::recorded_by.ne(RECORDED_BY)).count().get_result(conn)?;
+        if foreign > 0 {
+            return Err(DemoError::NotEmpty(foreign));
+        }
+        if flag::is_demo(conn)? {
+            return Ok(Outcome::AlreadyDemo);
+        }
+        let history = history::events(today);
+        for e in &history {
+            store::record_in(conn, e.party, &e.raw, RECORDED_BY, today).map_err(|err| match err {
+                RecordError::Db(db) => DemoError::Db(db),
+                RecordError::UnknownParty(code) => {
+                    DemoError::Rejected { party: e.party.into(), reason: format!("okänd part {code}") }
+                }
+                RecordError::Invalid(fields) => DemoError::Rejected {
+                    party: e.party.into(),
+                    reason: fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
+                },
+            })?;
+        }
+        // The password was printed for anyone at the terminal to see, but the data is fictional:
+        // the demo account need not change it before looking around.
+        let user = accounts::create_in(conn, EDITOR, &hashed, Role::Editor, false).map_err(|e| match e {
+            AccountError::Db(e) => DemoError::Db(e),
+            e => DemoError::Account(e.to_string()),
+        })?;
+        crate::audit::record(
+            conn,
+            RECORDED_BY,
+            crate::audit::Action::AccountCreate,
+            &format!("Konto {} (redaktör) skapat av ratify demo.", user.username),
+            None,
+        )?;
+        flag::mark_demo(conn)?;
+        Ok(Outcome::Filled { events: history.len(), username: user.username, password: clear.clone() })
+    })
+}
+
+/// The `ratify demo` command: migrate, seed, fill; the lines to print on success.
+pub fn run(database_url: &str) -> Result<(), String> {
+    let (db, _) = crate::startup::prepare_database(database_url, 1).map_err(|e| e.to_string())?;
+    match fill(&db, crate::clock::today()).map_err(|e| e.to_string())? {
+        Outcome::Filled { events, username, password } => {
+            println!("Exempeldata är inlagd: {events} påhittade händelser för 50 parter.");
+            println!("Alla sidor visar nu \"{}\".", banner::TEXT);
+            println!("Redaktörskonto: {username}");
+            println!("Lösenord (visas bara nu): {password}");
+            println!("Starta tjänsten med `ratify` (eller `cargo run --release`) och logga in på /admin/logga-in.");
+        }
+        Outcome::AlreadyDemo => {
+            println!("Databasen innehåller redan exempeldata från `ratify demo`; ingenting har ändrats.");
+        }
+    }
+    Ok(())
+}
