@@ -17,8 +17,9 @@ use crate::AppState;
 pub const TEXT: &str = "Exempeldata – inte verkliga beslut";
 
 /// The banner, inserted right after `<body>`. Styled by `.demo-banner` in both stylesheets.
-pub const BANNER_HTML: &str = "<div class=\"demo-banner\" role=\"note\"><p><strong>Exempeldata – inte verkliga \
-    beslut.</strong> Den här installationen visar en påhittad historik från <code>ratify demo</code>.</p></div>";
+/// A landmark of its own (`aside`), so no page gets content outside landmarks.
+pub const BANNER_HTML: &str = "<aside class=\"demo-banner\" aria-label=\"Exempeldata\"><p><strong>Exempeldata – inte \
+    verkliga beslut.</strong> Den här installationen visar en påhittad historik från <code>ratify demo</code>.</p></aside>";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -115,9 +116,9 @@ mod tests {
     #[test]
     fn marks_each_kind() {
         let html = apply(Kind::Html, "<!DOCTYPE html><html><body><p>x</p></body></html>").expect("html");
-        assert!(html.contains("<body><div class=\"demo-banner\""));
+        assert!(html.contains("<body><aside class=\"demo-banner\""));
         let embed = apply(Kind::Html, "<html><body class=\"embed\"><p>x</p></body></html>").expect("embed");
-        assert!(embed.contains("<body class=\"embed\"><div class=\"demo-banner\""));
+        assert!(embed.contains("<body class=\"embed\"><aside class=\"demo-banner\""));
         let json = apply(Kind::StatusJson, "{\"as_of\":\"2026-11-26\"}").expect("json");
         let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
         assert_eq!(v["demo"], true);

@@ -28,7 +28,7 @@ fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-fn axe_source() -> String {
+pub(crate) fn axe_source() -> String {
     let path = repo_path("tests/browser/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
@@ -39,7 +39,7 @@ fn axe_source() -> String {
 }
 
 /// chromedriver, stopped when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
@@ -51,7 +51,7 @@ impl Drop for Driver {
     }
 }
 
-async fn start_driver() -> Driver {
+pub(crate) async fn start_driver() -> Driver {
     for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
         assert!(
             Path::new(path).exists(),
@@ -79,7 +79,7 @@ async fn start_driver() -> Driver {
     }
 }
 
-async fn browser(driver: &Driver, profile: &Path) -> Client {
+pub(crate) async fn browser(driver: &Driver, profile: &Path) -> Client {
     let args = [
         "--headless=new".to_string(),
         "--no-sandbox".into(),
@@ -104,7 +104,7 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
 }
 
 /// Runs axe-core on the loaded page; returns the violations as readable lines.
-async fn axe_violations(client: &Client, axe: &str, page: &str) -> Vec<String> {
+pub(crate) async fn axe_violations(client: &Client, axe: &str, page: &str) -> Vec<String> {
     client.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("inject axe-core");
     let result = client
         .execute_async(

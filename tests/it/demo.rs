@@ -265,3 +265,49 @@ async fn documented_commands_run_against_a_demo_instance() {
     }
     assert!(ran >= 11, "ran {ran} blocks");
 }
+
+/// The banner must not cost the pages their accessibility: axe-core finds nothing on demo pages,
+/// public and staff, at 1280 and 360 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_pages_with_the_banner_pass_axe() {
+    let axe = crate::browser::axe_source();
+    let driver = crate::browser::start_driver().await;
+    let app = TestApp::spawn(crate::support::Backend::Sqlite).await;
+    let out = demo(&db_url(&app));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let password = printed_password(&out);
+    let profile = tempfile::tempdir().expect("profile");
+    let client = crate::browser::browser(&driver, profile.path()).await;
+    let mut violations = Vec::new();
+    for path in ["/", "/parter/1446", "/inbaddning", "/admin/logga-in"] {
+        for width in [1280, 360] {
+            client.set_window_size(width, 900).await.expect("size");
+            client.goto(&app.url(path)).await.expect("goto");
+            let banner = client.find(fantoccini::Locator::Css("aside.demo-banner")).await.expect("the banner");
+            assert!(banner.text().await.expect("text").contains(BANNER));
+            violations.extend(crate::browser::axe_violations(&client, &axe, &format!("{path} at {width} px")).await);
+        }
+    }
+    // Logged in as the printed editor: the staff overview.
+    client.goto(&app.url("/admin/logga-in")).await.expect("goto");
+    client
+        .find(fantoccini::Locator::Id("username"))
+        .await
+        .expect("field")
+        .send_keys(ratify::demo::EDITOR)
+        .await
+        .expect("type");
+    client.find(fantoccini::Locator::Id("password")).await.expect("field").send_keys(&password).await.expect("type");
+    client
+        .find(fantoccini::Locator::Css("form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    client.goto(&app.url("/admin")).await.expect("goto");
+    assert!(client.source().await.expect("source").contains("demo-redaktor"), "logged in");
+    violations.extend(crate::browser::axe_violations(&client, &axe, "/admin").await);
+    client.close().await.expect("close");
+    assert!(violations.is_empty(), "axe-core violations:\n{}", violations.join("\n"));
+}
