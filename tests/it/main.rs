@@ -18,6 +18,7 @@ mod api_parties;
 mod api_status;
 mod browser;
 mod cli;
+mod cli_help;
 mod demo;
 mod migrations;
 mod open_data;
