@@ -64,6 +64,8 @@ pub async fn mark(
         Err(e) => return Err(actix_web::error::ErrorInternalServerError(e.to_string())),
     };
     let marked = match std::str::from_utf8(&bytes) {
+        // A stored demo report already carries its own banner (see `super::report`).
+        Ok(text) if kind == Kind::Html && text.contains("class=\"demo-banner\"") => None,
         Ok(text) if !text.is_empty() => apply(kind, text),
         _ => None,
     };

@@ -8,6 +8,7 @@
 pub mod banner;
 pub mod flag;
 pub mod history;
+pub mod report;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;

@@ -42,6 +42,7 @@ pub fn build(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<Bui
     let data = content::build(&snapshot, Header { number, week, generated_at: now, cutoff: now, previous });
     let json = serde_json::to_string(&data).map_err(|e| ReportError::Json(e.to_string()))?;
     let (html, text) = render::render(&data);
+    let (json, html, text) = crate::demo::report::mark(conn, json, html, text)?;
     Ok(BuiltReport { number, week, as_of: data.as_of, cutoff: now, json, html, text })
 }
 

@@ -135,6 +135,16 @@ async fn fills_an_empty_database_and_marks_everything(app: TestApp) {
         assert!(resp.text().await.unwrap().contains(BANNER), "{path} shows the banner");
     }
 
+    // The weekly report of a demo database says so in its text (and HTML and JSON).
+    let report = Command::new(BIN)
+        .args(["report", "generate"])
+        .env("RATIFY_DATABASE_URL", db_url(&app))
+        .env("RATIFY_LOG", "warn")
+        .output()
+        .expect("run ratify report generate");
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    assert!(text(&report.stdout).starts_with("EXEMPELDATA – INTE VERKLIGA BESLUT"), "{}", text(&report.stdout));
+
     // A second run on the demo database changes nothing and says so.
     let again = demo(&db_url(&app));
     assert!(again.status.success(), "{}", text(&again.stderr));
