@@ -10,6 +10,7 @@ mod admin_browser;
 mod admin_import;
 mod admin_overview;
 mod admin_party;
+mod admin_reports;
 mod admin_routes;
 mod admin_support;
 
