@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{ClientBuilder, Locator};
 use ratify::accounts::Role;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::admin_support::{user, PASSWORD};
 use crate::support::{Backend, TestApp};
@@ -127,16 +127,17 @@ async fn an_editor_records_an_adoption_in_a_real_browser() {
     let page = c.source().await.unwrap();
     assert!(page.contains("är sparad") && page.contains("KF § 45"), "the timeline shows the new event");
 
-    // TODO(lead): once the public pages are merged, assert on the public status page
-    // `/parter/1480` instead (e.g. that it shows "Antaget" and "KF § 45"); until then the browser
-    // checks the published state through the JSON API.
-    c.goto(&app.url("/api/v1/parties/1480")).await.unwrap();
-    let text = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
-    let party: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON from the browser ({e}): {text}"));
-    assert_eq!(party["status"], "adopted");
-    assert_eq!(party["latest_decision"]["reference"], "KF § 45");
-    assert_eq!(party["latest_decision"]["decided_on"], "2026-03-24");
-    assert_eq!(party["latest_decision"]["protocol_url"], "https://goteborg.se/kf-2026-03-24.pdf");
+    // The public sees it: the party's own page, and the count on the status page.
+    c.goto(&app.url("/parter/1480")).await.unwrap();
+    let title = c.title().await.unwrap();
+    assert!(title.starts_with("Göteborg"), "{title}");
+    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("Antaget") && text.contains("KF § 45"), "the public party page: {text}");
+    let minutes = c.find(Locator::Css("a[href='https://goteborg.se/kf-2026-03-24.pdf']")).await;
+    assert!(minutes.is_ok(), "the public party page links the minutes");
+    c.goto(&app.url("/")).await.unwrap();
+    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("1 av 49 kommuner har antagit avtalet"), "the status page counts it: {text}");
 
     c.close().await.unwrap();
 }
