@@ -47,7 +47,7 @@ fn page(doc: &Value, base: &str) -> Markup {
                         }
                     }
                     section aria-labelledby="oppna-data" {
-                        h2 id="oppna-data" { "Öppna data" }
+                        h2 id="oppna-data" { "Filer med öppna data" }
                         p {
                             "Filerna är i UTF-8 och uppdateras i samma stund som ett beslut registreras. "
                             "CSV-filerna är kommaseparerade med en rubrikrad. I Excel: välj "

@@ -256,6 +256,24 @@ async fn pages_pass_axe_and_the_keyboard_reaches_the_map() {
         }
     }
 
+    // Styles under the strict CSP: /api uses the site's stylesheet only, and a sent report's own
+    // inline styles (its <style> block and the legend's style attributes) are allowed by hash. A
+    // blocked style would leave the browser's defaults.
+    client.set_window_size(1280, 900).await.unwrap();
+    client.goto(&app.url("/api")).await.unwrap();
+    violations.extend(axe_violations(&client, &axe, "/api").await);
+    let pre = js(&client, "return getComputedStyle(document.querySelector('.api-doc pre')).backgroundColor;").await;
+    assert_eq!(pre, "rgb(242, 242, 242)", "/api is styled by the site's stylesheet");
+    let now = ratify::clock::now();
+    let week = ratify::reports::service::current_week(now);
+    ratify::reports::service::release(&app.db, week, &[], Duration::from_secs(60), "test", now).unwrap();
+    client.goto(&app.url(&format!("/rapporter/{week}"))).await.unwrap();
+    let width = js(&client, "return getComputedStyle(document.querySelector('main')).maxWidth;").await;
+    assert_eq!(width, "736px", "the report's <style> block applies (46rem)");
+    let swatch =
+        js(&client, "return getComputedStyle(document.querySelector('.legend .swatch')).backgroundColor;").await;
+    assert!(swatch.as_str().is_some_and(|c| c != "rgba(0, 0, 0, 0)"), "the legend's style attributes apply: {swatch}");
+
     // Keyboard: Tab from the top of `/` must reach every municipality link of the map, and the
     // focused area must look focused.
     client.set_window_size(1280, 900).await.unwrap();
