@@ -15,7 +15,7 @@ pub use atom::MAX_ENTRIES as FEED_MAX_ENTRIES;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::db::DbError;
 use crate::http_cache::CacheKey;
@@ -126,21 +126,7 @@ pub fn host_of(base: &str) -> String {
 
 /// A date as Swedish readers write it: "24 mars 2026".
 pub fn date_sv(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    crate::sv::date(date)
 }
 
 /// Why an open-data request failed. Answered as Swedish plain text: these addresses serve
