@@ -18,6 +18,7 @@ mod api_events;
 mod api_parties;
 mod api_status;
 mod browser;
+mod browser_support;
 mod cli;
 mod migrations;
 mod open_data;
