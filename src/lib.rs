@@ -27,6 +27,7 @@ pub mod reports;
 pub mod security_headers;
 pub mod snapshot;
 pub mod startup;
+pub mod sv;
 pub mod telemetry;
 pub mod tokens;
 pub mod views;

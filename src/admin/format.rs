@@ -1,35 +1,17 @@
 //! Dates and times as Swedish staff read them: "24 mars 2026", "24 mars 2026 kl. 14.05"
 //! (Europe/Stockholm).
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Stockholm;
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
+pub use crate::sv::date;
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {
     d.map(date).unwrap_or_default()
 }
 
 pub fn timestamp(t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&Stockholm);
-    format!("{} kl. {:02}.{:02}", date(local.date_naive()), local.hour(), local.minute())
+    crate::sv::date_time(t)
 }
 
 /// "14.05" in Swedish time.

@@ -25,6 +25,7 @@ pub fn page(title: &str, user: &CurrentUser, csrf: &str, content: Markup) -> Mar
                             li { a href="/admin" { "Översikt" } }
                             li { a href="/admin/import" { "Importera" } }
                             li { a href="/admin/export.csv" { "Exportera (CSV)" } }
+                            li { a href="/admin/rapporter" { "Veckorapport" } }
                             @if user.role == Role::Admin {
                                 li { a href="/admin/logg" { "Logg" } }
                                 li { a href="/admin/konton" { "Konton" } }

@@ -1,5 +1,5 @@
 //! The staff workspace under /admin: login, the overview of the 50 parties, each party's timeline
-//! with the forms to record and correct events, CSV import and export, the audit trail, and (for
+//! with the forms to record and correct events, CSV import and export, the weekly report (preview, send, deliveries), the audit trail, and (for
 //! admins) accounts and API tokens. Plain HTML forms, no script; every route is in
 //! [`routes::ADMIN_ROUTES`] and passes the [`gate`].
 
@@ -16,6 +16,7 @@ pub mod import_rows;
 pub mod layout;
 pub mod overview;
 pub mod party;
+pub mod reports_page;
 pub mod routes;
 pub mod session;
 pub mod tokens_page;

@@ -3,7 +3,7 @@
 
 use actix_web::{web, Route};
 
-use super::{accounts_page, audit_page, auth, export, import, layout, overview, party, tokens_page};
+use super::{accounts_page, audit_page, auth, export, import, layout, overview, party, reports_page, tokens_page};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -71,6 +71,25 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     AdminRoute { method: Get, path: "/admin/import/{id}", access: Editor, route: || web::get().to(import::preview) },
     AdminRoute { method: Post, path: "/admin/import/{id}", access: Editor, route: || web::post().to(import::commit) },
     AdminRoute { method: Get, path: "/admin/export.csv", access: Editor, route: || web::get().to(export::events_csv) },
+    AdminRoute { method: Get, path: "/admin/rapporter", access: Editor, route: || web::get().to(reports_page::page) },
+    AdminRoute {
+        method: Get,
+        path: "/admin/rapporter/forhandsvisning",
+        access: Editor,
+        route: || web::get().to(reports_page::preview),
+    },
+    AdminRoute {
+        method: Post,
+        path: "/admin/rapporter/skicka",
+        access: Editor,
+        route: || web::post().to(reports_page::send_now),
+    },
+    AdminRoute {
+        method: Post,
+        path: "/admin/rapporter/leveranser/{id}/skicka-igen",
+        access: Editor,
+        route: || web::post().to(reports_page::resend),
+    },
     AdminRoute { method: Get, path: "/admin/logg", access: Admin, route: || web::get().to(audit_page::page) },
     AdminRoute { method: Get, path: "/admin/logg.csv", access: Admin, route: || web::get().to(audit_page::csv) },
     AdminRoute { method: Get, path: "/admin/konton", access: Admin, route: || web::get().to(accounts_page::page) },

@@ -1,59 +1,36 @@
 //! GET /api: the API and the open-data files described for people, in Swedish. The endpoint
 //! part is generated from the OpenAPI document, so the page and the document cannot disagree.
-//! A self-contained layout for now; it moves onto the site's shared layout later.
+//! On the public pages' shared layout and stylesheet (no inline style: the CSP allows none).
 
-use std::sync::OnceLock;
-
-use actix_web::{HttpRequest, HttpResponse};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
 use serde_json::Value;
 
 use super::openapi;
-use crate::http_cache::{CachedResponse, Rendered};
+use crate::error::ApiError;
+use crate::http_cache::{self, Rendered};
 use crate::opendata::{self, FileDoc};
+use crate::views::layout::{self, Changed};
+use crate::AppState;
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-pub async fn get(req: HttpRequest) -> HttpResponse {
-    static PAGE: OnceLock<CachedResponse> = OnceLock::new();
-    PAGE.get_or_init(|| {
-        let doc = openapi::document().to_json().ok().and_then(|j| serde_json::from_str(&j).ok()).unwrap_or(Value::Null);
-        CachedResponse::new(Rendered::html(page(&doc, &opendata::public_base_url())))
+/// Through the response cache, keyed by the public base URL (the curl examples name it).
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let base = opendata::public_base_url(&req, &state);
+    let key = opendata::base_keyed(req.path(), &base);
+    http_cache::cached_keyed(&req, &state, key, move |_| {
+        let json = openapi::document_for(&base).to_json().map_err(|e| ApiError::Internal(e.to_string()))?;
+        let doc: Value = serde_json::from_str(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(Rendered::html(page(&doc, &base)))
     })
-    .respond(&req)
+    .await
 }
-
-const STYLE: &str = "
-body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;color:#1b1b1b;
-background:#fff;margin:0}
-main,header,footer{max-width:56rem;margin:0 auto;padding:0 1rem}
-a{color:#0b4f8a}a:focus-visible,summary:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
-pre{background:#f2f2f2;padding:.75rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
-code{font-family:ui-monospace,Consolas,monospace;font-size:.95em;overflow-wrap:anywhere}
-td,h3{overflow-wrap:anywhere}
-table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;
-border-bottom:1px solid #767676}
-article{border-top:2px solid #1b1b1b;margin-top:2rem}
-.method{font-weight:bold}
-@media print{.skip,nav{display:none}a{color:#000}}
-";
 
 fn page(doc: &Value, base: &str) -> Markup {
     let endpoints = endpoints(doc);
-    html! {
-        (DOCTYPE)
-        html lang="sv" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "API och öppna data – hälso- och sjukvårdsavtalet 2027" }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                a class="skip" href="#innehall" { "Hoppa till innehållet" }
-                header { p { a href="/" { "Till startsidan" } } }
-                main id="innehall" {
+    let content = html! {
+                div.api-doc {
                     h1 { "API och öppna data" }
                     p {
                         "Allt som visas om hur Västra Götalandsregionen och de 49 kommunerna beslutar om "
@@ -70,7 +47,7 @@ fn page(doc: &Value, base: &str) -> Markup {
                         }
                     }
                     section aria-labelledby="oppna-data" {
-                        h2 id="oppna-data" { "Öppna data" }
+                        h2 id="oppna-data" { "Filer med öppna data" }
                         p {
                             "Filerna är i UTF-8 och uppdateras i samma stund som ett beslut registreras. "
                             "CSV-filerna är kommaseparerade med en rubrikrad. I Excel: välj "
@@ -92,12 +69,9 @@ fn page(doc: &Value, base: &str) -> Markup {
                         @for e in &endpoints { (endpoint(e, doc, base)) }
                     }
                 }
-                footer {
-                    p { "Källa för kommunkoder och folkmängd: SCB (CC0)." }
-                }
-            }
-        }
-    }
+    };
+    // The page shows no decision data, so no "last changed" line: it stays one fixed page.
+    layout::page("API och öppna data", Changed::NotShown, content)
 }
 
 fn file_doc(file: &FileDoc, base: &str) -> Markup {

@@ -9,15 +9,17 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Server};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::dto::{EventDto, PartyDto, StatusDto};
-use crate::http_cache::{CachedResponse, Rendered};
+use crate::error::ApiError;
+use crate::http_cache::{self, Rendered};
 use crate::ratification::{PartyKind, Status};
+use crate::AppState;
 
 /// The document, as served.
 #[derive(OpenApi)]
@@ -35,7 +37,7 @@ use crate::ratification::{PartyKind, Status};
     ),
     paths(status, parties, party, events, create_event, openapi_json),
     components(schemas(ErrorBody, NewEvent)),
-    modifiers(&BearerSecurity, &PublicServer),
+    modifiers(&BearerSecurity),
     tags(
         (name = "Läget", description = "Villkoren och utfallet vid ett datum"),
         (name = "Parter", description = "De 50 parterna och deras beslut"),
@@ -51,18 +53,23 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
     DOC.get_or_init(ApiDoc::openapi)
 }
 
-/// GET /api/v1/openapi.json
-pub async fn json(req: HttpRequest) -> HttpResponse {
-    static RESPONSE: OnceLock<CachedResponse> = OnceLock::new();
-    RESPONSE
-        .get_or_init(|| {
-            let body = document().to_pretty_json().unwrap_or_else(|e| {
-                tracing::error!(error = %e, "openapi: serialising the document failed");
-                "{}".into()
-            });
-            CachedResponse::new(Rendered::new("application/json", body))
-        })
-        .respond(&req)
+/// The document with its `servers` entry: the service's public address (see
+/// [`crate::opendata::public_base_url`]).
+pub fn document_for(base: &str) -> utoipa::openapi::OpenApi {
+    let mut doc = document().clone();
+    doc.servers = Some(vec![Server::new(base)]);
+    doc
+}
+
+/// GET /api/v1/openapi.json (through the response cache: its `servers` may name the request's host).
+pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let base = crate::opendata::public_base_url(&req, &state);
+    let key = crate::opendata::base_keyed(req.path(), &base);
+    http_cache::cached_keyed(&req, &state, key, move |_| {
+        let body = document_for(&base).to_pretty_json().map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(Rendered::new("application/json", body))
+    })
+    .await
 }
 
 struct BearerSecurity;
@@ -82,14 +89,6 @@ impl Modify for BearerSecurity {
                     .build(),
             ),
         );
-    }
-}
-
-struct PublicServer;
-
-impl Modify for PublicServer {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        openapi.servers = Some(vec![Server::new(crate::opendata::public_base_url())]);
     }
 }
 

@@ -30,10 +30,14 @@ pub enum Action {
     AccountPasswordReset,
     TokenCreate,
     TokenRevoke,
+    /// A weekly report frozen as sent (schedule, command line or "Skicka nu").
+    ReportSent,
+    /// A failed report delivery put back in the queue by staff ("Skicka igen").
+    ReportDeliveryRequeued,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Action::EventCreate,
         Action::EventCorrect,
         Action::ImportCommit,
@@ -48,6 +52,8 @@ impl Action {
         Action::AccountPasswordReset,
         Action::TokenCreate,
         Action::TokenRevoke,
+        Action::ReportSent,
+        Action::ReportDeliveryRequeued,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +72,8 @@ impl Action {
             Action::AccountPasswordReset => "account.password_reset",
             Action::TokenCreate => "token.create",
             Action::TokenRevoke => "token.revoke",
+            Action::ReportSent => "report.sent",
+            Action::ReportDeliveryRequeued => "report.delivery_requeued",
         }
     }
 
@@ -85,6 +93,8 @@ impl Action {
             Action::AccountPasswordReset => "Lösenord återställt",
             Action::TokenCreate => "API-nyckel skapad",
             Action::TokenRevoke => "API-nyckel återkallad",
+            Action::ReportSent => "Rapport skickad",
+            Action::ReportDeliveryRequeued => "Rapportleverans skickas igen",
         }
     }
 

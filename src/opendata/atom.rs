@@ -7,9 +7,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use atom_syndication::{Category, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::{date_sv, public_base_url, public_host, OpenDataError};
+use super::{base_keyed, date_sv, host_of, public_base_url, OpenDataError};
 use crate::events::Event;
-use crate::http_cache::{self, CacheKey, Rendered};
+use crate::http_cache::{self, Rendered};
 use crate::snapshot::Snapshot;
 use crate::AppState;
 
@@ -20,8 +20,9 @@ const TAG_YEAR: u16 = 2026;
 const AUTHOR: &str = "VästKom";
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
-    let key = CacheKey::new(req.path(), &[]);
-    http_cache::cached_keyed(&req, &state, key, |snapshot| render(snapshot, &public_base_url(), &public_host())).await
+    let base = public_base_url(&req, &state);
+    let key = base_keyed(req.path(), &base);
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, &base, &host_of(&base))).await
 }
 
 /// The stable identifier of an event's entry.

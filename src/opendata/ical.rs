@@ -9,20 +9,19 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use super::{date_sv, public_base_url, public_host, OpenDataError};
+use super::{base_keyed, date_sv, host_of, public_base_url, OpenDataError};
 use crate::events::Event;
-use crate::http_cache::{self, CacheKey, Rendered};
+use crate::http_cache::{self, Rendered};
 use crate::ratification::PartyKind;
 use crate::snapshot::Snapshot;
 use crate::AppState;
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
-    let key = CacheKey::new(req.path(), &[]);
+    let base = public_base_url(&req, &state);
+    let key = base_keyed(req.path(), &base);
     let today = crate::clock::today();
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
-        Ok(render(snapshot, today, &public_base_url(), &public_host()))
-    })
-    .await
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| Ok(render(snapshot, today, &base, &host_of(&base))))
+        .await
 }
 
 /// The stable UID of the calendar event made from a `scheduled` event.

@@ -14,10 +14,12 @@ mod status_csv;
 pub use atom::MAX_ENTRIES as FEED_MAX_ENTRIES;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse, ResponseError};
-use chrono::{Datelike, NaiveDate};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use chrono::NaiveDate;
 
 use crate::db::DbError;
+use crate::http_cache::CacheKey;
+use crate::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/data/status.csv", web::get().to(status_csv::get))
@@ -88,24 +90,31 @@ pub fn files() -> [FileDoc; 4] {
     ]
 }
 
-/// The address the service is reached at from outside, without a trailing slash: feeds and
-/// calendars need absolute links. Read from `RATIFY_PUBLIC_URL` (default `http://127.0.0.1:8080`).
-// Kept to one function so that the typed configuration can take over in one place.
-pub fn public_base_url() -> String {
-    std::env::var("RATIFY_PUBLIC_URL")
-        .ok()
-        .map(|url| url.trim().trim_end_matches('/').to_string())
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
+/// The address the service is reached at from outside, without a trailing slash: feeds,
+/// calendars, the OpenAPI document and the /api page's examples need absolute links.
+/// `RATIFY_PUBLIC_URL` (`state.config.public_url`) when set; otherwise the request's own scheme and
+/// host (as a reverse proxy reports them in `Forwarded`/`X-Forwarded-*`, else the `Host` header).
+pub fn public_base_url(req: &HttpRequest, state: &AppState) -> String {
+    match &state.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }
+    }
 }
 
-/// The host name of [`public_base_url`] (no scheme, port or path): the authority of the stable
-/// identifiers in the feed and the calendar.
-pub fn public_host() -> String {
-    host_of(&public_base_url())
+/// The cache key of a response whose body holds the public base URL. Without a configured
+/// `RATIFY_PUBLIC_URL` the base comes from the request's Host header, so it is part of the key:
+/// an answer made for one host is never served to a request naming another (a forged Host header
+/// cannot put its links into everyone's feed). The cache stays bounded, so many hosts only evict.
+pub fn base_keyed(path: &str, base: &str) -> CacheKey {
+    CacheKey::new(path, &[("base", base)])
 }
 
-fn host_of(base: &str) -> String {
+/// The host name of a base URL (no scheme, port or path): the authority of the identifiers in
+/// the feed and the calendar (stable when `RATIFY_PUBLIC_URL` is set).
+pub fn host_of(base: &str) -> String {
     let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
     let authority = rest.split('/').next().unwrap_or(rest);
     let host = match authority.strip_prefix('[') {
@@ -117,21 +126,7 @@ fn host_of(base: &str) -> String {
 
 /// A date as Swedish readers write it: "24 mars 2026".
 pub fn date_sv(date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    crate::sv::date(date)
 }
 
 /// Why an open-data request failed. Answered as Swedish plain text: these addresses serve

@@ -1,6 +1,6 @@
-//! What the staff pages under `/admin/rapporter` do, as plain functions: the routes are mounted
-//! by the lead behind the staff login and CSRF check (see the README section on reports). Each
-//! function takes the acting user's name for the audit hook.
+//! What the staff pages under `/admin/rapporter` do, as plain functions; the pages themselves are
+//! `crate::admin::reports_page`, behind the staff login and CSRF check. Each write takes the
+//! acting user's name and address for the audit trail.
 
 use chrono::{DateTime, Utc};
 
@@ -28,9 +28,15 @@ pub fn preview_html(db: &Db, now: DateTime<Utc>) -> Result<String, ReportError> 
 
 /// "Skicka nu": releases this week's report at once (if this week's was sent, says so). The
 /// deliveries are then made by the scheduler, or by `service::deliver_due` right away.
-pub fn send_now(db: &Db, config: &ReportConfig, actor: &str, now: DateTime<Utc>) -> Result<Released, ReportError> {
+pub fn send_now(
+    db: &Db,
+    config: &ReportConfig,
+    actor: &str,
+    client_addr: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Released, ReportError> {
     let week = service::current_week(now);
-    let released = service::release(db, week, &config.recipients(), config.retry_for, actor, now)?;
+    let released = service::release_from(db, week, &config.recipients(), config.retry_for, actor, client_addr, now)?;
     if !released.newly_sent {
         return Err(ReportError::AlreadySent { week: released.report.week, number: released.report.number });
     }
@@ -114,6 +120,7 @@ pub fn resend(
     config: &ReportConfig,
     delivery_id: i32,
     actor: &str,
+    client_addr: Option<&str>,
     now: DateTime<Utc>,
     lease: std::time::Duration,
 ) -> Result<Delivery, ReportError> {
@@ -128,9 +135,10 @@ pub fn resend(
             let state = status_of(&d, now, lease).label_sv();
             return Err(ReportError::NotResendable { id: delivery_id, state });
         }
-        outbox::find(c, delivery_id)?.ok_or(ReportError::UnknownDelivery(delivery_id))
+        let d = outbox::find(c, delivery_id)?.ok_or(ReportError::UnknownDelivery(delivery_id))?;
+        audit_hook::delivery_requeued(c, actor, client_addr, d.id, &d.recipient)?;
+        Ok(d)
     })?;
-    audit_hook::delivery_requeued(actor, delivery.id, &delivery.recipient);
     Ok(delivery)
 }
 

@@ -103,7 +103,10 @@ async fn one(path: web::Path<String>, state: web::Data<AppState>) -> HttpRespons
             if json {
                 resp.content_type(ContentType::json()).body(r.data)
             } else {
-                resp.content_type(ContentType::html()).body(r.html)
+                // Self-contained (inline <style>, as e-mailed): the policy allows exactly its styles.
+                let mut res = resp.content_type(ContentType::html()).body(r.html.clone());
+                crate::security_headers::allow_inline_styles(&mut res, &r.html);
+                res
             }
         }
         Ok(_) => not_found(),

@@ -66,8 +66,8 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
                 }
                 return Ok(built.text);
             }
-            let released =
-                service::release(db, week, &recipients, config.retry_for, "cli", now).map_err(|e| e.to_string())?;
+            let released = service::release(db, week, &recipients, config.retry_for, crate::audit::CLI_ACTOR, now)
+                .map_err(|e| e.to_string())?;
             let deliverer = Deliverer::new(config).map_err(|e| e.to_string())?;
             let db = db.clone();
             let worker = new_worker_id();

@@ -52,22 +52,36 @@ impl From<diesel::result::Error> for ReportError {
     }
 }
 
-/// The hook for the audit trail (being built in `src/audit/`): every release of a report and
-/// every staff resend passes through here, after its transaction committed. It logs for now; the
-/// lead connects it to the audit log.
+/// The weekly report's rows in the audit trail ([`crate::audit`]): every release of a report and
+/// every staff resend, written inside the transaction of the write itself.
 pub mod audit_hook {
     use super::store::StoredReport;
+    use crate::audit::{self, Action};
+    use crate::db::DbConn;
 
     /// A report was frozen as sent and `deliveries` deliveries were enqueued. `actor` is
-    /// `schema:<worker>`, `cli`, or the staff user's name.
-    pub fn report_sent(actor: &str, report: &StoredReport, deliveries: usize) {
-        tracing::info!(target: "ratify::audit", actor, action = "report_sent", number = report.number,
-            week = %report.week, deliveries, "report sent");
+    /// `schema:<worker>`, the command line's actor, or the staff user's name.
+    pub fn report_sent(
+        conn: &mut DbConn,
+        actor: &str,
+        client_addr: Option<&str>,
+        report: &StoredReport,
+        deliveries: usize,
+    ) -> diesel::QueryResult<()> {
+        let details =
+            format!("Rapport nr {} för vecka {} skickad till {deliveries} mottagare.", report.number, report.week);
+        audit::record(conn, actor, Action::ReportSent, &details, client_addr)
     }
 
     /// A staff user put a failed (or unknown-outcome) delivery back in the queue.
-    pub fn delivery_requeued(actor: &str, delivery_id: i32, recipient: &str) {
-        tracing::info!(target: "ratify::audit", actor, action = "report_delivery_requeued", delivery_id,
-            recipient, "report delivery requeued");
+    pub fn delivery_requeued(
+        conn: &mut DbConn,
+        actor: &str,
+        client_addr: Option<&str>,
+        delivery_id: i32,
+        recipient: &str,
+    ) -> diesel::QueryResult<()> {
+        let details = format!("Leverans {delivery_id} av rapporten till {recipient} skickas igen.");
+        audit::record(conn, actor, Action::ReportDeliveryRequeued, &details, client_addr)
     }
 }

@@ -118,14 +118,27 @@ pub struct Released {
 }
 
 /// Generates (or refreshes the draft of) the report for `week`, freezes it as sent and enqueues
-/// one delivery per recipient — all in one transaction. Releasing a sent report again changes
-/// nothing.
+/// one delivery per recipient — all in one transaction, with its audit row. Releasing a sent
+/// report again changes nothing.
 pub fn release(
     db: &Db,
     week: IsoWeek,
     recipients: &[(Channel, String)],
     retry_for: std::time::Duration,
     actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Released, ReportError> {
+    release_from(db, week, recipients, retry_for, actor, None, now)
+}
+
+/// [`release`] by a person at `client_addr` (for the audit trail).
+pub fn release_from(
+    db: &Db,
+    week: IsoWeek,
+    recipients: &[(Channel, String)],
+    retry_for: std::time::Duration,
+    actor: &str,
+    client_addr: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Released, ReportError> {
     let now = truncate(now);
@@ -141,11 +154,9 @@ pub fn release(
         }
         let enqueued = outbox::enqueue(conn, report.id, report.number, &report.week, recipients, now, retry_for)?;
         let report = store::find(conn, report.id)?.unwrap_or(report);
+        audit_hook::report_sent(conn, actor, client_addr, &report, enqueued)?;
         Ok(Released { report, newly_sent: true, enqueued })
     })?;
-    if released.newly_sent {
-        audit_hook::report_sent(actor, &released.report, released.enqueued);
-    }
     Ok(released)
 }
 

@@ -1,58 +1,15 @@
 //! Swedish formatting of dates, times and numbers as readers expect them ("1 januari 2027",
 //! "24 mars 2026 kl. 10.15", "1 777 794", "62,3 %"). Times are shown in Europe/Stockholm.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use chrono_tz::Europe::Stockholm;
+use chrono::{Datelike, NaiveDate};
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// Swedish name of the month (1–12) of `date`.
-pub fn month_name(date: NaiveDate) -> &'static str {
-    MONTHS[date.month0() as usize]
-}
-
-/// "1 januari 2027".
-pub fn date(date: NaiveDate) -> String {
-    format!("{} {} {}", date.day(), month_name(date), date.year())
-}
+pub use crate::sv::{date, date_time, integer, month_name};
 
 /// "jan. 2026"-style short month label for chart axes ("sep 2025").
 pub fn month_short(date: NaiveDate) -> String {
     let name = month_name(date);
     let short: String = name.chars().take(3).collect();
     format!("{short} {}", date.year())
-}
-
-/// "24 mars 2026 kl. 10.15" in Swedish time.
-pub fn date_time(t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&Stockholm);
-    format!("{} kl. {:02}.{:02}", date(local.date_naive()), local.hour(), local.minute())
-}
-
-/// Whole numbers with a non-breaking space between thousands: "1 777 794".
-pub fn integer(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A share 0.0..=1.0 as "62,3 %" (one decimal, decimal comma, non-breaking space).
@@ -73,6 +30,7 @@ pub fn days(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -74,6 +74,12 @@ async fn every_kind_of_write_leaves_an_audit_row(app: TestApp) {
     app.record(&token, "1490", json!({"status": "in_preparation"})).await;
     let (path, _) = admin.preview("a.csv", b"party_code;status\n1401;proposed\n".to_vec()).await;
     assert_eq!(admin.post(&path, &[]).await.status().as_u16(), 200);
+    // The weekly report: sent now (no recipients are configured here), then a failed delivery
+    // (an e-mail with no mail server configured) resent.
+    assert_eq!(admin.post("/admin/rapporter/skicka", &[]).await.status().as_u16(), 303);
+    let delivery = failed_report_delivery(&app).await;
+    let resent = admin.post(&format!("/admin/rapporter/leveranser/{delivery}/skicka-igen"), &[]).await;
+    assert_eq!(resent.status().as_u16(), 303);
     // Password change and logout.
     let new = "ett annat långt lösenord";
     admin.post("/admin/losenord", &[("current", PASSWORD), ("new", new), ("repeat", new)]).await;
@@ -98,6 +104,31 @@ async fn every_kind_of_write_leaves_an_audit_row(app: TestApp) {
     let csv = admin.get("/admin/logg.csv").await.text().await.unwrap();
     assert!(csv.contains("import.commit") && csv.contains("account.password_reset"));
     assert_eq!(csv.lines().count(), all.len() + 2, "a header and every row (and the last login)");
+}
+
+/// Enqueues an e-mail delivery of the sent report and lets it fail (no SMTP is configured).
+async fn failed_report_delivery(app: &TestApp) -> i32 {
+    use ratify::reports::delivery::{outbox, Channel, Deliverer};
+    use ratify::reports::{service, store, ReportConfig, ReportError};
+    let now = ratify::clock::now();
+    app.db
+        .write_blocking(|c| {
+            let report = store::latest_sent(c)?.expect("a sent report");
+            let to = [(Channel::Email, "sro@example.se".to_string())];
+            outbox::enqueue(c, report.id, report.number, &report.week, &to, now, chrono::Duration::hours(1))?;
+            Ok::<_, ReportError>(())
+        })
+        .unwrap();
+    let deliverer = Deliverer::new(&ReportConfig::default()).unwrap();
+    for _ in 0..100 {
+        service::deliver_due(&app.db, &deliverer, "test", std::time::Duration::from_millis(10)).await.unwrap();
+        let history = ratify::reports::admin::history(&app.db, now, std::time::Duration::from_secs(600)).unwrap();
+        if let Some(d) = history[0].deliveries.iter().find(|d| d.can_resend) {
+            return d.delivery.id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the delivery did not fail");
 }
 
 async fn the_audit_log_cannot_be_changed(app: TestApp) {

@@ -2,76 +2,14 @@
 //! adoption through the form, and sees it published. SQLite only (the HTTP side is the same on
 //! both databases and is covered by the other admin tests).
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{ClientBuilder, Locator};
+use fantoccini::Locator;
 use ratify::accounts::Role;
-use serde_json::{json, Value};
 
 use crate::admin_support::{user, PASSWORD};
+use crate::browser_support::{browser, start_driver};
 use crate::support::{Backend, TestApp};
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// chromedriver on a free port, stopped when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_driver() -> Driver {
-    for tool in [CHROMEDRIVER, CHROMIUM] {
-        assert!(
-            std::path::Path::new(tool).exists(),
-            "{tool} is missing: the browser test needs Debian's chromium and chromium-driver \
-             (apt-get install chromium chromium-driver)"
-        );
-    }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
-    let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start listening on port {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    driver
-}
-
-async fn browser(driver: &Driver, profile: &std::path::Path) -> fantoccini::Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("a chromium session through chromedriver")
-}
 
 async fn wait_for_url(c: &fantoccini::Client, part: &str) -> String {
     let started = Instant::now();
@@ -87,7 +25,7 @@ async fn wait_for_url(c: &fantoccini::Client, part: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_records_an_adoption_in_a_real_browser() {
-    let driver = start_driver();
+    let driver = start_driver().await;
     let app = TestApp::spawn(Backend::Sqlite).await;
     user(&app, "anna", Role::Editor);
     let profile = tempfile::tempdir().unwrap();
@@ -127,16 +65,17 @@ async fn an_editor_records_an_adoption_in_a_real_browser() {
     let page = c.source().await.unwrap();
     assert!(page.contains("är sparad") && page.contains("KF § 45"), "the timeline shows the new event");
 
-    // TODO(lead): once the public pages are merged, assert on the public status page
-    // `/parter/1480` instead (e.g. that it shows "Antaget" and "KF § 45"); until then the browser
-    // checks the published state through the JSON API.
-    c.goto(&app.url("/api/v1/parties/1480")).await.unwrap();
-    let text = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
-    let party: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON from the browser ({e}): {text}"));
-    assert_eq!(party["status"], "adopted");
-    assert_eq!(party["latest_decision"]["reference"], "KF § 45");
-    assert_eq!(party["latest_decision"]["decided_on"], "2026-03-24");
-    assert_eq!(party["latest_decision"]["protocol_url"], "https://goteborg.se/kf-2026-03-24.pdf");
+    // The public sees it: the party's own page, and the count on the status page.
+    c.goto(&app.url("/parter/1480")).await.unwrap();
+    let title = c.title().await.unwrap();
+    assert!(title.starts_with("Göteborg"), "{title}");
+    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("Antaget") && text.contains("KF § 45"), "the public party page: {text}");
+    let minutes = c.find(Locator::Css("a[href='https://goteborg.se/kf-2026-03-24.pdf']")).await;
+    assert!(minutes.is_ok(), "the public party page links the minutes");
+    c.goto(&app.url("/")).await.unwrap();
+    let text = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("1 av 49 kommuner har antagit avtalet"), "the status page counts it: {text}");
 
     c.close().await.unwrap();
 }

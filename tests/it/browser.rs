@@ -9,20 +9,16 @@
 //! the test fails saying so rather than skipping.
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use serde_json::{json, Value};
 
+use crate::browser_support::{browser, start_driver};
 use crate::support::{municipality_codes, Backend, TestApp};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -36,71 +32,6 @@ pub(crate) fn axe_source() -> String {
             path.display()
         )
     })
-}
-
-/// chromedriver, stopped when dropped.
-pub(crate) struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-pub(crate) async fn start_driver() -> Driver {
-    for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
-        assert!(
-            Path::new(path).exists(),
-            "{path} is missing: the browser test needs Debian's chromium and chromium-driver \
-             (apt-get install chromium chromium-driver; package {package})"
-        );
-    }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
-    let driver = Driver { child, url: format!("http://127.0.0.1:{port}") };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(resp) = reqwest::get(format!("{}/status", driver.url)).await {
-            if resp.status().is_success() {
-                return driver;
-            }
-        }
-        assert!(Instant::now() < deadline, "chromedriver did not answer on port {port} within 20 s");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-pub(crate) async fn browser(driver: &Driver, profile: &Path) -> Client {
-    let args = [
-        "--headless=new".to_string(),
-        "--no-sandbox".into(),
-        "--disable-gpu".into(),
-        "--disable-dev-shm-usage".into(),
-        "--disable-background-networking".into(),
-        "--disable-component-update".into(),
-        "--no-first-run".into(),
-        "--hide-scrollbars".into(),
-        "--force-device-scale-factor=1".into(),
-        "--lang=sv-SE".into(),
-        format!("--user-data-dir={}", profile.display()),
-    ];
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("chrome"));
-    caps.insert("goog:chromeOptions".into(), json!({"binary": CHROMIUM, "args": args}));
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}"))
 }
 
 /// Runs axe-core on the loaded page; returns the violations as readable lines.
@@ -255,6 +186,24 @@ async fn pages_pass_axe_and_the_keyboard_reaches_the_map() {
             violations.extend(axe_violations(&client, &axe, &format!("{path} at 360 px")).await);
         }
     }
+
+    // Styles under the strict CSP: /api uses the site's stylesheet only, and a sent report's own
+    // inline styles (its <style> block and the legend's style attributes) are allowed by hash. A
+    // blocked style would leave the browser's defaults.
+    client.set_window_size(1280, 900).await.unwrap();
+    client.goto(&app.url("/api")).await.unwrap();
+    violations.extend(axe_violations(&client, &axe, "/api").await);
+    let pre = js(&client, "return getComputedStyle(document.querySelector('.api-doc pre')).backgroundColor;").await;
+    assert_eq!(pre, "rgb(242, 242, 242)", "/api is styled by the site's stylesheet");
+    let now = ratify::clock::now();
+    let week = ratify::reports::service::current_week(now);
+    ratify::reports::service::release(&app.db, week, &[], Duration::from_secs(60), "test", now).unwrap();
+    client.goto(&app.url(&format!("/rapporter/{week}"))).await.unwrap();
+    let width = js(&client, "return getComputedStyle(document.querySelector('main')).maxWidth;").await;
+    assert_eq!(width, "736px", "the report's <style> block applies (46rem)");
+    let swatch =
+        js(&client, "return getComputedStyle(document.querySelector('.legend .swatch')).backgroundColor;").await;
+    assert!(swatch.as_str().is_some_and(|c| c != "rgba(0, 0, 0, 0)"), "the legend's style attributes apply: {swatch}");
 
     // Keyboard: Tab from the top of `/` must reach every municipality link of the map, and the
     // focused area must look focused.

@@ -281,13 +281,13 @@ async fn documented_commands_run_against_a_demo_instance() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_pages_with_the_banner_pass_axe() {
     let axe = crate::browser::axe_source();
-    let driver = crate::browser::start_driver().await;
+    let driver = crate::browser_support::start_driver().await;
     let app = TestApp::spawn(crate::support::Backend::Sqlite).await;
     let out = demo(&db_url(&app));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let password = printed_password(&out);
     let profile = tempfile::tempdir().expect("profile");
-    let client = crate::browser::browser(&driver, profile.path()).await;
+    let client = crate::browser_support::browser(&driver, profile.path()).await;
     let mut violations = Vec::new();
     for path in ["/", "/parter/1446", "/inbaddning", "/admin/logga-in"] {
         for width in [1280, 360] {

@@ -10,6 +10,7 @@ mod admin_browser;
 mod admin_import;
 mod admin_overview;
 mod admin_party;
+mod admin_reports;
 mod admin_routes;
 mod admin_support;
 
@@ -17,6 +18,7 @@ mod api_events;
 mod api_parties;
 mod api_status;
 mod browser;
+mod browser_support;
 mod cli;
 mod cli_help;
 mod demo;

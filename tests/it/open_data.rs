@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Days, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::support::{municipality_codes, TestApp};
+use crate::support::{municipality_codes, Backend, TestApp};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -284,7 +284,8 @@ async fn atom_feed_has_one_entry_per_event(app: TestApp) {
         assert!(seen.insert(entry.id.clone()), "ids are unique");
         assert_eq!(entry.updated, DateTime::parse_from_rfc3339(event["recorded_at"].as_str().unwrap()).unwrap());
         let party = entry.links.iter().find(|l| l.rel == "alternate").expect("a link to the party page");
-        assert_eq!(party.href, format!("http://127.0.0.1:8080/parter/{}", event["party_code"].as_str().unwrap()));
+        // No RATIFY_PUBLIC_URL here: links are made from the request's own host.
+        assert_eq!(party.href, format!("{}/parter/{}", app.base, event["party_code"].as_str().unwrap()));
         assert!(entry.summary.as_ref().is_some_and(|s| !s.value.is_empty()));
     }
     let goteborg = feed.entries.iter().find(|e| e.id.ends_with(&format!(":{}", ids["goteborg"]))).unwrap();
@@ -398,7 +399,7 @@ async fn calendar_has_one_event_per_planned_meeting(app: TestApp) {
         assert_eq!(start.value.as_deref(), Some(in_days(days).replace('-', "").as_str()));
         let stamp = prop(&event.properties, "DTSTAMP");
         assert!(chrono::NaiveDateTime::parse_from_str(&stamp, "%Y%m%dT%H%M%SZ").is_ok(), "{stamp}");
-        assert!(prop(&event.properties, "URL").starts_with("http://127.0.0.1:8080/parter/"));
+        assert!(prop(&event.properties, "URL").starts_with(&format!("{}/parter/", app.base)));
         // TEXT escaping: the description's newline comes escaped.
         assert!(prop(&event.properties, "DESCRIPTION").contains("\\n"));
     }
@@ -450,6 +451,9 @@ async fn api_page_describes_the_api_and_the_files(app: TestApp) {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"sv\">"));
     assert!(!html.to_lowercase().contains("<script"), "no script");
+    // The CSP allows no inline style: the page uses the site's stylesheet only.
+    assert!(!html.to_lowercase().contains("<style") && !html.contains(" style="), "no inline style");
+    assert!(html.contains("rel=\"stylesheet\" href=\"/static/site-"), "the shared stylesheet");
     for path in ["/api/v1/status", "/api/v1/parties/{code}/events", "/api/v1/events", "/api/v1/openapi.json"] {
         assert!(html.contains(path), "{path}");
     }
@@ -537,6 +541,55 @@ async fn the_cache_is_bounded(app: TestApp) {
     app.get("/feed.atom").await;
     for n in 0..20 {
         assert_eq!(app.get(&format!("/feed.atom?utm_campaign={n}")).await.headers()["x-cache"], "hit");
+    }
+}
+
+/// With RATIFY_PUBLIC_URL set, every absolute link and identifier uses it, whatever the request's
+/// Host; without it, each host gets its own links, never another's (they are cached per host).
+async fn links_use_the_public_url_or_the_requests_own_host(backend: Backend) {
+    let config = ratify::config::Config {
+        public_url: Some("https://avtal.example.se".into()),
+        ..ratify::config::Config::default()
+    };
+    let app = TestApp::spawn_with(backend, config).await;
+    let token = app.token("t");
+    app.record(&token, "1490", json!({"status": "scheduled", "body": "KF", "planned_on": in_days(30)})).await;
+    let plain = TestApp::spawn(backend).await;
+    plain
+        .record(&plain.token("t"), "1490", json!({"status": "scheduled", "body": "KF", "planned_on": in_days(30)}))
+        .await;
+    let forged = |app: &TestApp, path: &str| app.client.get(app.url(path)).header("Host", "evil.example").send();
+    for path in ["/feed.atom", "/kalender.ics", "/api/v1/openapi.json", "/api"] {
+        for body in [app.get(path).await.text().await.unwrap(), forged(&app, path).await.unwrap().text().await.unwrap()]
+        {
+            assert!(body.contains("https://avtal.example.se"), "{path}: {body}");
+            assert!(!body.contains("127.0.0.1") && !body.contains("evil.example"), "{path}: {body}");
+        }
+        // Unset: the request's host, and a forged Host header does not reach anyone else.
+        let own = plain.get(path).await.text().await.unwrap();
+        assert!(own.contains(&plain.base), "{path}: {own}");
+        let evil = forged(&plain, path).await.unwrap().text().await.unwrap();
+        assert!(evil.contains("http://evil.example") && !evil.contains(&plain.base), "{path}: {evil}");
+        let again = plain.get(path).await;
+        assert_eq!(again.headers()["x-cache"], "hit", "{path}");
+        let again = again.text().await.unwrap();
+        assert!(again.contains(&plain.base) && !again.contains("evil.example"), "{path}: {again}");
+    }
+    let doc: Value = serde_json::from_str(&app.get("/api/v1/openapi.json").await.text().await.unwrap()).unwrap();
+    assert_eq!(doc["servers"][0]["url"], "https://avtal.example.se");
+    let feed = app.get("/feed.atom").await.text().await.unwrap();
+    assert!(feed.contains("tag:avtal.example.se,2026:hos-2027:handelse:"), "stable identifiers: {feed}");
+    assert!(app.get("/api").await.text().await.unwrap().contains("curl 'https://avtal.example.se/api/v1/status'"));
+}
+
+mod links_use_the_public_url_or_the_requests_own_host {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::links_use_the_public_url_or_the_requests_own_host(crate::support::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::links_use_the_public_url_or_the_requests_own_host(crate::support::Backend::Postgres).await
     }
 }
 

@@ -30,9 +30,9 @@ async fn preview_send_now_and_history(app: TestApp) {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let cfg = config(&[format!("{}/a", server.uri()), format!("{}/b", server.uri())], &[], None);
-    let released = admin::send_now(&app.db, &cfg, "redaktör", now()).unwrap();
+    let released = admin::send_now(&app.db, &cfg, "redaktör", None, now()).unwrap();
     assert_eq!((released.report.number, released.enqueued), (1, 2));
-    let e = admin::send_now(&app.db, &cfg, "redaktör", now()).unwrap_err();
+    let e = admin::send_now(&app.db, &cfg, "redaktör", None, now()).unwrap_err();
     assert!(matches!(e, ReportError::AlreadySent { number: 1, .. }), "{e}");
     assert!(e.to_string().contains("redan skickad"));
     // This week's is sent: the preview is next week's, numbered 2.

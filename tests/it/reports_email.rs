@@ -70,10 +70,10 @@ async fn an_email_left_sending_by_a_crash_is_unknown_and_not_resent(app: TestApp
     // Within the lease it is still "being sent", and cannot be resent.
     let fresh = admin::history(&app.db, now(), Duration::from_secs(600)).unwrap();
     assert_eq!(fresh[0].deliveries[0].status, admin::DeliveryStatus::Sending);
-    assert!(admin::resend(&app.db, &cfg, d.id, "redaktör", now(), Duration::from_secs(600)).is_err());
+    assert!(admin::resend(&app.db, &cfg, d.id, "redaktör", None, now(), Duration::from_secs(600)).is_err());
 
     // A person decides to send it again.
-    admin::resend(&app.db, &cfg, d.id, "redaktör", now(), Duration::ZERO).unwrap();
+    admin::resend(&app.db, &cfg, d.id, "redaktör", None, now(), Duration::ZERO).unwrap();
     let pass = worker(&app.db, &cfg, "worker-b", Duration::ZERO).pass(now()).await.unwrap();
     assert_eq!(pass.deliveries.delivered, 1);
     assert_eq!(sink.received().len(), 1);

@@ -142,14 +142,14 @@ async fn retries_end_as_failed_and_staff_can_resend(app: TestApp) {
     server.reset().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let id = views[0].delivery.id;
-    admin::resend(&app.db, &cfg, id, "redaktör", now(), Duration::from_secs(600)).unwrap();
+    admin::resend(&app.db, &cfg, id, "redaktör", None, now(), Duration::from_secs(600)).unwrap();
     assert_eq!(w.pass(now()).await.unwrap().deliveries.delivered, 1);
     let d = deliveries(&app.db);
     assert_eq!(d[0].state, State::Delivered);
     assert_eq!(d[1].state, State::Failed);
-    let e = admin::resend(&app.db, &cfg, id, "redaktör", now(), Duration::from_secs(600)).unwrap_err();
+    let e = admin::resend(&app.db, &cfg, id, "redaktör", None, now(), Duration::from_secs(600)).unwrap_err();
     assert!(e.to_string().contains("Levererad"), "{e}");
-    assert!(admin::resend(&app.db, &cfg, 999_999, "redaktör", now(), Duration::from_secs(600)).is_err());
+    assert!(admin::resend(&app.db, &cfg, 999_999, "redaktör", None, now(), Duration::from_secs(600)).is_err());
 }
 
 async fn a_restart_between_claim_and_send_delivers_once(app: TestApp) {

@@ -1,52 +1,14 @@
 //! Swedish formatting of dates, times, numbers and the rules engine's states.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use chrono_tz::Europe::Stockholm;
+use chrono::NaiveDate;
 
 use crate::ratification::{AppliesTo, ConditionState};
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// `1 januari 2027`.
-pub fn date(d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
-/// `23 november 2026 kl. 07.00` in Swedish time.
-pub fn date_time(t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&Stockholm);
-    format!("{} kl. {}", date(local.date_naive()), local.format("%H.%M"))
-}
+pub use crate::sv::{date, date_time, integer};
 
 /// `54,3 %` (one decimal, comma, a no-break space before the sign).
 pub fn percent(share: f64) -> String {
     format!("{:.1}\u{a0}%", share * 100.0).replace('.', ",")
-}
-
-/// `1 777 794` with no-break spaces between thousands.
-pub fn integer(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    out
 }
 
 pub fn condition_state(s: ConditionState) -> &'static str {
@@ -110,6 +72,7 @@ pub fn change(c: &crate::reports::content::Change) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     #[test]
     fn formats() {
