@@ -16,12 +16,13 @@ DB="$WORK/ratify.sqlite3"
 RATIFY_DATABASE_URL="$DB" RATIFY_LOG=warn "$BIN" migrate >/dev/null
 TOKEN=$(token "$DB")
 start_ratify "$DB"
-"$ROOT/target/release/examples/bench_writer" fill "$BASE" "$TOKEN" 600 >/dev/null
+"$EXAMPLES/bench_writer" fill "$BASE" "$TOKEN" 600 >/dev/null
 
-mkdir -p "$WORK/www/api/v1" "$WORK/www/data" "$WORK/nginx"
+mkdir -p -m 755 "$WORK/www/api/v1" "$WORK/www/data" "$WORK/nginx"
 curl -fs "$BASE/" -o "$WORK/www/index.html"
 curl -fs "$BASE/api/v1/status" -o "$WORK/www/api/v1/status"
 curl -fs "$BASE/data/status.csv" -o "$WORK/www/data/status.csv"
+chmod -R a+rX "$WORK/www"
 NPORT=$(free_port)
 cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes 2;
