@@ -59,7 +59,8 @@ pub fn create(db: &Db, name: &str) -> Result<String, TokenError> {
 /// The same, inside a transaction the caller holds (and audits).
 pub fn create_in(conn: &mut DbConn, name: &str) -> Result<String, TokenError> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    // Control characters (NUL above all, which PostgreSQL's text refuses) have no place in a name.
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(TokenError::BadName);
     }
     let mut secret = [0u8; 32];

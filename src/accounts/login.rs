@@ -37,7 +37,13 @@ enum Gate {
 
 /// Checks `username`/`password` from `client_addr`; the user on success.
 pub fn login(db: &Db, username: &str, password: &str, client_addr: &str) -> Result<User, LoginError> {
-    let username: String = super::normalize_username(username).chars().take(100).collect();
+    // What was typed is stored in the throttle and the audit trail; control characters (NUL, which
+    // PostgreSQL's text refuses) are shown as U+FFFD there. No account name holds one, so none matches.
+    let username: String = super::normalize_username(username)
+        .chars()
+        .take(100)
+        .map(|c| if c.is_control() { char::REPLACEMENT_CHARACTER } else { c })
+        .collect();
     let now = crate::clock::now();
     let gate = db.write_blocking(|conn| -> Result<Gate, LoginError> {
         serialize_attempts(conn)?;

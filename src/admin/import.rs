@@ -79,6 +79,11 @@ pub async fn upload(
         return Ok(unprocessable(upload_page(&user, &csrf.0, Some("Välj en CSV-fil att importera."))));
     };
     let text = csv_format::decode(&bytes);
+    // No text format holds NUL, and PostgreSQL's text type refuses it: say so instead of failing the insert.
+    if text.contains('\0') {
+        let message = "Filen innehåller NUL-tecken och är ingen textfil. Spara den som CSV och försök igen.";
+        return Ok(unprocessable(upload_page(&user, &csrf.0, Some(message))));
+    }
     match csv_format::parse(&text) {
         Err(e) => return Ok(unprocessable(upload_page(&user, &csrf.0, Some(&e)))),
         Ok(rows) if rows.is_empty() => {
@@ -89,7 +94,7 @@ pub async fn upload(
     }
     let id = crate::csrf::new_token();
     let user_id = user.0.id;
-    let filename: String = filename.chars().take(200).collect();
+    let filename: String = filename.chars().filter(|c| !c.is_control()).take(200).collect();
     let upload_id = id.clone();
     state
         .db

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# bench/public_page.sh — the public page against a static-file reference.
+# Builds ratify in release, starts it on a fresh SQLite database filled with a SYNTHETIC history
+# (examples/bench_writer.rs posts ~600 made-up events for the 50 parties through the write API;
+# not real decisions), fetches `/` (and /api/v1/status, /data/status.csv) once to files, serves
+# those same files with nginx on another loopback port, and runs wrk against both with the same
+# threads and connections (-t2 -c64 -d10s --latency). Prints req/s, p50, p99 and ratify ÷ nginx.
+# Also: the time to render `/` uncached (20 distinct `?datum=` dates, each a cache miss).
+# Targets: ratio ≥ 0.8, p99 ≤ 5 ms.
+# Requires: Rust (cargo), curl, python3, wrk and nginx-light (Debian; installed with apt if missing).
+# Exits non-zero only if it cannot run; a missed target is printed, not failed.
+source "$(dirname "$0")/lib.sh"
+need wrk wrk; need nginx nginx-light; need curl curl
+build
+DB="$WORK/ratify.sqlite3"
+RATIFY_DATABASE_URL="$DB" RATIFY_LOG=warn "$BIN" migrate >/dev/null
+TOKEN=$(token "$DB")
+start_ratify "$DB"
+"$EXAMPLES/bench_writer" fill "$BASE" "$TOKEN" 600 >/dev/null
+
+mkdir -p -m 755 "$WORK/www/api/v1" "$WORK/www/data" "$WORK/nginx"
+curl -fs "$BASE/" -o "$WORK/www/index.html"
+curl -fs "$BASE/api/v1/status" -o "$WORK/www/api/v1/status"
+curl -fs "$BASE/data/status.csv" -o "$WORK/www/data/status.csv"
+chmod -R a+rX "$WORK/www"
+NPORT=$(free_port)
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
+  keepalive_requests 100000;
+  server { listen 127.0.0.1:$NPORT; root $WORK/www; index index.html; default_type text/html; }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+PIDS+=($!)
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$NPORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+NGINX="http://127.0.0.1:$NPORT"
+
+echo "# public_page — $(date -u +%FT%TZ) — $(machine)"
+echo "# SYNTHETIC data: $(curl -fs "$BASE/api/v1/events" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') generated events; wrk -t2 -c64 -d${DURATION:-10s} --latency"
+printf "%-18s %-7s %10s %9s %9s %6s %5s\n" path server "req/s" "p50 ms" "p99 ms" non2xx sockerr
+for p in "/" "/api/v1/status" "/data/status.csv"; do
+  np="$p"; [ "$p" = "/" ] && np="/index.html"
+  read -r r_rps r_p50 r_p99 r_err r_sock < <(wrk_run "$BASE$p")
+  read -r n_rps n_p50 n_p99 n_err n_sock < <(wrk_run "$NGINX$np")
+  printf "%-18s %-7s %10s %9s %9s %6s %5s\n" "$p" ratify "$r_rps" "$r_p50" "$r_p99" "$r_err" "$r_sock"
+  printf "%-18s %-7s %10s %9s %9s %6s %5s\n" "$p" nginx "$n_rps" "$n_p50" "$n_p99" "$n_err" "$n_sock"
+  python3 -c "r=$r_rps/$n_rps; print(f'{\"$p\":<18} ratio ratify/nginx = {r:.2f} (target >= 0.8: {\"met\" if r>=0.8 else \"MISSED\"}); ratify p99 {$r_p99} ms (target <= 5: {\"met\" if $r_p99<=5 else \"MISSED\"})')"
+done
+echo "# / uncached (each ?datum= a cache miss: snapshot load + evaluate + render), 20 dates:"
+for d in $(seq -w 1 20); do curl -s -o /dev/null -w "%{time_total}\n" "$BASE/?datum=2026-10-$d"; done |
+  python3 -c 'import sys; v=sorted(float(x)*1000 for x in sys.stdin); print(f"  median {v[len(v)//2]:.2f} ms, max {v[-1]:.2f} ms (target < 20 ms)")'
