@@ -4,7 +4,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # PROFILE=debug runs the scripts against a debug build (to try the scripts; figures are meaningless).
 PROFILE="${PROFILE:-release}"
 BIN="$ROOT/target/$PROFILE/ratify"
-EXAMPLES="$ROOT/target/$PROFILE/examples"
+# The HTTP load driver (examples/bench_writer.rs) is built in the dev profile: it only waits on the
+# network, and an example in release would rebuild the crate with the dev-dependencies' features.
+WRITER="$ROOT/target/debug/examples/bench_writer"
 WORK="$(mktemp -d /tmp/ratify-bench.XXXXXX)"
 chmod 755 "$WORK" # nginx's workers (nobody/www-data) read the files served from here
 PIDS=()
@@ -20,9 +22,10 @@ need() { # need CMD DEBIAN_PACKAGE
   if [ "$(id -u)" = 0 ]; then apt-get install -y -q "$2" >/dev/null; else sudo apt-get install -y -q "$2" >/dev/null; fi
 }
 
-build() {
+build() { # SKIP_BUILD=1: use the binaries already built
+  [ -n "${SKIP_BUILD:-}" ] && return 0
   local flag=--release; [ "$PROFILE" = debug ] && flag=
-  (cd "$ROOT" && cargo build --quiet $flag --bin ratify --examples)
+  (cd "$ROOT" && cargo build --quiet $flag --bin ratify && cargo build --quiet --example bench_writer)
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

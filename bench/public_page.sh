@@ -16,7 +16,7 @@ DB="$WORK/ratify.sqlite3"
 RATIFY_DATABASE_URL="$DB" RATIFY_LOG=warn "$BIN" migrate >/dev/null
 TOKEN=$(token "$DB")
 start_ratify "$DB"
-"$EXAMPLES/bench_writer" fill "$BASE" "$TOKEN" 600 >/dev/null
+"$WRITER" fill "$BASE" "$TOKEN" 600 >/dev/null
 
 mkdir -p -m 755 "$WORK/www/api/v1" "$WORK/www/data" "$WORK/nginx"
 curl -fs "$BASE/" -o "$WORK/www/index.html"

@@ -14,10 +14,14 @@ source "$(dirname "$0")/lib.sh"
 need sqlite3 sqlite3; need curl curl
 SIZES=("$@"); [ ${#SIZES[@]} -eq 0 ] && SIZES=(10000 100000 1000000)
 build
+if [ -z "${SKIP_BUILD:-}" ]; then # the engine is measured optimised (PROFILE=debug only tries the script)
+  if [ "$PROFILE" = debug ]; then (cd "$ROOT" && cargo build --quiet --example bench_scale)
+  else (cd "$ROOT" && cargo build --quiet --release --example bench_scale); fi
+fi
 echo "# scale — $(date -u +%FT%TZ) — $(machine)"
 echo "## 1. rules engine in memory (median of repeated runs)"
-"$EXAMPLES/bench_scale" "${SIZES[@]}"
-echo "## 2. / uncached over HTTP, 50 real parties + N SYNTHETIC events (release binary, SQLite)"
+"$ROOT/target/$PROFILE/examples/bench_scale" "${SIZES[@]}"
+echo "## 2. / uncached over HTTP, 50 real parties + N SYNTHETIC events ($PROFILE binary, SQLite)"
 for n in "${SIZES[@]}"; do
   DB="$WORK/scale-$n.sqlite3"
   RATIFY_DATABASE_URL="$DB" RATIFY_LOG=warn "$BIN" migrate >/dev/null

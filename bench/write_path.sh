@@ -19,11 +19,11 @@ run_on() { # run_on LABEL DATABASE_URL
   RATIFY_DATABASE_URL="$2" RATIFY_LOG=warn "$BIN" migrate >/dev/null
   local tok; tok=$(token "$2")
   start_ratify "$2"
-  "$EXAMPLES/bench_writer" fill "$BASE" "$tok" 300 >/dev/null
+  "$WRITER" fill "$BASE" "$tok" 300 >/dev/null
   wrk -t2 -c64 -d"$((SECS + 1))s" --latency "$BASE/" >"$WORK/wrk-$1.txt" 2>&1 &
   local wrk_pid=$!
   echo -n "$1: "
-  "$EXAMPLES/bench_writer" write "$BASE" "$tok" 16 "$SECS"
+  "$WRITER" write "$BASE" "$tok" 16 "$SECS"
   wait "$wrk_pid"
   echo "$1: readers on / meanwhile: $(grep -E 'Requests/sec' "$WORK/wrk-$1.txt" | tr -s ' '), p99 $(grep -E '^ +99%' "$WORK/wrk-$1.txt" | tr -s ' '), $(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk-$1.txt") error lines"
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'

@@ -198,6 +198,14 @@ where
     if let Some(hit) = state.cache.get(&key, stamp) {
         return Ok(hit.respond_marked(req, Some("hit")));
     }
+    // One render per key at a time: after a write, the readers waiting on a page wait for the one
+    // render of it instead of each loading and rendering it (on two cores, 64 readers of `/`
+    // re-rendering after every write kept the page stale for most of a second; bench/RESULTS.md).
+    let _render_turn = state.cache.render_lock(&key).lock().await;
+    let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
+    if let Some(hit) = state.cache.get(&key, stamp) {
+        return Ok(hit.respond_marked(req, Some("hit")));
+    }
     let fresh = state
         .db
         .run(move |db| {
@@ -228,7 +236,12 @@ pub struct ResponseCache {
     inner: Mutex<Inner>,
     max_entries: usize,
     max_bytes: usize,
+    /// Turns to render, by the key's hash: bounded however many keys clients make up; two keys
+    /// sharing a stripe only render one after the other.
+    render_locks: Vec<tokio::sync::Mutex<()>>,
 }
+
+const RENDER_STRIPES: usize = 64;
 
 #[derive(Debug, Default)]
 struct Inner {
@@ -252,7 +265,18 @@ impl Default for ResponseCache {
 
 impl ResponseCache {
     pub fn new(max_entries: usize, max_bytes: usize) -> Self {
-        Self { inner: Mutex::new(Inner::default()), max_entries: max_entries.max(1), max_bytes }
+        Self {
+            inner: Mutex::new(Inner::default()),
+            max_entries: max_entries.max(1),
+            max_bytes,
+            render_locks: (0..RENDER_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
+        }
+    }
+
+    fn render_lock(&self, key: &CacheKey) -> &tokio::sync::Mutex<()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        &self.render_locks[(hash % RENDER_STRIPES as u64) as usize]
     }
 
     /// Number of responses held.
