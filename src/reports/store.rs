@@ -50,58 +50,52 @@ pub struct NewReport<'a> {
     pub text: &'a str,
 }
 
-type Row = (i32, i32, String, NaiveDate, NaiveDateTime, NaiveDateTime, String, String, String, Option<NaiveDateTime>);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = reports)]
+struct Row {
+    id: i32,
+    number: i32,
+    iso_week: String,
+    as_of: NaiveDate,
+    generated_at: NaiveDateTime,
+    cutoff: NaiveDateTime,
+    data: String,
+    html: String,
+    text: String,
+    sent_at: Option<NaiveDateTime>,
+}
 
-const COLUMNS: (
-    reports::id,
-    reports::number,
-    reports::iso_week,
-    reports::as_of,
-    reports::generated_at,
-    reports::cutoff,
-    reports::data,
-    reports::html,
-    reports::text,
-    reports::sent_at,
-) = (
-    reports::id,
-    reports::number,
-    reports::iso_week,
-    reports::as_of,
-    reports::generated_at,
-    reports::cutoff,
-    reports::data,
-    reports::html,
-    reports::text,
-    reports::sent_at,
-);
-
-fn from_row((id, number, week, as_of, generated_at, cutoff, data, html, text, sent_at): Row) -> StoredReport {
+fn from_row(r: Row) -> StoredReport {
     StoredReport {
-        id,
-        number,
-        week,
-        as_of,
-        generated_at: generated_at.and_utc(),
-        cutoff: cutoff.and_utc(),
-        data,
-        html,
-        text,
-        sent_at: sent_at.map(|t| t.and_utc()),
+        id: r.id,
+        number: r.number,
+        week: r.iso_week,
+        as_of: r.as_of,
+        generated_at: r.generated_at.and_utc(),
+        cutoff: r.cutoff.and_utc(),
+        data: r.data,
+        html: r.html,
+        text: r.text,
+        sent_at: r.sent_at.map(|t| t.and_utc()),
     }
 }
 
 pub fn find_by_week(conn: &mut DbConn, week: &str) -> QueryResult<Option<StoredReport>> {
     reports::table
         .filter(reports::iso_week.eq(week))
-        .select(COLUMNS)
+        .select(Row::as_select())
         .first::<Row>(conn)
         .optional()
         .map(|r| r.map(from_row))
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<StoredReport>> {
-    reports::table.filter(reports::id.eq(id)).select(COLUMNS).first::<Row>(conn).optional().map(|r| r.map(from_row))
+    reports::table
+        .filter(reports::id.eq(id))
+        .select(Row::as_select())
+        .first::<Row>(conn)
+        .optional()
+        .map(|r| r.map(from_row))
 }
 
 /// The sent report with the highest number.
@@ -109,7 +103,7 @@ pub fn latest_sent(conn: &mut DbConn) -> QueryResult<Option<StoredReport>> {
     reports::table
         .filter(reports::sent_at.is_not_null())
         .order(reports::number.desc())
-        .select(COLUMNS)
+        .select(Row::as_select())
         .first::<Row>(conn)
         .optional()
         .map(|r| r.map(from_row))
@@ -121,7 +115,7 @@ pub fn previous_sent(conn: &mut DbConn, week: &str) -> QueryResult<Option<Stored
         .filter(reports::sent_at.is_not_null())
         .filter(reports::iso_week.lt(week))
         .order(reports::iso_week.desc())
-        .select(COLUMNS)
+        .select(Row::as_select())
         .first::<Row>(conn)
         .optional()
         .map(|r| r.map(from_row))

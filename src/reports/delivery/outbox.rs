@@ -75,69 +75,41 @@ pub struct Attempt {
     pub detail: Option<String>,
 }
 
-type Row = (
-    i32,
-    i32,
-    String,
-    String,
-    String,
-    String,
-    i32,
-    NaiveDateTime,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    Option<String>,
-    Option<NaiveDateTime>,
-    Option<String>,
-);
-
-#[allow(clippy::type_complexity)]
-const COLUMNS: (
-    report_deliveries::id,
-    report_deliveries::report_id,
-    report_deliveries::channel,
-    report_deliveries::recipient,
-    report_deliveries::idempotency_key,
-    report_deliveries::state,
-    report_deliveries::attempts,
-    report_deliveries::next_attempt_at,
-    report_deliveries::retry_until,
-    report_deliveries::claimed_at,
-    report_deliveries::claimed_by,
-    report_deliveries::delivered_at,
-    report_deliveries::last_error,
-) = (
-    report_deliveries::id,
-    report_deliveries::report_id,
-    report_deliveries::channel,
-    report_deliveries::recipient,
-    report_deliveries::idempotency_key,
-    report_deliveries::state,
-    report_deliveries::attempts,
-    report_deliveries::next_attempt_at,
-    report_deliveries::retry_until,
-    report_deliveries::claimed_at,
-    report_deliveries::claimed_by,
-    report_deliveries::delivered_at,
-    report_deliveries::last_error,
-);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = report_deliveries)]
+struct Row {
+    id: i32,
+    report_id: i32,
+    channel: String,
+    recipient: String,
+    idempotency_key: String,
+    state: String,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    retry_until: NaiveDateTime,
+    claimed_at: Option<NaiveDateTime>,
+    claimed_by: Option<String>,
+    delivered_at: Option<NaiveDateTime>,
+    last_error: Option<String>,
+}
 
 fn from_row(r: Row) -> QueryResult<Delivery> {
     let corrupt = |m: String| diesel::result::Error::DeserializationError(m.into());
     Ok(Delivery {
-        id: r.0,
-        report_id: r.1,
-        channel: Channel::parse(&r.2).ok_or_else(|| corrupt(format!("delivery {}: channel {}", r.0, r.2)))?,
-        recipient: r.3,
-        idempotency_key: r.4,
-        state: State::parse(&r.5).ok_or_else(|| corrupt(format!("delivery {}: state {}", r.0, r.5)))?,
-        attempts: r.6,
-        next_attempt_at: r.7.and_utc(),
-        retry_until: r.8.and_utc(),
-        claimed_at: r.9.map(|t| t.and_utc()),
-        claimed_by: r.10,
-        delivered_at: r.11.map(|t| t.and_utc()),
-        last_error: r.12,
+        id: r.id,
+        report_id: r.report_id,
+        channel: Channel::parse(&r.channel)
+            .ok_or_else(|| corrupt(format!("delivery {}: channel {}", r.id, r.channel)))?,
+        recipient: r.recipient,
+        idempotency_key: r.idempotency_key,
+        state: State::parse(&r.state).ok_or_else(|| corrupt(format!("delivery {}: state {}", r.id, r.state)))?,
+        attempts: r.attempts,
+        next_attempt_at: r.next_attempt_at.and_utc(),
+        retry_until: r.retry_until.and_utc(),
+        claimed_at: r.claimed_at.map(|t| t.and_utc()),
+        claimed_by: r.claimed_by,
+        delivered_at: r.delivered_at.map(|t| t.and_utc()),
+        last_error: r.last_error,
     })
 }
 
@@ -387,7 +359,7 @@ pub fn requeue(
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Delivery>> {
     report_deliveries::table
         .filter(report_deliveries::id.eq(id))
-        .select(COLUMNS)
+        .select(Row::as_select())
         .first::<Row>(conn)
         .optional()?
         .map(from_row)
@@ -398,7 +370,7 @@ pub fn for_report(conn: &mut DbConn, report_id: i32) -> QueryResult<Vec<Delivery
     report_deliveries::table
         .filter(report_deliveries::report_id.eq(report_id))
         .order(report_deliveries::id.asc())
-        .select(COLUMNS)
+        .select(Row::as_select())
         .load::<Row>(conn)?
         .into_iter()
         .map(from_row)
