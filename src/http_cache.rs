@@ -9,6 +9,10 @@
 //! 304 because the `ETag` is a hash of the body — a write that does not change a given file
 //! leaves its `ETag`, and so the clients' copies, valid.
 //!
+//! A miss renders from the [`Snapshot`] of the current generation, loaded once and shared by every
+//! key (another `?datum=`, the CSV, the API) until the next write, so a miss costs a render, not
+//! a reload of the whole log.
+//!
 //! A handler opts in with [`cached`] (or [`cached_keyed`] when it wants to choose the key), see
 //! their docs.
 
@@ -206,10 +210,12 @@ where
     if let Some(hit) = state.cache.get(&key, stamp) {
         return Ok(hit.respond_marked(req, Some("hit")));
     }
+    let cache = Arc::clone(&state.cache);
     let fresh = state
         .db
         .run(move |db| {
-            let snapshot = db.read_blocking(|c| Snapshot::load(c).map_err(E::from))?;
+            let snapshot =
+                cache.snapshot(stamp.generation, || db.read_blocking(|c| Snapshot::load(c).map_err(E::from)))?;
             render(&snapshot).map(CachedResponse::new)
         })
         .await?;
@@ -239,6 +245,9 @@ pub struct ResponseCache {
     /// Turns to render, by the key's hash: bounded however many keys clients make up; two keys
     /// sharing a stripe only render one after the other.
     render_locks: Vec<tokio::sync::Mutex<()>>,
+    /// The log as loaded for a generation. Its lock is held while loading, so after a write the
+    /// misses of all keys wait for one load instead of each loading the log.
+    snapshot: Mutex<Option<(u64, Arc<Snapshot>)>>,
 }
 
 const RENDER_STRIPES: usize = 64;
@@ -270,7 +279,26 @@ impl ResponseCache {
             max_entries: max_entries.max(1),
             max_bytes,
             render_locks: (0..RENDER_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
+            snapshot: Mutex::new(None),
         }
+    }
+
+    /// The snapshot of `generation` (or of a newer one, which is only fresher), loaded with `load`
+    /// if none is held. Runs on the blocking pool: the lock is held across the load.
+    pub fn snapshot<E>(&self, generation: u64, load: impl FnOnce() -> Result<Snapshot, E>) -> Result<Arc<Snapshot>, E> {
+        let mut held = self.snapshot.lock().unwrap_or_else(|poisoned| {
+            let mut slot = poisoned.into_inner();
+            *slot = None;
+            slot
+        });
+        if let Some((held_generation, snapshot)) = held.as_ref() {
+            if *held_generation >= generation {
+                return Ok(Arc::clone(snapshot));
+            }
+        }
+        let snapshot = Arc::new(load()?);
+        *held = Some((generation, Arc::clone(&snapshot)));
+        Ok(snapshot)
     }
 
     fn render_lock(&self, key: &CacheKey) -> &tokio::sync::Mutex<()> {

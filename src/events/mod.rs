@@ -52,7 +52,7 @@ impl Event {
 
     /// The day the event takes effect (decided_on, else the day it was recorded).
     pub fn effective_on(&self) -> NaiveDate {
-        crate::ratification::effective_date(&self.to_input())
+        crate::ratification::effective_date_of(self.decided_on, self.recorded_at)
     }
 }
 

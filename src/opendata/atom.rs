@@ -1,8 +1,6 @@
 //! GET /feed.atom: the decision log as an Atom 1.0 feed (RFC 4287), newest first, one entry
 //! per recorded event, at most [`MAX_ENTRIES`].
 
-use std::collections::HashMap;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use atom_syndication::{Category, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -32,14 +30,12 @@ pub fn entry_id(host: &str, agreement_slug: &str, event_id: i32) -> String {
 
 pub fn render(snapshot: &Snapshot, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
     let agreement = &snapshot.agreement;
-    let corrected_by: HashMap<i32, i32> =
-        snapshot.events.iter().filter_map(|e| e.corrects.map(|c| (c, e.id))).collect();
     let mut newest_first: Vec<&Event> = snapshot.events.iter().collect();
     newest_first.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
     let entries = newest_first
         .into_iter()
         .take(MAX_ENTRIES)
-        .map(|e| entry(snapshot, e, corrected_by.get(&e.id).copied(), base, host))
+        .map(|e| entry(snapshot, e, snapshot.corrected_by(e.id), base, host))
         .collect();
     let feed = Feed {
         title: Text::plain(format!("{} – beslut och händelser", agreement.title)),

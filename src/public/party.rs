@@ -204,8 +204,8 @@ fn timeline_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate) -> Mar
 }
 
 fn timeline_item(snapshot: &Snapshot, e: &Event) -> Markup {
-    let corrected_by = snapshot.corrected_by(e.id).and_then(|id| snapshot.events.iter().find(|c| c.id == id));
-    let corrects = e.corrects.and_then(|id| snapshot.events.iter().find(|c| c.id == id));
+    let corrected_by = snapshot.corrected_by(e.id).and_then(|id| snapshot.event(id));
+    let corrects = e.corrects.and_then(|id| snapshot.event(id));
     let all_instruments = snapshot.agreement.instruments.len();
     html! {
         li.event.corrected[corrected_by.is_some()] #(format!("h{}", e.id)) {

@@ -1,8 +1,7 @@
 //! Rules 6–8: the two conditions and whom the agreement applies to.
 
 use super::{
-    AppliesTo, ConditionState, MajorityResult, Outcome, PartyInput, PartyKind, PartyStanding, RuleConfig, Status,
-    UnanimityResult,
+    AppliesTo, ConditionState, MajorityResult, Outcome, PartyKind, PartyStanding, RuleConfig, Status, UnanimityResult,
 };
 
 fn sorted_codes<'a>(parties: impl Iterator<Item = &'a PartyStanding>) -> Vec<String> {
@@ -11,8 +10,8 @@ fn sorted_codes<'a>(parties: impl Iterator<Item = &'a PartyStanding>) -> Vec<Str
     codes
 }
 
-fn population<'a>(parties: impl Iterator<Item = &'a PartyInput>) -> u64 {
-    parties.fold(0, |sum, p| sum.saturating_add(p.population))
+fn population(populations: impl Iterator<Item = u64>) -> u64 {
+    populations.fold(0, |sum, p| sum.saturating_add(p))
 }
 
 fn len_u32(n: usize) -> u32 {
@@ -63,9 +62,9 @@ pub(super) fn majority(config: &RuleConfig, standings: &[PartyStanding]) -> Majo
 }
 
 /// Rule 8: unanimity wins over majority; the region's population is the county's and
-/// so is not added to the municipalities'.
+/// so is not added to the municipalities'. `populations[i]` is that of `standings[i]`'s party.
 pub(super) fn outcome(
-    parties: &[PartyInput],
+    populations: &[u64],
     standings: &[PartyStanding],
     unanimity: &UnanimityResult,
     majority: &MajorityResult,
@@ -82,10 +81,10 @@ pub(super) fn outcome(
     }
 
     let region = standings.iter().find(|s| s.kind == PartyKind::Region);
-    let municipal = || parties.iter().zip(standings).filter(|(p, _)| p.kind == PartyKind::Municipality);
+    let municipal = || populations.iter().zip(standings).filter(|(_, s)| s.kind == PartyKind::Municipality);
     let adopting = municipal().filter(|(_, s)| s.counts_as_adopted);
-    let adopting_population = population(adopting.clone().map(|(p, _)| p));
-    let total_population = population(municipal().map(|(p, _)| p));
+    let adopting_population = population(adopting.clone().map(|(p, _)| *p));
+    let total_population = population(municipal().map(|(p, _)| *p));
     let population_share =
         if total_population == 0 { 0.0 } else { adopting_population as f64 / total_population as f64 };
     let region_part = region.filter(|r| r.counts_as_adopted);

@@ -10,9 +10,24 @@ use super::{
 };
 
 /// Evaluates all parties and both conditions on the decisions effective on or before `as_of`.
+/// To evaluate the same log at many dates, prepare it once with [`PreparedLog`](super::PreparedLog).
 pub fn evaluate(config: &RuleConfig, instruments: &[String], parties: &[PartyInput], as_of: NaiveDate) -> Evaluation {
-    let standings: Vec<PartyStanding> = parties.iter().map(|p| party_standing(config, instruments, p, as_of)).collect();
+    // Each timeline is made and used at once (not all made first): cheaper on the cache.
+    let standings =
+        parties.iter().map(|p| party_standing(config, instruments, p, &Timeline::new(p, instruments), as_of)).collect();
+    let populations: Vec<u64> = parties.iter().map(|p| p.population).collect();
+    conclude(config, instruments, standings, &populations, as_of)
+}
 
+/// The counts and both conditions from every party's standing (`populations[i]` is that of
+/// `standings[i]`'s party).
+pub(super) fn conclude(
+    config: &RuleConfig,
+    instruments: &[String],
+    standings: Vec<PartyStanding>,
+    populations: &[u64],
+    as_of: NaiveDate,
+) -> Evaluation {
     let mut counts = StatusCounts::default();
     for s in &standings {
         counts.add(s.status);
@@ -27,7 +42,7 @@ pub fn evaluate(config: &RuleConfig, instruments: &[String], parties: &[PartyInp
 
     let unanimity = unanimity(&standings);
     let majority = majority(config, &standings);
-    let outcome = outcome(parties, &standings, &unanimity, &majority);
+    let outcome = outcome(populations, &standings, &unanimity, &majority);
 
     let instruments = instruments
         .iter()
@@ -63,10 +78,10 @@ pub(super) fn party_standing(
     config: &RuleConfig,
     instruments: &[String],
     party: &PartyInput,
+    timeline: &Timeline,
     as_of: NaiveDate,
 ) -> PartyStanding {
-    let timeline = Timeline::new(party, instruments);
-    let mut cursor = Cursor::new(&timeline);
+    let mut cursor = Cursor::new(party, timeline);
     cursor.advance_through(as_of);
 
     let slots = 0..timeline.slots;
@@ -115,7 +130,7 @@ pub(super) fn party_standing(
 }
 
 /// Rule 5: one status for a party whose instruments may stand differently.
-fn overall_status(cursor: &Cursor<'_, '_>, statuses: &[Status]) -> Status {
+fn overall_status(cursor: &Cursor<'_>, statuses: &[Status]) -> Status {
     let Some(&first) = statuses.first() else {
         return Status::NotStarted;
     };

@@ -20,17 +20,39 @@ pub fn adoption_history(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<(NaiveDate, u32)> {
-    if from > to {
+    let Some(mut tally) = Tally::new(from, to) else {
         return Vec::new();
-    }
-    let days = day_index(from, to) + 1;
-    // Clamped: dates after `to` all map to the slot past the end.
-    let index = |date: NaiveDate| day_index(from, date).min(days);
-    let mut delta = vec![0i64; days + 1];
-
+    };
     for party in parties.iter().filter(|p| p.kind == PartyKind::Municipality) {
-        let timeline = Timeline::new(party, instruments);
-        let mut cursor = Cursor::new(&timeline);
+        tally.add(config, party, &Timeline::new(party, instruments));
+    }
+    tally.finish()
+}
+
+/// The difference array the municipalities' adopted stretches are added to.
+pub(super) struct Tally {
+    from: NaiveDate,
+    to: NaiveDate,
+    days: usize,
+    delta: Vec<i64>,
+}
+
+impl Tally {
+    /// `None` if `from > to`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Option<Self> {
+        if from > to {
+            return None;
+        }
+        let days = day_index(from, to) + 1;
+        Some(Tally { from, to, days, delta: vec![0i64; days + 1] })
+    }
+
+    /// One municipality's adopted stretches within `from..=to`.
+    pub fn add(&mut self, config: &RuleConfig, party: &PartyInput, timeline: &Timeline) {
+        let (from, to, days) = (self.from, self.to, self.days);
+        // Clamped: dates after `to` all map to the slot past the end.
+        let index = |date: NaiveDate| day_index(from, date).min(days);
+        let mut cursor = Cursor::new(party, timeline);
         cursor.advance_through(from);
         let mut stretch_start = from;
         loop {
@@ -44,8 +66,8 @@ pub fn adoption_history(
                 let start = index(first);
                 let end = stretch_end.map_or(days, index);
                 if start < end {
-                    delta[start] += 1;
-                    delta[end] -= 1;
+                    self.delta[start] += 1;
+                    self.delta[end] -= 1;
                 }
             }
             match stretch_end {
@@ -58,14 +80,17 @@ pub fn adoption_history(
         }
     }
 
-    let mut adopted = 0i64;
-    from.iter_days()
-        .zip(&delta[..days])
-        .map(|(date, d)| {
-            adopted += d;
-            (date, u32::try_from(adopted).unwrap_or(0))
-        })
-        .collect()
+    pub fn finish(self) -> Vec<(NaiveDate, u32)> {
+        let mut adopted = 0i64;
+        self.from
+            .iter_days()
+            .zip(&self.delta[..self.days])
+            .map(|(date, d)| {
+                adopted += d;
+                (date, u32::try_from(adopted).unwrap_or(0))
+            })
+            .collect()
+    }
 }
 
 /// Days from `from` to `date`, 0 for dates before `from`.

@@ -61,5 +61,59 @@ pub struct PartyInput {
 /// date on which it was recorded (an entry made at 00:30 Swedish time belongs to that day,
 /// not to the previous UTC day).
 pub fn effective_date(e: &EventInput) -> NaiveDate {
-    e.decided_on.unwrap_or_else(|| e.recorded_at.with_timezone(&Stockholm).date_naive())
+    effective_date_of(e.decided_on, e.recorded_at)
+}
+
+/// [`effective_date`] from the two fields it reads.
+pub fn effective_date_of(decided_on: Option<NaiveDate>, recorded_at: DateTime<Utc>) -> NaiveDate {
+    decided_on.unwrap_or_else(|| stockholm_date(recorded_at))
+}
+
+/// The calendar date in Stockholm at `t`. Stockholm has always been between one and two hours
+/// ahead of UTC (CET +1, CEST +2, before 1900 local mean time +1:00:14 and +1:12:12), so only
+/// an instant in the 22nd hour UTC needs the time-zone table; the table lookup is the costliest
+/// step of preparing a large log, and this skips it for 23 instants in 24.
+pub(super) fn stockholm_date(t: DateTime<Utc>) -> NaiveDate {
+    use chrono::Timelike;
+    let utc = t.naive_utc();
+    match utc.hour() {
+        0..=21 => utc.date(),
+        23 => utc.date().succ_opt().unwrap_or_else(|| t.with_timezone(&Stockholm).date_naive()),
+        _ => t.with_timezone(&Stockholm).date_naive(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn stockholm_date_agrees_with_the_time_zone_table(secs in -4_000_000_000i64..8_000_000_000i64) {
+            let t = Utc.timestamp_opt(secs, 0).single().expect("in range");
+            prop_assert_eq!(stockholm_date(t), t.with_timezone(&Stockholm).date_naive(), "at {}", t);
+        }
+    }
+
+    #[test]
+    fn around_the_changes_of_2026() {
+        for (instant, date) in [
+            ("2026-03-28T22:59:59Z", "2026-03-28"), // CET: 23:59:59
+            ("2026-03-28T23:00:00Z", "2026-03-29"),
+            ("2026-03-29T21:59:59Z", "2026-03-29"), // CEST: 23:59:59
+            ("2026-03-29T22:00:00Z", "2026-03-30"),
+            ("2026-10-24T21:59:59Z", "2026-10-24"), // CEST
+            ("2026-10-24T22:00:00Z", "2026-10-25"),
+            ("2026-10-25T22:59:59Z", "2026-10-25"), // CET again
+            ("2026-10-25T23:00:00Z", "2026-10-26"),
+            ("2026-12-31T23:00:00Z", "2027-01-01"),
+        ] {
+            let t = DateTime::parse_from_rfc3339(instant).expect("instant").with_timezone(&Utc);
+            assert_eq!(stockholm_date(t).to_string(), date, "at {instant}");
+            assert_eq!(t.with_timezone(&Stockholm).date_naive().to_string(), date, "table at {instant}");
+        }
+    }
 }

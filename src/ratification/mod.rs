@@ -47,12 +47,14 @@
 //!
 //! Reversals (a rejection after an adoption, an adoption after an återremiss) need no special
 //! case: the latest decision stands. [`adoption_history`] gives, per day, the number of
-//! municipalities `evaluate` would count as adopted on that day.
+//! municipalities `evaluate` would count as adopted on that day. [`PreparedLog`] gives both for
+//! one log at many dates without redoing the date-independent work.
 
 mod conditions;
 mod engine;
 mod history;
 mod input;
+mod prepared;
 mod result;
 mod status;
 mod timeline;
@@ -66,7 +68,8 @@ mod tests;
 
 pub use engine::evaluate;
 pub use history::adoption_history;
-pub use input::{effective_date, EventInput, PartyInput, RuleConfig};
+pub use input::{effective_date, effective_date_of, EventInput, PartyInput, RuleConfig};
+pub use prepared::PreparedLog;
 pub use result::{
     AppliesTo, ConditionState, Evaluation, InstrumentCount, InstrumentStanding, MajorityResult, Outcome, PartyStanding,
     StatusCounts, UnanimityResult,

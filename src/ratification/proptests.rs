@@ -295,4 +295,33 @@ proptest! {
             prop_assert_eq!(n, e.municipalities_adopted, "on {}", day);
         }
     }
+
+    #[test]
+    fn a_prepared_log_gives_what_evaluate_and_history_give(
+        config in config(),
+        parties in county(),
+        as_ofs in proptest::collection::vec(as_of(), 1..5),
+        len in 0..60u64,
+    ) {
+        let prepared = PreparedLog::new(instruments(), parties.clone());
+        // A what-if on top: an adoption added to the first two parties.
+        let mut added_parties = parties.clone();
+        let mut added = Vec::new();
+        for (i, p) in added_parties.iter_mut().enumerate().take(2) {
+            let event = raw_to_adoption(40 + i as u64, Some(3));
+            let event = EventInput { id: 1_000_000 + i as i64, ..event };
+            p.events.push(event.clone());
+            added.push((p.code.clone(), event));
+        }
+        let with_added = prepared.with_added(added);
+        for as_of in as_ofs {
+            prop_assert_eq!(with_added.evaluate(&config, as_of), evaluate(&config, &instruments(), &added_parties, as_of));
+            prop_assert_eq!(prepared.evaluate(&config, as_of), evaluate(&config, &instruments(), &parties, as_of));
+            let to = as_of + Days::new(len);
+            prop_assert_eq!(
+                prepared.adoption_history(&config, as_of, to),
+                adoption_history(&config, &instruments(), &parties, as_of, to)
+            );
+        }
+    }
 }

@@ -3,24 +3,47 @@
 //! Both `evaluate` (one date) and `adoption_history` (many dates) replay the same
 //! timeline with the same cursor, so they cannot disagree.
 
-use std::collections::HashSet;
-
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use super::{effective_date, EventInput, PartyInput, RuleConfig, Status};
 
 /// A non-void event that covers at least one instrument slot.
-pub(super) struct Entry<'a> {
-    pub event: &'a EventInput,
+pub(super) struct Entry {
+    /// Position of the event in the party's `events`.
+    event: usize,
+    /// The event's status, kept here because replaying reads it for every entry.
+    status: Status,
     pub effective: NaiveDate,
-    /// Indices of the instrument slots this event concerns.
-    covers: Vec<usize>,
+    /// The instrument slots this event concerns.
+    covers: Covers,
+}
+
+/// Which slots an event concerns. Nearly every event concerns all of them, and that case needs
+/// no allocation (at national scale the per-event `Vec` was most of the cost of `evaluate`).
+enum Covers {
+    All,
+    Only(Vec<usize>),
+}
+
+impl Covers {
+    fn is_empty(&self) -> bool {
+        matches!(self, Covers::Only(slots) if slots.is_empty())
+    }
+
+    fn slots(&self, count: usize) -> impl Iterator<Item = usize> + '_ {
+        let (all, only) = match self {
+            Covers::All => (0..count, [].as_slice()),
+            Covers::Only(slots) => (0..0, slots.as_slice()),
+        };
+        all.chain(only.iter().copied())
+    }
 }
 
 /// A party's counting events sorted by (effective date, recorded_at, id): the order in
-/// which "latest" is decided. An entry's index is therefore its rank in time.
-pub(super) struct Timeline<'a> {
-    pub entries: Vec<Entry<'a>>,
+/// which "latest" is decided. An entry's index is therefore its rank in time. It does not
+/// depend on the date evaluated at, so it is made once per log (see `PreparedLog`).
+pub(super) struct Timeline {
+    entries: Vec<Entry>,
     /// Number of instrument slots (see [`slot_count`]).
     pub slots: usize,
 }
@@ -31,29 +54,40 @@ pub(super) fn slot_count(instruments: &[String]) -> usize {
     instruments.len().max(1)
 }
 
-impl<'a> Timeline<'a> {
-    pub fn new(party: &'a PartyInput, instruments: &[String]) -> Self {
+/// The order of a timeline: (effective date, recorded_at, id).
+type OrderKey = (NaiveDate, DateTime<Utc>, i64);
+
+impl Timeline {
+    pub fn new(party: &PartyInput, instruments: &[String]) -> Self {
         // Correction is retroactive: a corrected event never counted.
-        let voided: HashSet<i64> = party.events.iter().filter_map(|e| e.corrects).collect();
-        let mut entries: Vec<Entry<'a>> = party
+        let mut voided: Vec<i64> = party.events.iter().filter_map(|e| e.corrects).collect();
+        voided.sort_unstable();
+        let mut keyed: Vec<(OrderKey, Entry)> = party
             .events
             .iter()
-            .filter(|e| !voided.contains(&e.id))
-            .map(|e| Entry { event: e, effective: effective_date(e), covers: covered_slots(e, instruments) })
-            .filter(|entry| !entry.covers.is_empty())
+            .enumerate()
+            .filter(|(_, e)| voided.binary_search(&e.id).is_err())
+            .map(|(i, e)| {
+                let effective = effective_date(e);
+                let entry = Entry { event: i, status: e.status, effective, covers: covered_slots(e, instruments) };
+                ((effective, e.recorded_at, e.id), entry)
+            })
+            .filter(|(_, entry)| !entry.covers.is_empty())
             .collect();
-        entries.sort_by(|a, b| {
-            (a.effective, a.event.recorded_at, a.event.id).cmp(&(b.effective, b.event.recorded_at, b.event.id))
-        });
-        Timeline { entries, slots: slot_count(instruments) }
+        // Ids are unique, so the key is total and an unstable sort gives the same order. The key
+        // sits beside the entry so that comparing does not go back to the events.
+        keyed.sort_unstable_by_key(|(key, _)| *key);
+        Timeline { entries: keyed.into_iter().map(|(_, entry)| entry).collect(), slots: slot_count(instruments) }
     }
 }
 
-fn covered_slots(e: &EventInput, instruments: &[String]) -> Vec<usize> {
+fn covered_slots(e: &EventInput, instruments: &[String]) -> Covers {
     match &e.instruments {
-        _ if instruments.is_empty() => vec![0],
-        None => (0..instruments.len()).collect(),
-        Some(list) => (0..instruments.len()).filter(|&i| list.iter().any(|id| *id == instruments[i])).collect(),
+        Some(list) if !instruments.is_empty() => {
+            Covers::Only((0..instruments.len()).filter(|&i| list.iter().any(|id| *id == instruments[i])).collect())
+        }
+        // No instruments configured: the one implicit slot.
+        _ => Covers::All,
     }
 }
 
@@ -101,16 +135,18 @@ pub(super) struct SlotState {
     appeal_of_adoption: bool,
 }
 
-/// Replays a timeline in order; `slots` is the standing after every applied entry.
-pub(super) struct Cursor<'t, 'a> {
-    timeline: &'t Timeline<'a>,
+/// Replays a party's timeline in order; `slots` is the standing after every applied entry.
+pub(super) struct Cursor<'t> {
+    party: &'t PartyInput,
+    timeline: &'t Timeline,
     next: usize,
     pub slots: Vec<SlotState>,
 }
 
-impl<'t, 'a> Cursor<'t, 'a> {
-    pub fn new(timeline: &'t Timeline<'a>) -> Self {
-        Cursor { timeline, next: 0, slots: vec![SlotState::default(); timeline.slots] }
+impl<'t> Cursor<'t> {
+    /// `timeline` must be `party`'s (made by `Timeline::new(party, …)`).
+    pub fn new(party: &'t PartyInput, timeline: &'t Timeline) -> Self {
+        Cursor { party, timeline, next: 0, slots: vec![SlotState::default(); timeline.slots] }
     }
 
     /// Effective date of the next entry not yet applied.
@@ -124,9 +160,9 @@ impl<'t, 'a> Cursor<'t, 'a> {
             if entry.effective > date {
                 break;
             }
-            for &slot in &entry.covers {
+            for slot in entry.covers.slots(self.slots.len()) {
                 let previous = self.slots[slot];
-                let appeal_of_adoption = entry.event.status == Status::Appealed
+                let appeal_of_adoption = entry.status == Status::Appealed
                     && match previous.standing.map(|i| self.status_of(i)) {
                         Some(Status::Adopted) => true,
                         Some(Status::Appealed) => previous.appeal_of_adoption,
@@ -138,12 +174,12 @@ impl<'t, 'a> Cursor<'t, 'a> {
         }
     }
 
-    pub fn event(&self, index: usize) -> &'a EventInput {
-        self.timeline.entries[index].event
+    pub fn event(&self, index: usize) -> &'t EventInput {
+        &self.party.events[self.timeline.entries[index].event]
     }
 
     fn status_of(&self, index: usize) -> Status {
-        self.timeline.entries[index].event.status
+        self.timeline.entries[index].status
     }
 
     pub fn slot_status(&self, slot: usize) -> Status {

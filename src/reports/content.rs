@@ -166,11 +166,7 @@ fn ser_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::E
 
 /// The log as it stood at `cutoff`: events recorded later are left out.
 pub fn snapshot_at(snapshot: &Snapshot, cutoff: DateTime<Utc>) -> Snapshot {
-    Snapshot {
-        agreement: snapshot.agreement.clone(),
-        parties: snapshot.parties.clone(),
-        events: snapshot.events.iter().filter(|e| e.recorded_at <= cutoff).cloned().collect(),
-    }
+    snapshot.with_events(snapshot.events.iter().filter(|e| e.recorded_at <= cutoff).cloned().collect())
 }
 
 /// Builds the report from the full log; only events recorded up to `header.cutoff` are used.
@@ -414,8 +410,8 @@ mod tests {
     }
 
     fn snapshot(events: Vec<Event>) -> Snapshot {
-        Snapshot {
-            agreement: Agreement {
+        Snapshot::new(
+            Agreement {
                 id: 1,
                 slug: "hos-2027".into(),
                 title: "Avtalet".into(),
@@ -424,14 +420,14 @@ mod tests {
                 rules: RuleConfig { majority_threshold: 2, ..RuleConfig::default() },
                 instruments: Vec::new(),
             },
-            parties: vec![
+            vec![
                 party("14", PartyKind::Region, None, 600),
                 party("1401", PartyKind::Municipality, Some("Norr"), 100),
                 party("1402", PartyKind::Municipality, Some("Norr"), 300),
                 party("1403", PartyKind::Municipality, Some("Söder"), 200),
             ],
             events,
-        }
+        )
     }
 
     fn header(cutoff: DateTime<Utc>, previous: Option<DateTime<Utc>>) -> Header {

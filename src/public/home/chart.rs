@@ -31,7 +31,7 @@ fn range(snapshot: &Snapshot, as_of: NaiveDate, projection: &Projection) -> (Nai
         .decision_period_ends_on
         .checked_sub_months(Months::new(8))
         .map_or(agreement.decision_period_ends_on, first_of_month);
-    let first_event = snapshot.events.iter().map(|e| e.effective_on()).min();
+    let first_event = snapshot.first_effective_on();
     // Not stretched back to an early evaluation date: the chart then shows no history yet.
     let from = first_of_month(first_event.map_or(period_start, |d| d.min(period_start)));
     let last = [Some(agreement.starts_on), Some(as_of), projection.steps.last().map(|(d, _)| *d)]

@@ -4,8 +4,7 @@
 
 use chrono::{NaiveDate, TimeDelta};
 
-use crate::events::Event;
-use crate::ratification::{ConditionState, Evaluation, PartyKind, Status};
+use crate::ratification::{ConditionState, Evaluation, EventInput, PreparedLog, Status};
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone)]
@@ -13,7 +12,6 @@ pub struct Planned {
     pub on: NaiveDate,
     pub code: String,
     pub name: String,
-    pub kind: PartyKind,
 }
 
 #[derive(Debug, Clone)]
@@ -44,7 +42,6 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
                 on,
                 code: party.code.clone(),
                 name: party.name.clone(),
-                kind: party.kind,
             })
         })
         .collect();
@@ -58,7 +55,7 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
     let mut final_municipalities = eval.municipalities_adopted;
     let mut final_region_adopted = eval.region_adopted;
     for date in dates {
-        let e = hypothetical.evaluate(date);
+        let e = hypothetical.evaluate(&snapshot.agreement.rules, date);
         steps.push((date, e.municipalities_adopted));
         if majority_on.is_none() && e.majority.state == ConditionState::Satisfied {
             majority_on = Some(date);
@@ -76,29 +73,26 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
     }
 }
 
-/// A copy of the log with an adoption on each planned meeting date, recorded after everything
-/// real so that it stands on that date.
-fn with_adoptions(snapshot: &Snapshot, planned: &[Planned]) -> Snapshot {
-    let mut hypothetical = snapshot.clone();
-    let next_id = snapshot.events.iter().map(|e| e.id).max().unwrap_or(0);
+/// The log with an adoption on each planned meeting date, recorded after everything real so
+/// that it stands on that date. Only the parties with a planned meeting are re-prepared.
+fn with_adoptions(snapshot: &Snapshot, planned: &[Planned]) -> PreparedLog {
+    let next_id = snapshot.events.iter().map(|e| i64::from(e.id)).max().unwrap_or(0);
     let recorded_at = snapshot.last_change_at().unwrap_or_else(crate::clock::now) + TimeDelta::seconds(1);
-    for (i, p) in planned.iter().enumerate() {
-        hypothetical.events.push(Event {
-            id: next_id.saturating_add(i32::try_from(i + 1).unwrap_or(i32::MAX)),
-            party_code: p.code.clone(),
-            status: Status::Adopted,
-            body: Some(if p.kind == PartyKind::Region { "RF" } else { "KF" }.to_string()),
-            decided_on: Some(p.on),
-            planned_on: None,
-            reference: None,
-            protocol_url: None,
-            posted_on: None,
-            note: None,
-            corrects: None,
-            instruments: None,
-            recorded_by: "projection".to_string(),
-            recorded_at,
-        });
-    }
-    hypothetical
+    let added = planned
+        .iter()
+        .zip(1i64..)
+        .map(|(p, i)| {
+            let event = EventInput {
+                id: next_id.saturating_add(i),
+                status: Status::Adopted,
+                decided_on: Some(p.on),
+                posted_on: None,
+                recorded_at,
+                corrects: None,
+                instruments: None,
+            };
+            (p.code.clone(), event)
+        })
+        .collect();
+    snapshot.prepared().with_added(added)
 }
