@@ -26,6 +26,7 @@ run_on() { # run_on LABEL DATABASE_URL
   "$WRITER" write "$BASE" "$tok" 16 "$SECS"
   wait "$wrk_pid"
   echo "$1: readers on / meanwhile: $(grep -E 'Requests/sec' "$WORK/wrk-$1.txt" | tr -s ' '), p99 $(grep -E '^ +99%' "$WORK/wrk-$1.txt" | tr -s ' '), $(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk-$1.txt") error lines"
+  grep -E 'Non-2xx|Socket errors' "$WORK/wrk-$1.txt" | sed "s/^/$1: wrk: /" || true
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
 }
 
