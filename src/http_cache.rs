@@ -205,11 +205,15 @@ where
     // One render per key at a time: after a write, the readers waiting on a page wait for the one
     // render of it instead of each loading and rendering it (on two cores, 64 readers of `/`
     // re-rendering after every write kept the page stale for most of a second; bench/RESULTS.md).
+    let arrival = stamp;
     let _render_turn = state.cache.render_lock(&key).lock().await;
-    let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
-    if let Some(hit) = state.cache.get(&key, stamp) {
+    // What was rendered while this request waited is fresh for it, even if another write has
+    // committed since: it shows every write made before the request came. Without this, under a
+    // stream of writes a reader could wait through render after render.
+    if let Some(hit) = state.cache.get_at_least(&key, arrival) {
         return Ok(hit.respond_marked(req, Some("hit")));
     }
+    let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
     let cache = Arc::clone(&state.cache);
     let fresh = state
         .db
@@ -342,6 +346,21 @@ impl ResponseCache {
         Some(Arc::clone(&slot.response))
     }
 
+    /// The entry for `key` if the cache holds one rendered at `stamp` or later (a newer
+    /// generation and the same or a later day).
+    fn get_at_least(&self, key: &CacheKey, stamp: Stamp) -> Option<Arc<CachedResponse>> {
+        let mut inner = self.lock();
+        let current = inner.stamp?;
+        if current.generation < stamp.generation || current.day < stamp.day {
+            return None;
+        }
+        inner.clock += 1;
+        let clock = inner.clock;
+        let slot = inner.entries.get_mut(key)?;
+        slot.last_used = clock;
+        Some(Arc::clone(&slot.response))
+    }
+
     fn insert(&self, key: CacheKey, stamp: Stamp, response: Arc<CachedResponse>) {
         let size = response.size();
         // One huge body may not push out everything else.
@@ -450,6 +469,36 @@ mod tests {
         assert_eq!(cache.len(), 6);
         cache.insert(key(1000), stamp(1), response(&"z".repeat(101)));
         assert!(cache.get(&key(1000), stamp(1)).is_none(), "over a quarter of the budget: not kept");
+    }
+
+    #[test]
+    fn a_waiting_request_takes_what_was_rendered_since_it_came_but_nothing_older() {
+        let cache = ResponseCache::new(10, 1 << 20);
+        cache.insert(key(1), stamp(5), response("gen 5"));
+        assert!(cache.get_at_least(&key(1), stamp(6)).is_none(), "older than the request");
+        assert!(cache.get_at_least(&key(1), stamp(5)).is_some());
+        assert!(cache.get_at_least(&key(1), stamp(4)).is_some(), "newer than the request: fresh enough");
+        assert!(cache.get_at_least(&key(2), stamp(4)).is_none(), "another key");
+        let tomorrow = Stamp { day: stamp(5).day.succ_opt().expect("date"), ..stamp(5) };
+        assert!(cache.get_at_least(&key(1), tomorrow).is_none(), "rendered on an earlier day");
+        assert!(cache.get(&key(1), stamp(5)).is_some(), "get_at_least leaves the entries alone");
+    }
+
+    #[test]
+    fn the_snapshot_is_loaded_once_per_generation_and_never_replaced_by_an_older_one() {
+        let cache = ResponseCache::new(10, 1 << 20);
+        let loads = std::cell::Cell::new(0);
+        let load = |n: usize| {
+            loads.set(loads.get() + 1);
+            Ok::<_, ()>(crate::snapshot::tests::snapshot_with_events(n))
+        };
+        assert_eq!(cache.snapshot(3, || load(1)).expect("loaded").events.len(), 1);
+        assert_eq!(cache.snapshot(3, || load(2)).expect("held").events.len(), 1, "same generation: held");
+        assert_eq!(cache.snapshot(2, || load(3)).expect("held").events.len(), 1, "older: the newer is fresher");
+        assert_eq!(cache.snapshot(4, || load(4)).expect("loaded").events.len(), 4, "newer: reloaded");
+        assert_eq!(loads.get(), 2);
+        assert!(cache.snapshot(5, || Err(())).is_err(), "a failed load is passed on");
+        assert_eq!(cache.snapshot(4, || load(9)).expect("held").events.len(), 4, "and keeps what was held");
     }
 
     #[test]

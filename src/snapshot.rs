@@ -44,7 +44,13 @@ impl Index {
     fn build(events: &[Event]) -> Self {
         let mut index = Index::default();
         for (i, e) in events.iter().enumerate() {
-            index.by_party.entry(e.party_code.clone()).or_default().push(i);
+            // Looked up before inserting: `entry` would clone the code for every event.
+            match index.by_party.get_mut(&e.party_code) {
+                Some(positions) => positions.push(i),
+                None => {
+                    index.by_party.insert(e.party_code.clone(), vec![i]);
+                }
+            }
             index.by_id.insert(e.id, i);
             if let Some(target) = e.corrects {
                 index.corrected_by.insert(target, e.id);
@@ -148,5 +154,94 @@ impl Snapshot {
             .max_by_key(|e| (e.recorded_at, e.id))
             .and_then(|e| e.planned_on)
             .filter(|d| *d >= as_of)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::ratification::{PartyKind, RuleConfig, Status};
+
+    fn party(code: &str, kind: PartyKind) -> Party {
+        Party {
+            code: code.into(),
+            name: format!("Part {code}"),
+            kind,
+            subregion: None,
+            population: 100,
+            population_year: 2025,
+        }
+    }
+
+    fn event(id: i32, code: &str, status: Status, corrects: Option<i32>) -> Event {
+        Event {
+            id,
+            party_code: code.into(),
+            status,
+            body: None,
+            decided_on: None,
+            planned_on: None,
+            reference: None,
+            protocol_url: None,
+            posted_on: None,
+            note: corrects.map(|_| "rättelse".into()),
+            corrects,
+            instruments: None,
+            recorded_by: "test".into(),
+            // 23:30 UTC is the next day in Stockholm.
+            recorded_at: Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap() + chrono::TimeDelta::days(id.into()),
+        }
+    }
+
+    fn snapshot(events: Vec<Event>) -> Snapshot {
+        let agreement = Agreement {
+            id: 1,
+            slug: "hos-2027".into(),
+            title: "Avtalet".into(),
+            starts_on: "2027-01-01".parse().unwrap(),
+            decision_period_ends_on: "2026-05-31".parse().unwrap(),
+            rules: RuleConfig { majority_threshold: 1, ..RuleConfig::default() },
+            instruments: Vec::new(),
+        };
+        let parties = vec![party("14", PartyKind::Region), party("1401", PartyKind::Municipality)];
+        Snapshot::new(agreement, parties, events)
+    }
+
+    /// A snapshot with `n` in-preparation events for municipality 1401 (ids 1..=n).
+    pub(crate) fn snapshot_with_events(n: usize) -> Snapshot {
+        snapshot((1..=n).map(|id| event(id as i32, "1401", Status::InPreparation, None)).collect())
+    }
+
+    #[test]
+    fn the_index_answers_what_a_scan_of_the_log_answers() {
+        let s = snapshot(vec![
+            event(7, "1401", Status::Adopted, None),
+            event(3, "14", Status::Proposed, None),
+            event(9, "1401", Status::Rejected, Some(7)),
+            event(12, "14", Status::Adopted, None),
+        ]);
+        let ids = |code: &str| s.events_of(code).map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids("1401"), [7, 9], "in the order of the log");
+        assert_eq!(ids("14"), [3, 12]);
+        assert!(ids("1402").is_empty());
+        assert_eq!(s.corrected_by(7), Some(9));
+        assert_eq!(s.corrected_by(9), None);
+        assert_eq!(s.event(12).map(|e| e.status), Some(Status::Adopted));
+        assert!(s.event(8).is_none());
+        assert_eq!(s.first_effective_on(), "2026-11-05".parse().ok(), "event 3, on Stockholm's calendar");
+        assert_eq!(s.evaluate("2026-12-31".parse().unwrap()).municipalities_adopted, 0, "7 is void");
+    }
+
+    #[test]
+    fn another_log_gets_its_own_index_and_evaluation() {
+        let s = snapshot(vec![event(1, "1401", Status::Adopted, None)]);
+        let on = "2026-12-31".parse().unwrap();
+        assert_eq!(s.evaluate(on).municipalities_adopted, 1);
+        let without = s.with_events(Vec::new());
+        assert_eq!(without.evaluate(on).municipalities_adopted, 0);
+        assert!(without.events_of("1401").next().is_none());
+        assert_eq!(s.evaluate(on).municipalities_adopted, 1, "the original is unchanged");
     }
 }
