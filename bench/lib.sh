@@ -4,9 +4,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # PROFILE=debug runs the scripts against a debug build (to try the scripts; figures are meaningless).
 PROFILE="${PROFILE:-release}"
 BIN="$ROOT/target/$PROFILE/ratify"
-# The HTTP load driver (examples/bench_writer.rs) is built in the dev profile: it only waits on the
-# network, and an example in release would rebuild the crate with the dev-dependencies' features.
-WRITER="$ROOT/target/debug/examples/bench_writer"
+# The drivers (bench/driver: the API writer, the scale driver) are a workspace member built in the
+# same profile; `cargo build --release -p ratify-bench` reuses the service's release build.
+WRITER="$ROOT/target/$PROFILE/bench_writer"
 WORK="$(mktemp -d /tmp/ratify-bench.XXXXXX)"
 chmod 755 "$WORK" # nginx's workers (nobody/www-data) read the files served from here
 PIDS=()
@@ -25,7 +25,7 @@ need() { # need CMD DEBIAN_PACKAGE
 build() { # SKIP_BUILD=1: use the binaries already built
   [ -n "${SKIP_BUILD:-}" ] && return 0
   local flag=--release; [ "$PROFILE" = debug ] && flag=
-  (cd "$ROOT" && cargo build --quiet $flag --bin ratify && cargo build --quiet --example bench_writer)
+  (cd "$ROOT" && cargo build --quiet $flag --bin ratify && cargo build --quiet $flag -p ratify-bench)
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

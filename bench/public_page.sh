@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/public_page.sh — the public page against a static-file reference.
 # Builds ratify in release, starts it on a fresh SQLite database filled with a SYNTHETIC history
-# (examples/bench_writer.rs posts ~600 made-up events for the 50 parties through the write API;
+# (bench/driver/src/writer.rs posts ~600 made-up events for the 50 parties through the write API;
 # not real decisions), fetches `/` (and /api/v1/status, /data/status.csv) once to files, serves
 # those same files with nginx on another loopback port, and runs wrk against both with the same
 # threads and connections (-t2 -c64 -d10s --latency). Prints req/s, p50, p99 and ratify ÷ nginx.
@@ -54,6 +54,6 @@ for p in "/" "/api/v1/status" "/data/status.csv"; do
   printf "%-18s %-7s %10s %9s %9s %6s %5s\n" "$p" nginx "$n_rps" "$n_p50" "$n_p99" "$n_err" "$n_sock"
   python3 -c "r=$r_rps/$n_rps; print(f'{\"$p\":<18} ratio ratify/nginx = {r:.2f} (target >= 0.8: {\"met\" if r>=0.8 else \"MISSED\"}); ratify p99 {$r_p99} ms (target <= 5: {\"met\" if $r_p99<=5 else \"MISSED\"})')"
 done
-echo "# / uncached (each ?datum= a cache miss: snapshot load + evaluate + render), 20 dates:"
+echo "# / uncached (each ?datum= a cache miss: evaluate + chart + render on the snapshot shared since the last write), 20 dates:"
 for d in $(seq -w 1 20); do curl -s -o /dev/null -w "%{time_total}\n" "$BASE/?datum=2026-10-$d"; done |
   python3 -c 'import sys; v=sorted(float(x)*1000 for x in sys.stdin); print(f"  median {v[len(v)//2]:.2f} ms, max {v[-1]:.2f} ms (target < 20 ms)")'

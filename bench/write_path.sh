@@ -2,7 +2,7 @@
 # bench/write_path.sh — writes while the public page is read.
 # For SQLite and for PostgreSQL (a database created on 127.0.0.1:5432, dropped at the end):
 # ratify in release on a fresh database with ~300 SYNTHETIC events, then for ${SECS:-10} s
-# 16 concurrent writers (examples/bench_writer.rs) post SYNTHETIC events through the API while
+# 16 concurrent writers (bench/driver/src/writer.rs) post SYNTHETIC events through the API while
 # `wrk -t2 -c64` reads `/`. Prints writes/s, errors, and freshness: the time from a 201 until
 # /api/v1/status (through the same response cache as `/`) shows the write. Target: p99 ≤ 1 s.
 # Requires: Rust (cargo), curl, python3, wrk (Debian), PostgreSQL reachable at

@@ -1,5 +1,6 @@
 //! Driver for bench/public_page.sh and bench/write_path.sh: writes SYNTHETIC events (made up,
-//! labelled "syntetisk" in their note) through the write API of a running ratify.
+//! labelled "syntetisk" in their note) through the write API of a running ratify. One thread: the
+//! writers only wait on the network, and the cores are left to the server being measured.
 //!
 //!   bench_writer fill  BASE TOKEN N              N events spread over the 50 parties (4 at a time)
 //!   bench_writer write BASE TOKEN WRITERS SECS   WRITERS concurrent writers for SECS seconds; after
@@ -159,7 +160,7 @@ async fn write(base: String, token: String, writers: usize, secs: u64) -> Result
     Ok(())
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg =
