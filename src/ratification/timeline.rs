@@ -9,6 +9,9 @@ use super::{effective_date, EventInput, PartyInput, RuleConfig, Status};
 
 /// A non-void event that covers at least one instrument slot.
 pub(super) struct Entry {
+    /// (effective date, recorded_at, id): the timeline's order, kept here so that sorting does
+    /// not go back to the events.
+    order: OrderKey,
     /// Position of the event in the party's `events`.
     event: usize,
     /// The event's status, kept here because replaying reads it for every entry.
@@ -18,24 +21,53 @@ pub(super) struct Entry {
     covers: Covers,
 }
 
-/// Which slots an event concerns. Nearly every event concerns all of them, and that case needs
-/// no allocation (at national scale the per-event `Vec` was most of the cost of `evaluate`).
+/// Which slots an event concerns. Nearly every event concerns all of them; a subset is a bit
+/// set (an agreement has a handful of instruments), so no event needs an allocation (at national
+/// scale a `Vec` per event was most of the cost of `evaluate`). Beyond 64 instruments, a list.
 enum Covers {
     All,
-    Only(Vec<usize>),
+    Mask(u64),
+    List(Vec<usize>),
 }
 
 impl Covers {
     fn is_empty(&self) -> bool {
-        matches!(self, Covers::Only(slots) if slots.is_empty())
+        match self {
+            Covers::All => false,
+            Covers::Mask(mask) => *mask == 0,
+            Covers::List(slots) => slots.is_empty(),
+        }
     }
 
-    fn slots(&self, count: usize) -> impl Iterator<Item = usize> + '_ {
-        let (all, only) = match self {
-            Covers::All => (0..count, [].as_slice()),
-            Covers::Only(slots) => (0..0, slots.as_slice()),
-        };
-        all.chain(only.iter().copied())
+    fn slots(&self, count: usize) -> Slots<'_> {
+        match self {
+            Covers::All => Slots { all: 0..count, mask: 0, list: [].iter() },
+            Covers::Mask(mask) => Slots { all: 0..0, mask: *mask, list: [].iter() },
+            Covers::List(slots) => Slots { all: 0..0, mask: 0, list: slots.iter() },
+        }
+    }
+}
+
+/// The slots of a [`Covers`], in increasing order.
+struct Slots<'a> {
+    all: std::ops::Range<usize>,
+    mask: u64,
+    list: std::slice::Iter<'a, usize>,
+}
+
+impl Iterator for Slots<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if let Some(slot) = self.all.next() {
+            return Some(slot);
+        }
+        if self.mask != 0 {
+            let slot = self.mask.trailing_zeros() as usize;
+            self.mask &= self.mask - 1;
+            return Some(slot);
+        }
+        self.list.next().copied()
     }
 }
 
@@ -62,32 +94,39 @@ impl Timeline {
         // Correction is retroactive: a corrected event never counted.
         let mut voided: Vec<i64> = party.events.iter().filter_map(|e| e.corrects).collect();
         voided.sort_unstable();
-        let mut keyed: Vec<(OrderKey, Entry)> = party
+        let mut entries: Vec<Entry> = party
             .events
             .iter()
             .enumerate()
             .filter(|(_, e)| voided.binary_search(&e.id).is_err())
             .map(|(i, e)| {
                 let effective = effective_date(e);
-                let entry = Entry { event: i, status: e.status, effective, covers: covered_slots(e, instruments) };
-                ((effective, e.recorded_at, e.id), entry)
+                Entry {
+                    order: (effective, e.recorded_at, e.id),
+                    event: i,
+                    status: e.status,
+                    effective,
+                    covers: covered_slots(e, instruments),
+                }
             })
-            .filter(|(_, entry)| !entry.covers.is_empty())
+            .filter(|entry| !entry.covers.is_empty())
             .collect();
-        // Ids are unique, so the key is total and an unstable sort gives the same order. The key
-        // sits beside the entry so that comparing does not go back to the events.
-        keyed.sort_unstable_by_key(|(key, _)| *key);
-        Timeline { entries: keyed.into_iter().map(|(_, entry)| entry).collect(), slots: slot_count(instruments) }
+        // Ids are unique, so the key is total and an unstable sort gives the same order.
+        entries.sort_unstable_by_key(|entry| entry.order);
+        Timeline { entries, slots: slot_count(instruments) }
     }
 }
 
 fn covered_slots(e: &EventInput, instruments: &[String]) -> Covers {
-    match &e.instruments {
-        Some(list) if !instruments.is_empty() => {
-            Covers::Only((0..instruments.len()).filter(|&i| list.iter().any(|id| *id == instruments[i])).collect())
-        }
-        // No instruments configured: the one implicit slot.
-        _ => Covers::All,
+    let Some(list) = e.instruments.as_ref().filter(|_| !instruments.is_empty()) else {
+        // Every instrument, or none configured: the one implicit slot.
+        return Covers::All;
+    };
+    let listed = |i: &usize| list.iter().any(|id| *id == instruments[*i]);
+    if instruments.len() <= u64::BITS as usize {
+        Covers::Mask((0..instruments.len()).filter(listed).fold(0, |mask, i| mask | 1 << i))
+    } else {
+        Covers::List((0..instruments.len()).filter(listed).collect())
     }
 }
 
