@@ -813,3 +813,30 @@ fn adoption_history_scales() {
     let e = evaluate(&legal_force(), &instruments(), &parties, spot);
     assert_eq!(day, Some(e.municipalities_adopted));
 }
+
+#[test]
+fn instrument_subsets_work_beyond_sixty_four_instruments() {
+    // The bit set covers 64 instruments; more fall back to a list. Both must read the same.
+    let many: Vec<String> = (0..70).map(|i| format!("i{i}")).collect();
+    let config = RuleConfig { majority_threshold: 1, region_required: false, ..RuleConfig::default() };
+    let parties = vec![municipality(
+        "1401",
+        vec![
+            ev(Adopted).decided("2026-03-24"),
+            ev(ReferredBack).decided("2026-04-01").only(&["i3", "i66"]),
+            ev(Adopted).decided("2026-05-01").only(&["i66"]),
+        ],
+    )];
+    let on = |d: &str| evaluate(&config, &many, &parties, date(d));
+    let april = on("2026-04-15");
+    let p = party(&april, "1401");
+    assert_eq!(p.status, ReferredBack);
+    assert_eq!(instrument(p, "i3").status, ReferredBack);
+    assert_eq!(instrument(p, "i66").status, ReferredBack);
+    assert_eq!(instrument(p, "i65").status, Adopted);
+    assert!(!p.counts_as_adopted);
+    let may = on("2026-05-15");
+    assert_eq!(instrument(party(&may, "1401"), "i66").status, Adopted);
+    assert_eq!(instrument(party(&may, "1401"), "i3").status, ReferredBack, "i3 still referred back");
+    assert_eq!(PreparedLog::new(many.clone(), parties.clone()).evaluate(&config, date("2026-05-15")), may);
+}
