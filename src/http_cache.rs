@@ -339,11 +339,7 @@ impl ResponseCache {
         if !inner.advance(stamp) {
             return None;
         }
-        inner.clock += 1;
-        let clock = inner.clock;
-        let slot = inner.entries.get_mut(key)?;
-        slot.last_used = clock;
-        Some(Arc::clone(&slot.response))
+        inner.touch(key)
     }
 
     /// The entry for `key` if the cache holds one rendered at `stamp` or later (a newer
@@ -354,11 +350,7 @@ impl ResponseCache {
         if current.generation < stamp.generation || current.day < stamp.day {
             return None;
         }
-        inner.clock += 1;
-        let clock = inner.clock;
-        let slot = inner.entries.get_mut(key)?;
-        slot.last_used = clock;
-        Some(Arc::clone(&slot.response))
+        inner.touch(key)
     }
 
     fn insert(&self, key: CacheKey, stamp: Stamp, response: Arc<CachedResponse>) {
@@ -387,6 +379,15 @@ impl ResponseCache {
 }
 
 impl Inner {
+    /// The entry for `key`, marked as just used.
+    fn touch(&mut self, key: &CacheKey) -> Option<Arc<CachedResponse>> {
+        self.clock += 1;
+        let clock = self.clock;
+        let slot = self.entries.get_mut(key)?;
+        slot.last_used = clock;
+        Some(Arc::clone(&slot.response))
+    }
+
     fn clear(&mut self) {
         self.entries.clear();
         self.bytes = 0;

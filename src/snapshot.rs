@@ -176,23 +176,9 @@ pub(crate) mod tests {
     }
 
     fn event(id: i32, code: &str, status: Status, corrects: Option<i32>) -> Event {
-        Event {
-            id,
-            party_code: code.into(),
-            status,
-            body: None,
-            decided_on: None,
-            planned_on: None,
-            reference: None,
-            protocol_url: None,
-            posted_on: None,
-            note: corrects.map(|_| "rättelse".into()),
-            corrects,
-            instruments: None,
-            recorded_by: "test".into(),
-            // 23:30 UTC is the next day in Stockholm.
-            recorded_at: Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap() + chrono::TimeDelta::days(id.into()),
-        }
+        // 23:30 UTC is the next day in Stockholm.
+        let recorded_at = Utc.with_ymd_and_hms(2026, 11, 1, 23, 30, 0).unwrap() + chrono::TimeDelta::days(id.into());
+        Event { note: corrects.map(|_| "rättelse".into()), corrects, ..Event::for_test(id, code, status, recorded_at) }
     }
 
     fn snapshot(events: Vec<Event>) -> Snapshot {

@@ -36,6 +36,29 @@ pub struct Event {
     pub recorded_at: DateTime<Utc>,
 }
 
+#[cfg(test)]
+impl Event {
+    /// An event with only what the unit tests vary; everything optional left out.
+    pub(crate) fn for_test(id: i32, code: &str, status: Status, recorded_at: DateTime<Utc>) -> Self {
+        Event {
+            id,
+            party_code: code.into(),
+            status,
+            body: None,
+            decided_on: None,
+            planned_on: None,
+            reference: None,
+            protocol_url: None,
+            posted_on: None,
+            note: None,
+            corrects: None,
+            instruments: None,
+            recorded_by: "test".into(),
+            recorded_at,
+        }
+    }
+}
+
 impl Event {
     /// The plain data the rules engine works on.
     pub fn to_input(&self) -> EventInput {

@@ -391,22 +391,7 @@ mod tests {
     }
 
     fn event(id: i32, code: &str, status: Status, recorded: DateTime<Utc>) -> Event {
-        Event {
-            id,
-            party_code: code.into(),
-            status,
-            body: None,
-            decided_on: None,
-            planned_on: None,
-            reference: None,
-            protocol_url: None,
-            posted_on: None,
-            note: None,
-            corrects: None,
-            instruments: None,
-            recorded_by: "test".into(),
-            recorded_at: recorded,
-        }
+        Event::for_test(id, code, status, recorded)
     }
 
     fn snapshot(events: Vec<Event>) -> Snapshot {
