@@ -19,36 +19,39 @@ pub struct Party {
     pub population_year: i32,
 }
 
-type PartyRow = (String, String, String, Option<String>, i32, i32);
-
-fn from_row((code, name, kind, subregion, population, population_year): PartyRow) -> Party {
-    Party {
-        kind: PartyKind::parse(&kind).unwrap_or(PartyKind::Municipality),
-        code,
-        name,
-        subregion,
-        population: u32::try_from(population).unwrap_or(0),
-        population_year,
-    }
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = parties)]
+struct PartyRow {
+    code: String,
+    name: String,
+    kind: String,
+    subregion: Option<String>,
+    population: i32,
+    population_year: i32,
 }
 
-const COLUMNS: (
-    parties::code,
-    parties::name,
-    parties::kind,
-    parties::subregion,
-    parties::population,
-    parties::population_year,
-) = (parties::code, parties::name, parties::kind, parties::subregion, parties::population, parties::population_year);
+impl From<PartyRow> for Party {
+    fn from(row: PartyRow) -> Self {
+        Party {
+            // The column has a CHECK constraint on the two kinds.
+            kind: PartyKind::parse(&row.kind).unwrap_or(PartyKind::Municipality),
+            code: row.code,
+            name: row.name,
+            subregion: row.subregion,
+            population: u32::try_from(row.population).unwrap_or(0),
+            population_year: row.population_year,
+        }
+    }
+}
 
 /// All parties: the region first, then the municipalities by code.
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Party>> {
     let mut all: Vec<Party> = parties::table
-        .select(COLUMNS)
+        .select(PartyRow::as_select())
         .order(parties::code.asc())
-        .load::<PartyRow>(conn)?
+        .load(conn)?
         .into_iter()
-        .map(from_row)
+        .map(Party::from)
         .collect();
     all.sort_by_key(|p| (p.kind != PartyKind::Region, p.code.clone()));
     Ok(all)
@@ -57,8 +60,8 @@ pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Party>> {
 pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Party>> {
     parties::table
         .filter(parties::code.eq(code))
-        .select(COLUMNS)
-        .first::<PartyRow>(conn)
+        .select(PartyRow::as_select())
+        .first(conn)
         .optional()
-        .map(|row| row.map(from_row))
+        .map(|row| row.map(Party::from))
 }
