@@ -1,6 +1,7 @@
 //! /admin/konton (admins): list accounts, add one, disable or enable, reset a password. A password
 //! an admin sets is generated, shown once, and must be changed at the next login.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -35,6 +36,25 @@ struct Shown {
     username: String,
     password: String,
     what: &'static str,
+}
+
+/// After a committed change that made a password: the list with the password shown once.
+async fn show_password(
+    state: &AppState,
+    user: &CurrentUser,
+    csrf: &str,
+    shown: &Shown,
+) -> Result<HttpResponse, AdminError> {
+    state.changed();
+    let users = list(state).await?;
+    Ok(layout::respond(accounts_page(user, csrf, &users, &NewAccount::default(), None, Some(shown))))
+}
+
+/// 422: the list with a message about the whole page (not one field); nothing was changed.
+async fn refuse(state: &AppState, user: &CurrentUser, csrf: &str, message: &str) -> Result<HttpResponse, AdminError> {
+    let users = list(state).await?;
+    let page = accounts_page(user, csrf, &users, &NewAccount::default(), Some(("general", message)), None);
+    Ok(layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
 fn accounts_page(
@@ -137,9 +157,8 @@ pub async fn create(
 ) -> Result<HttpResponse, AdminError> {
     let form = form.into_inner();
     let fail = |users: &[User], field: &str, message: &str| {
-        HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(accounts_page(&user, &csrf.0, users, &form, Some((field, message)), None).into_string())
+        let page = accounts_page(&user, &csrf.0, users, &form, Some((field, message)), None);
+        layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page)
     };
     let Some(role) = Role::parse(&form.role) else {
         return Ok(fail(&list(&state).await?, "role", "Välj rollen redaktör eller administratör."));
@@ -169,10 +188,8 @@ pub async fn create(
         .await?;
     match created {
         Ok(u) => {
-            state.changed();
             let shown = Shown { username: u.username, password: clear, what: "Kontot är skapat" };
-            let users = list(&state).await?;
-            Ok(layout::respond(accounts_page(&user, &csrf.0, &users, &NewAccount::default(), None, Some(&shown))))
+            show_password(&state, &user, &csrf.0, &shown).await
         }
         Err(AccountError::NameTaken(n)) => {
             Ok(fail(&list(&state).await?, "username", &format!("Det finns redan ett konto med användarnamnet {n}.")))
@@ -211,18 +228,7 @@ async fn set_active(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     if !active && id == user.0.id {
-        let users = list(&state).await?;
-        let page = accounts_page(
-            &user,
-            &csrf.0,
-            &users,
-            &NewAccount::default(),
-            Some(("general", "Du kan inte inaktivera ditt eget konto.")),
-            None,
-        );
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(page.into_string()));
+        return refuse(&state, &user, &csrf.0, "Du kan inte inaktivera ditt eget konto.").await;
     }
     let (actor, addr) = (user.0.username.clone(), audit::client_addr(&req));
     let result = state
@@ -243,11 +249,7 @@ async fn set_active(
             Ok(HttpResponse::SeeOther().insert_header(("Location", "/admin/konton")).finish())
         }
         Err(AccountError::NotFound) => Err(AdminError::NotFound("Kontot finns inte.".into())),
-        Err(AccountError::Refused(m)) => {
-            let users = list(&state).await?;
-            let page = accounts_page(&user, &csrf.0, &users, &NewAccount::default(), Some(("general", &m)), None);
-            Ok(HttpResponse::UnprocessableEntity().content_type("text/html; charset=utf-8").body(page.into_string()))
-        }
+        Err(AccountError::Refused(m)) => refuse(&state, &user, &csrf.0, &m).await,
         Err(e) => Err(AdminError::Internal(e.to_string())),
     }
 }
@@ -280,10 +282,8 @@ pub async fn reset_password(
         .await?;
     match result {
         Ok(u) => {
-            state.changed();
             let shown = Shown { username: u.username, password: clear, what: "Ett nytt lösenord är satt" };
-            let users = list(&state).await?;
-            Ok(layout::respond(accounts_page(&user, &csrf.0, &users, &NewAccount::default(), None, Some(&shown))))
+            show_password(&state, &user, &csrf.0, &shown).await
         }
         Err(AccountError::NotFound) => Err(AdminError::NotFound("Kontot finns inte.".into())),
         Err(e) => Err(AdminError::Internal(e.to_string())),

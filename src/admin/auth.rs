@@ -68,9 +68,7 @@ pub async fn login(
         }
         Err(LoginError::Db(e)) => return Err(e.into()),
     };
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(login_form(&csrf.0, &username, &next, Some(&message)).into_string()))
+    Ok(layout::respond_status(status, login_form(&csrf.0, &username, &next, Some(&message))))
 }
 
 fn login_form(csrf: &str, username: &str, next: &str, message: Option<&str>) -> Markup {
@@ -168,9 +166,7 @@ pub async fn change_password(
     }
     if errors.current.is_some() || errors.new.is_some() || errors.repeat.is_some() {
         let page = password_form(&user, &csrf.0, &errors, None);
-        return Ok(HttpResponse::UnprocessableEntity()
-            .content_type("text/html; charset=utf-8")
-            .body(page.into_string()));
+        return Ok(layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page));
     }
     let hashed = web::block(move || password::hash(&new))
         .await

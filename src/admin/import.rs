@@ -8,6 +8,7 @@
 //! marking the upload committed in that same transaction makes a second click store nothing.
 
 use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use futures_util::StreamExt;
@@ -169,6 +170,21 @@ fn parse_rows(content: &str) -> Result<Vec<ImportRow>, AdminError> {
     csv_format::parse(content).map_err(AdminError::BadRequest)
 }
 
+/// The upload and its rows read again, for showing them after a transaction that rolled back.
+async fn reload(state: &AppState, id: &str, user_id: i32) -> Result<(Upload, Vec<ImportRow>), AdminError> {
+    let id = id.to_string();
+    state
+        .db
+        .run(move |db| {
+            db.read_blocking(|conn| {
+                let upload = load_upload(conn, &id, user_id)?;
+                let rows = parse_rows(&upload.content)?;
+                Ok((upload, rows))
+            })
+        })
+        .await
+}
+
 pub async fn preview(
     path: web::Path<String>,
     user: CurrentUser,
@@ -196,19 +212,7 @@ pub async fn preview(
         .await?;
     match outcome {
         Err(Stop::DryRun(results)) => {
-            let (upload, rows) = state
-                .db
-                .run({
-                    let id = id.clone();
-                    move |db| {
-                        db.read_blocking(|conn| {
-                            let u = load_upload(conn, &id, user_id)?;
-                            let rows = parse_rows(&u.content)?;
-                            Ok::<_, AdminError>((u, rows))
-                        })
-                    }
-                })
-                .await?;
+            let (upload, rows) = reload(&state, &id, user_id).await?;
             Ok(layout::respond(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
@@ -287,19 +291,7 @@ pub async fn commit(
             )))
         }
         Err(Stop::Rows(results)) => {
-            let (upload, rows) = state
-                .db
-                .run({
-                    let id = id.clone();
-                    move |db| {
-                        db.read_blocking(|conn| {
-                            let u = load_upload(conn, &id, user_id)?;
-                            let rows = parse_rows(&u.content)?;
-                            Ok::<_, AdminError>((u, rows))
-                        })
-                    }
-                })
-                .await?;
+            let (upload, rows) = reload(&state, &id, user_id).await?;
             Ok(unprocessable(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
@@ -309,7 +301,7 @@ pub async fn commit(
 }
 
 fn unprocessable(page: Markup) -> HttpResponse {
-    HttpResponse::UnprocessableEntity().content_type("text/html; charset=utf-8").body(page.into_string())
+    layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 fn already_committed(user: &CurrentUser, csrf: &str) -> Markup {

@@ -1,5 +1,6 @@
 //! The plain staff layout: Swedish, no script at all, one stylesheet served from /admin/static.
 
+use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use maud::{html, Markup, DOCTYPE};
 
@@ -81,7 +82,12 @@ pub fn csrf_field(csrf: &str) -> Markup {
 
 /// 200 with an HTML page (staff pages are never cached: they hold tokens and personal data).
 pub fn respond(markup: Markup) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(markup.into_string())
+    respond_status(StatusCode::OK, markup)
+}
+
+/// An HTML page with another status: 422 for a form with errors, 409 for a conflict, …
+pub fn respond_status(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
 }
 
 /// A form field error, if any, linked to its input by id for screen readers.

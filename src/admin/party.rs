@@ -251,9 +251,7 @@ pub async fn add_event(
             let (snapshot, party) = load(&state, &code).await?;
             form.latest = Some(latest_id(&snapshot, &code).map(|i| i.to_string()).unwrap_or_default());
             let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
-            Ok(HttpResponse::Conflict()
-                .content_type("text/html; charset=utf-8")
-                .body(conflict_page(&view, &theirs, &form).into_string()))
+            Ok(layout::respond_status(StatusCode::CONFLICT, conflict_page(&view, &theirs, &form)))
         }
         Err(SaveError::Record(RecordError::Invalid(errors))) => {
             Ok(rerender(&snapshot, &party, &user, &csrf.0, &form, &errors))
@@ -278,9 +276,7 @@ fn rerender(
         Some(t) => correction_page(&view, t, form, errors),
         None => party_page(&view, form, errors, None),
     };
-    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-        .content_type("text/html; charset=utf-8")
-        .body(page.into_string())
+    layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
 /// The party's events recorded after the event `after` (all of them when None).

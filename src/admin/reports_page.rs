@@ -244,7 +244,7 @@ async fn refused(
     message: String,
 ) -> Result<HttpResponse, AdminError> {
     let page = render(user, csrf, state, Some(Notice::Refused(message))).await?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.into_string()))
+    Ok(layout::respond_status(status, page))
 }
 
 /// Starts delivering what is due in the background, so the staff need not wait for the

@@ -1,6 +1,7 @@
 //! /admin/nycklar (admins): API tokens for the write API. A new token is shown once (only its hash
 //! is stored); a token can be revoked.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -116,9 +117,8 @@ pub async fn create(
                 TokenError::BadName => "Ange ett namn på högst 100 tecken.".to_string(),
                 other => format!("{}.", capitalize(&other.to_string())),
             };
-            Ok(HttpResponse::UnprocessableEntity()
-                .content_type("text/html; charset=utf-8")
-                .body(tokens_page(&user, &csrf.0, &all, &name, Some(&message), None).into_string()))
+            let page = tokens_page(&user, &csrf.0, &all, &name, Some(&message), None);
+            Ok(layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
         Err(e) => Err(AdminError::Internal(e.to_string())),
     }
