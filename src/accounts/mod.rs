@@ -95,36 +95,30 @@ pub fn check_username(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-type Row = (i32, String, String, bool, bool, i32, NaiveDateTime);
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i32,
+    username: String,
+    role: String,
+    active: bool,
+    must_change_password: bool,
+    session_version: i32,
+    created_at: NaiveDateTime,
+}
 
-const COLUMNS: (
-    users::id,
-    users::username,
-    users::role,
-    users::active,
-    users::must_change_password,
-    users::session_version,
-    users::created_at,
-) = (
-    users::id,
-    users::username,
-    users::role,
-    users::active,
-    users::must_change_password,
-    users::session_version,
-    users::created_at,
-);
-
-fn from_row((id, username, role, active, must_change_password, session_version, created_at): Row) -> User {
-    User {
-        id,
-        username,
-        // The column is CHECKed; an unknown value can only mean less power.
-        role: Role::parse(&role).unwrap_or(Role::Editor),
-        active,
-        must_change_password,
-        session_version,
-        created_at: created_at.and_utc(),
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: row.id,
+            username: row.username,
+            // The column is CHECKed; an unknown value can only mean less power.
+            role: Role::parse(&row.role).unwrap_or(Role::Editor),
+            active: row.active,
+            must_change_password: row.must_change_password,
+            session_version: row.session_version,
+            created_at: row.created_at.and_utc(),
+        }
     }
 }
 
@@ -162,17 +156,17 @@ pub fn create_in(
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<User>> {
-    users::table.filter(users::id.eq(id)).select(COLUMNS).first::<Row>(conn).optional().map(|r| r.map(from_row))
+    users::table.filter(users::id.eq(id)).select(UserRow::as_select()).first(conn).optional().map(|r| r.map(User::from))
 }
 
 /// The account and its stored hash.
 pub fn find_for_login(conn: &mut DbConn, username: &str) -> QueryResult<Option<(User, String)>> {
-    let row: Option<(Row, String)> = users::table
+    let row: Option<(UserRow, String)> = users::table
         .filter(users::username.eq(username))
-        .select((COLUMNS, users::password_hash))
+        .select((UserRow::as_select(), users::password_hash))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(r, h)| (from_row(r), h)))
+    Ok(row.map(|(r, h)| (User::from(r), h)))
 }
 
 pub fn password_hash(conn: &mut DbConn, id: i32) -> QueryResult<Option<String>> {
@@ -181,7 +175,13 @@ pub fn password_hash(conn: &mut DbConn, id: i32) -> QueryResult<Option<String>> 
 
 /// Every account, by user name.
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<User>> {
-    Ok(users::table.select(COLUMNS).order(users::username.asc()).load::<Row>(conn)?.into_iter().map(from_row).collect())
+    Ok(users::table
+        .select(UserRow::as_select())
+        .order(users::username.asc())
+        .load(conn)?
+        .into_iter()
+        .map(User::from)
+        .collect())
 }
 
 /// Sets a new password; every existing session of the account stops counting.
