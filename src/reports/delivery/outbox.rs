@@ -253,6 +253,7 @@ pub fn finish(
             report_delivery_attempts::detail.eq(Some(detail.clone())),
         ))
         .execute(conn)?;
+    let next = now + backoff(backoff_base, d.attempts);
     let new_state = match result {
         AttemptResult::Delivered { .. } => {
             update_claimed!(
@@ -267,31 +268,21 @@ pub fn finish(
             )?;
             State::Delivered
         }
-        AttemptResult::Retry(e) => {
-            let next = now + backoff(backoff_base, d.attempts);
-            if next <= d.retry_until {
-                update_claimed!(
-                    conn,
-                    id,
-                    worker,
-                    (
-                        report_deliveries::state.eq(State::Pending.code()),
-                        report_deliveries::next_attempt_at.eq(next.naive_utc()),
-                        report_deliveries::last_error.eq(Some(e)),
-                    ),
-                )?;
-                State::Pending
-            } else {
-                update_claimed!(
-                    conn,
-                    id,
-                    worker,
-                    (report_deliveries::state.eq(State::Failed.code()), report_deliveries::last_error.eq(Some(e))),
-                )?;
-                State::Failed
-            }
+        AttemptResult::Retry(e) if next <= d.retry_until => {
+            update_claimed!(
+                conn,
+                id,
+                worker,
+                (
+                    report_deliveries::state.eq(State::Pending.code()),
+                    report_deliveries::next_attempt_at.eq(next.naive_utc()),
+                    report_deliveries::last_error.eq(Some(e)),
+                ),
+            )?;
+            State::Pending
         }
-        AttemptResult::Permanent(e) => {
+        // Out of retries, or an error no retry can mend.
+        AttemptResult::Retry(e) | AttemptResult::Permanent(e) => {
             update_claimed!(
                 conn,
                 id,
