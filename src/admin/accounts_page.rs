@@ -98,16 +98,10 @@ fn accounts_page(
                         }
                         td { (format::timestamp(u.created_at)) }
                         td {
-                            @if u.active {
-                                form.inline method="post" action=(format!("/admin/konton/{}/inaktivera", u.id)) {
-                                    (csrf_field(csrf))
-                                    button.secondary type="submit" { "Inaktivera " span.visually-hidden { (u.username) } }
-                                }
-                            } @else {
-                                form.inline method="post" action=(format!("/admin/konton/{}/aktivera", u.id)) {
-                                    (csrf_field(csrf))
-                                    button.secondary type="submit" { "Aktivera " span.visually-hidden { (u.username) } }
-                                }
+                            @let (path, label) = if u.active { ("inaktivera", "Inaktivera ") } else { ("aktivera", "Aktivera ") };
+                            form.inline method="post" action=(format!("/admin/konton/{}/{path}", u.id)) {
+                                (csrf_field(csrf))
+                                button.secondary type="submit" { (label) span.visually-hidden { (u.username) } }
                             }
                             " "
                             form.inline method="post" action=(format!("/admin/konton/{}/losenord", u.id)) {
