@@ -119,7 +119,8 @@ pub async fn add(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let embeddable = is_embeddable(req.path());
+    // The path as the router decoded it (`/inbaddnin%67` is the embed page too).
+    let embeddable = is_embeddable(req.match_info().as_str());
     let mut res = next.call(req).await?;
     let csp = policy(embeddable, res.response().extensions().get::<InlineStyles>());
     let headers = res.headers_mut();

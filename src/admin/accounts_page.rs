@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::error::AdminError;
 use super::format;
 use super::layout::{self, csrf_field, field_error};
-use super::session::{CsrfToken, CurrentUser};
+use super::session::{CsrfToken, CurrentUser, RequireAdmin};
 use crate::accounts::{self, password, AccountError, Role, User};
 use crate::audit::{self, Action};
 use crate::AppState;
@@ -18,7 +18,11 @@ async fn list(state: &AppState) -> Result<Vec<User>, AdminError> {
     state.db.run(|db| db.read_blocking(|c| accounts::list(c).map_err(AdminError::from))).await
 }
 
-pub async fn page(user: CurrentUser, csrf: CsrfToken, state: web::Data<AppState>) -> Result<HttpResponse, AdminError> {
+pub async fn page(
+    RequireAdmin(user): RequireAdmin,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
     let users = list(&state).await?;
     Ok(layout::respond(accounts_page(&user, &csrf.0, &users, &NewAccount::default(), None, None)))
 }
@@ -143,8 +147,8 @@ async fn generated_password() -> Result<(String, password::Hashed), AdminError> 
 }
 
 pub async fn create(
+    RequireAdmin(user): RequireAdmin,
     req: HttpRequest,
-    user: CurrentUser,
     csrf: CsrfToken,
     form: web::Form<NewAccount>,
     state: web::Data<AppState>,
@@ -194,9 +198,9 @@ pub async fn create(
 }
 
 pub async fn disable(
+    RequireAdmin(user): RequireAdmin,
     req: HttpRequest,
     path: web::Path<i32>,
-    user: CurrentUser,
     csrf: CsrfToken,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
@@ -204,9 +208,9 @@ pub async fn disable(
 }
 
 pub async fn enable(
+    RequireAdmin(user): RequireAdmin,
     req: HttpRequest,
     path: web::Path<i32>,
-    user: CurrentUser,
     csrf: CsrfToken,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
@@ -249,9 +253,9 @@ async fn set_active(
 }
 
 pub async fn reset_password(
+    RequireAdmin(user): RequireAdmin,
     req: HttpRequest,
     path: web::Path<i32>,
-    user: CurrentUser,
     csrf: CsrfToken,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::error::AdminError;
 use super::format;
 use super::layout;
-use super::session::{CsrfToken, CurrentUser};
+use super::session::{CsrfToken, RequireAdmin};
 use crate::audit;
 use crate::AppState;
 
@@ -20,7 +20,7 @@ pub struct PageQuery {
 }
 
 pub async fn page(
-    user: CurrentUser,
+    RequireAdmin(user): RequireAdmin,
     csrf: CsrfToken,
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
@@ -75,7 +75,7 @@ pub async fn page(
     Ok(layout::respond(layout::page("Logg", &user, &csrf.0, content)))
 }
 
-pub async fn csv(state: web::Data<AppState>) -> Result<HttpResponse, AdminError> {
+pub async fn csv(_admin: RequireAdmin, state: web::Data<AppState>) -> Result<HttpResponse, AdminError> {
     let entries = state.db.run(|db| db.read_blocking(|c| audit::all(c).map_err(AdminError::from))).await?;
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {

@@ -1,9 +1,14 @@
 //! The gate in front of every /admin route: who is logged in (reloaded from the database on every
-//! request), what the route needs (from the route table), and the CSRF token on every POST.
-//! Default deny: a path the table does not know needs a logged-in editor.
+//! request), what the route needs, and the CSRF token on every POST.
+//!
+//! The gate wraps each resource of the route table on its own, with that resource's access: what
+//! it checks is what the router matched (after percent-decoding), never the raw request path, so
+//! no spelling of a path can reach a handler with another route's access. The scope's fallback
+//! (a path no route matches) is gated as `Editor`: 404 for staff, the login form for anyone else.
+//! Admin-only handlers check the role once more themselves ([`super::session::RequireAdmin`]).
 
 use actix_session::SessionExt;
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderValue, CACHE_CONTROL, LOCATION};
 use actix_web::http::Method;
@@ -13,7 +18,7 @@ use actix_web::{web, HttpMessage, HttpResponse, ResponseError};
 use futures_util::StreamExt;
 
 use super::error::AdminError;
-use super::routes::{access_for, Access};
+use super::routes::Access;
 use super::session::{self, CsrfToken, CurrentUser};
 use crate::accounts::{self, Role};
 use crate::AppState;
@@ -21,15 +26,49 @@ use crate::AppState;
 /// The largest form the staff pages accept (a CSV upload).
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
 
+/// What the gate of one resource knows of it, fixed when the routes are registered.
+#[derive(Debug, Clone, Copy)]
+pub struct Guarded {
+    pub access: Access,
+    /// A static file (the stylesheet): no session is read or made for it, so it gets no cookie.
+    pub asset: bool,
+}
+
+/// The gate as middleware of one resource.
 pub async fn gate(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    // The stylesheet needs no session (and gets no cookie).
-    if req.path().starts_with("/admin/static/") && req.method() == Method::GET {
-        return Ok(next.call(req).await?.map_into_left_body());
+    guarded: Guarded,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if guarded.asset && guarded.access == Access::Public && req.method() == Method::GET {
+        return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    let access = access_for(req.path());
+    let req = match admit(guarded.access, req).await? {
+        Admitted::Yes(req) => req,
+        Admitted::No(refusal) => return Ok(refusal),
+    };
+    Ok(no_store(next.call(req).await?.map_into_boxed_body()))
+}
+
+/// The scope's fallback: a path that no route matches, gated as an editor page, then 404.
+pub async fn unknown_path(req: ServiceRequest) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    match admit(Access::Editor, req).await? {
+        Admitted::Yes(req) => {
+            let e = AdminError::NotFound("Det finns ingen sådan sida bland personalsidorna.".into());
+            Ok(no_store(error(req, e)))
+        }
+        Admitted::No(refusal) => Ok(refusal),
+    }
+}
+
+enum Admitted {
+    /// On to the handler, with the user and the CSRF token in the request's extensions.
+    Yes(ServiceRequest),
+    No(ServiceResponse<BoxBody>),
+}
+
+async fn admit(access: Access, mut req: ServiceRequest) -> Result<Admitted, actix_web::Error> {
+    use Admitted::No;
     // Anything but a read changes state: POST (the forms), and PUT, PATCH, DELETE should any appear.
     let is_post = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let session = req.get_session();
@@ -38,29 +77,27 @@ pub async fn gate(
     let user = if access == Access::Public { None } else { logged_in_user(&req, &session).await? };
     if access != Access::Public {
         let Some(user) = &user else {
-            return Ok(refuse_anonymous(req, is_post));
+            return Ok(No(refuse_anonymous(req, is_post)));
         };
         if user.must_change_password && access != Access::Account {
             if is_post {
-                return Ok(error(req, AdminError::Forbidden("Du måste byta lösenord innan du kan fortsätta.".into())));
+                let e = AdminError::Forbidden("Du måste byta lösenord innan du kan fortsätta.".into());
+                return Ok(No(error(req, e)));
             }
-            return Ok(redirect(req, "/admin/losenord"));
+            return Ok(No(redirect(req, "/admin/losenord")));
         }
         if access == Access::Admin && user.role != Role::Admin {
-            return Ok(error(
-                req,
-                AdminError::Forbidden("Sidan är bara för administratörer. Be en administratör om hjälp.".into()),
-            ));
+            return Ok(No(error(req, AdminError::Forbidden(session::ADMINS_ONLY.into()))));
         }
     }
     if is_post {
         let body = match read_body(&mut req).await {
             Ok(b) => b,
-            Err(e) => return Ok(error(req, e)),
+            Err(e) => return Ok(No(error(req, e))),
         };
         let given = crate::csrf::token_in_body(req.headers(), &body).await;
         if !given.is_some_and(|g| crate::csrf::matches(&csrf, &g)) {
-            return Ok(error(req, AdminError::Csrf));
+            return Ok(No(error(req, AdminError::Csrf)));
         }
         req.set_payload(actix_web::dev::Payload::from(body));
     }
@@ -68,10 +105,13 @@ pub async fn gate(
         req.extensions_mut().insert(CurrentUser(user));
     }
     req.extensions_mut().insert(CsrfToken(csrf));
-    let mut res = next.call(req).await?.map_into_left_body();
-    // Staff pages hold form tokens and colleagues' names: no cache keeps them.
+    Ok(Admitted::Yes(req))
+}
+
+/// Staff pages hold form tokens and colleagues' names: no cache keeps them.
+fn no_store(mut res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    res
 }
 
 /// The account of the session, if the session is a valid login: the account exists, is active,
@@ -118,7 +158,7 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AdminError> {
 
 /// A page asked for without login goes to the login form (and back after it); a form sent
 /// without login is answered 401, so the browser's back button still has what was typed.
-fn refuse_anonymous<B>(req: ServiceRequest, is_post: bool) -> ServiceResponse<EitherBody<B>> {
+fn refuse_anonymous(req: ServiceRequest, is_post: bool) -> ServiceResponse<BoxBody> {
     if is_post {
         return error(req, AdminError::NotLoggedIn);
     }
@@ -130,14 +170,14 @@ fn refuse_anonymous<B>(req: ServiceRequest, is_post: bool) -> ServiceResponse<Ei
     redirect(req, &location)
 }
 
-fn redirect<B>(req: ServiceRequest, location: &str) -> ServiceResponse<EitherBody<B>> {
+fn redirect(req: ServiceRequest, location: &str) -> ServiceResponse<BoxBody> {
     let res = HttpResponse::SeeOther()
         .insert_header((LOCATION, location))
         .insert_header((CACHE_CONTROL, "no-store"))
         .finish();
-    req.into_response(res).map_into_right_body()
+    req.into_response(res)
 }
 
-fn error<B>(req: ServiceRequest, e: AdminError) -> ServiceResponse<EitherBody<B>> {
-    req.into_response(e.error_response()).map_into_right_body()
+fn error(req: ServiceRequest, e: AdminError) -> ServiceResponse<BoxBody> {
+    req.into_response(e.error_response())
 }

@@ -26,23 +26,25 @@ use actix_web::web;
 
 pub use routes::ADMIN_ROUTES;
 
-/// Registers /admin (call from `startup::configure`).
+/// Registers /admin (call from `startup::configure`): each resource of the route table behind a
+/// gate of its own that knows the resource's access, so the access checked is always that of the
+/// route the router matched (see [`gate`]).
 pub fn configure(cfg: &mut web::ServiceConfig, config: &crate::config::Config) {
     let mut scope = web::scope("/admin");
-    for r in ADMIN_ROUTES {
-        scope = scope.route(&r.path["/admin".len()..], (r.route)());
+    for (path, access, routes) in routes::resources() {
+        let guarded = gate::Guarded { access, asset: path.starts_with("/admin/static/") };
+        let mut resource = web::resource(&path["/admin".len()..]);
+        for r in routes {
+            resource = resource.route((r.route)());
+        }
+        scope = scope.service(resource.wrap(from_fn(move |req, next| gate::gate(guarded, req, next))));
     }
     cfg.service(
         scope
-            .default_service(web::to(not_found))
+            // A path no route matches: staff get 404, anyone else the login form.
+            .default_service(actix_web::dev::fn_service(gate::unknown_path))
             // A note of 4 000 characters with å, ä, ö is ~30 kB URL-encoded (the default is 16 kB).
             .app_data(web::FormConfig::default().limit(256 * 1024))
-            // Innermost first: the gate needs the session the middleware below loads.
-            .wrap(from_fn(gate::gate))
             .wrap(session::middleware(config)),
     );
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, error::AdminError> {
-    Err(error::AdminError::NotFound("Det finns ingen sådan sida bland personalsidorna.".into()))
 }

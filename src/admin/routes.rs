@@ -122,12 +122,80 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     },
 ];
 
-/// The access a request path needs: the strictest of the routes whose pattern matches it, and
-/// Editor for a path no route matches (so an unknown /admin path answers 404 only to staff).
-pub fn access_for(path: &str) -> Access {
-    use std::sync::OnceLock;
-    static PATTERNS: OnceLock<Vec<(actix_web::dev::ResourceDef, Access)>> = OnceLock::new();
-    let patterns = PATTERNS
-        .get_or_init(|| ADMIN_ROUTES.iter().map(|r| (actix_web::dev::ResourceDef::new(r.path), r.access)).collect());
-    patterns.iter().filter(|(def, _)| def.is_match(path)).map(|(_, a)| *a).max().unwrap_or(Editor)
+/// The routes grouped by path, in table order, each path with the strictest access of its routes
+/// (a path's GET and POST are one resource to the router, so one gate guards both).
+pub fn resources() -> Vec<(&'static str, Access, Vec<&'static AdminRoute>)> {
+    let mut out: Vec<(&'static str, Access, Vec<&'static AdminRoute>)> = Vec::new();
+    for r in ADMIN_ROUTES {
+        match out.iter_mut().find(|(path, _, _)| *path == r.path) {
+            Some((_, access, routes)) => {
+                *access = (*access).max(r.access);
+                routes.push(r);
+            }
+            None => out.push((r.path, r.access, vec![r])),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::from_fn;
+    use actix_web::{test, App, HttpMessage};
+
+    use super::*;
+    use crate::accounts::{Role, User};
+    use crate::admin::session::{CsrfToken, CurrentUser};
+
+    /// Were the gate ever to let an editor through to an admin route, the handler itself still
+    /// refuses: here the routes stand behind a "gate" that admits anyone as an editor.
+    #[actix_web::test]
+    async fn admin_handlers_refuse_an_editor_whom_the_gate_let_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = crate::startup::prepare_database(&dir.path().join("t.sqlite3").to_string_lossy(), 2).unwrap();
+        let state = web::Data::new(crate::AppState::new(db));
+        let mut app = App::new().app_data(state.clone());
+        for (path, _, routes) in resources() {
+            let mut resource = web::resource(path);
+            for r in routes {
+                resource = resource.route((r.route)());
+            }
+            app = app.service(resource);
+        }
+        let app = test::init_service(app.wrap(from_fn(
+            |req: actix_web::dev::ServiceRequest, next: actix_web::middleware::Next<_>| async move {
+                let editor = User {
+                    id: 1,
+                    username: "anna".into(),
+                    role: Role::Editor,
+                    active: true,
+                    must_change_password: false,
+                    session_version: 1,
+                    created_at: chrono::Utc::now(),
+                };
+                req.extensions_mut().insert(CurrentUser(editor));
+                req.extensions_mut().insert(CsrfToken("t".into()));
+                next.call(req).await
+            },
+        )))
+        .await;
+        let mut checked = 0;
+        for route in ADMIN_ROUTES.iter().filter(|r| r.access == Access::Admin) {
+            let uri = route.path.replace("{id}", "1");
+            let req = match route.method {
+                Method::Get => test::TestRequest::get().uri(&uri),
+                Method::Post => test::TestRequest::post().uri(&uri).set_form([
+                    ("name", "x"),
+                    ("username", "xavier"),
+                    ("role", "admin"),
+                ]),
+            };
+            let resp = test::call_service(&app, req.to_request()).await;
+            assert_eq!(resp.status().as_u16(), 403, "{:?} {uri}", route.method);
+            checked += 1;
+        }
+        assert!(checked >= 9, "{checked}");
+        let users = state.db.read_blocking(|c| crate::accounts::list(c).map_err(crate::db::DbError::from)).unwrap();
+        assert!(users.is_empty(), "no account was made");
+    }
 }

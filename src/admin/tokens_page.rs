@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::error::AdminError;
 use super::format;
 use super::layout::{self, csrf_field, field_error};
-use super::session::{CsrfToken, CurrentUser};
+use super::session::{CsrfToken, CurrentUser, RequireAdmin};
 use crate::audit::{self, Action};
 use crate::tokens::{self, TokenError, TokenInfo};
 use crate::AppState;
@@ -18,7 +18,11 @@ async fn list(state: &AppState) -> Result<Vec<TokenInfo>, AdminError> {
     state.db.run(|db| db.read_blocking(|c| tokens::list(c).map_err(AdminError::from))).await
 }
 
-pub async fn page(user: CurrentUser, csrf: CsrfToken, state: web::Data<AppState>) -> Result<HttpResponse, AdminError> {
+pub async fn page(
+    RequireAdmin(user): RequireAdmin,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
     let all = list(&state).await?;
     Ok(layout::respond(tokens_page(&user, &csrf.0, &all, "", None, None)))
 }
@@ -81,8 +85,8 @@ pub struct NewToken {
 }
 
 pub async fn create(
+    RequireAdmin(user): RequireAdmin,
     req: HttpRequest,
-    user: CurrentUser,
     csrf: CsrfToken,
     form: web::Form<NewToken>,
     state: web::Data<AppState>,
@@ -130,9 +134,9 @@ fn capitalize(s: &str) -> String {
 }
 
 pub async fn revoke(
+    RequireAdmin(user): RequireAdmin,
     req: HttpRequest,
     path: web::Path<i32>,
-    user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();

@@ -46,7 +46,8 @@ pub async fn mark(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let path = req.path().to_string();
+    // The path as the router decoded it: `/api/v1/%73tatus` is the status too, and must be marked.
+    let path = req.match_info().as_str().to_string();
     let res = next.call(req).await?.map_into_boxed_body();
     let Some(state) = state else { return Ok(res) };
     let content_type = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
