@@ -69,13 +69,17 @@ pub fn effective_date_of(decided_on: Option<NaiveDate>, recorded_at: DateTime<Ut
     decided_on.unwrap_or_else(|| stockholm_date(recorded_at))
 }
 
-/// The calendar date in Stockholm at `t`. Stockholm has always been between one and two hours
-/// ahead of UTC (CET +1, CEST +2, before 1900 local mean time +1:00:14 and +1:12:12), so only
-/// an instant in the 22nd hour UTC needs the time-zone table; the table lookup is the costliest
-/// step of preparing a large log, and this skips it for 23 instants in 24.
+/// The calendar date in Stockholm at `t`. Since 1900 Stockholm has been one or two hours ahead of
+/// UTC (CET +1, CEST +2), so only an instant in the 22nd hour UTC needs the time-zone table; the
+/// table lookup is the costliest step of preparing a large log, and this skips it for 23 instants
+/// in 24. Before 1900 the table decides (tzdata gives local mean time there, less than an hour
+/// ahead: Europe/Stockholm is a link to Europe/Berlin, +0:53:28).
 pub(super) fn stockholm_date(t: DateTime<Utc>) -> NaiveDate {
-    use chrono::Timelike;
+    use chrono::{Datelike, Timelike};
     let utc = t.naive_utc();
+    if utc.year() < 1900 {
+        return t.with_timezone(&Stockholm).date_naive();
+    }
     match utc.hour() {
         0..=21 => utc.date(),
         23 => utc.date().succ_opt().unwrap_or_else(|| t.with_timezone(&Stockholm).date_naive()),
