@@ -23,6 +23,8 @@ pub const DEFAULT_METRICS_ALLOW: &str = "127.0.0.0/8, ::1";
 pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_CHANGE_POLL_MS: u64 = 500;
+/// A staff session ends after this long without a request.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u64 = 30;
 /// A session key shorter than this is refused: it signs the staff's session cookies.
 pub const MIN_SESSION_KEY_LEN: usize = 32;
 
@@ -58,6 +60,7 @@ pub const BODY_LIMIT: Setting = setting("RATIFY_BODY_LIMIT", "body_limit");
 pub const SHUTDOWN_TIMEOUT: Setting = setting("RATIFY_SHUTDOWN_TIMEOUT", "shutdown_timeout");
 pub const CHANGE_POLL_MS: Setting = setting("RATIFY_CHANGE_POLL_MS", "change_poll_ms");
 pub const TRUSTED_PROXIES: Setting = setting("RATIFY_TRUSTED_PROXIES", "trusted_proxies");
+pub const SESSION_IDLE_MINUTES: Setting = setting("RATIFY_SESSION_IDLE_MINUTES", "session_idle_minutes");
 pub const REPORT_ENABLED: Setting = setting("RATIFY_REPORT_ENABLED", "report_enabled");
 pub const REPORT_SCHEDULE: Setting = setting("RATIFY_REPORT_SCHEDULE", "report_schedule");
 pub const REPORT_WEBHOOKS: Setting = setting("RATIFY_REPORT_WEBHOOKS", "report_webhooks");
@@ -100,6 +103,7 @@ pub const SETTINGS: &[Setting] = &[
     SHUTDOWN_TIMEOUT,
     CHANGE_POLL_MS,
     TRUSTED_PROXIES,
+    SESSION_IDLE_MINUTES,
     REPORT_ENABLED,
     REPORT_SCHEDULE,
     REPORT_WEBHOOKS,
@@ -141,8 +145,11 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// How often to look for writes made by other instances; `None` turns it off.
     pub change_poll: Option<Duration>,
-    /// Reverse proxies whose `X-Forwarded-For` is believed (audit trail, login throttle).
-    pub trusted_proxies: Vec<IpAddr>,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is believed (audit trail,
+    /// login throttle, request log).
+    pub trusted_proxies: Vec<IpNet>,
+    /// A staff session ends after this long without a request (besides the 12-hour limit).
+    pub session_idle: Duration,
     /// The weekly report: schedule, recipients, retries, public archive.
     pub report: crate::reports::ReportConfig,
     /// Where each setting's value came from (environment variable, file, flag or default), by TOML
@@ -167,6 +174,7 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             change_poll: Some(Duration::from_millis(DEFAULT_CHANGE_POLL_MS)),
             trusted_proxies: Vec::new(),
+            session_idle: Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
             report: crate::reports::ReportConfig::default(),
             origins: BTreeMap::new(),
         }
@@ -245,13 +253,24 @@ impl fmt::Display for AllowList {
     }
 }
 
-/// IP addresses separated by commas or spaces (no networks: each proxy is named).
-fn parse_ip_list(text: &str) -> Result<Vec<IpAddr>, String> {
+/// IP addresses or networks (CIDR, `172.30.0.0/24`) separated by commas or spaces; a bare
+/// address is that one address.
+fn parse_net_list(text: &str) -> Result<Vec<IpNet>, String> {
     text.split([',', ' '])
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<IpAddr>().map_err(|_| format!("\"{s}\" är ingen IP-adress")))
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("\"{s}\" är varken en IP-adress eller ett nät (t.ex. 172.30.0.0/24)"))
+        })
         .collect()
+}
+
+/// Whether `ip` is one of the trusted proxies (an IPv4 peer on a dual-stack socket included).
+pub fn is_trusted_proxy(proxies: &[IpNet], ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
+    proxies.iter().any(|n| n.contains(&ip))
 }
 
 fn list_or_dash(items: &[String]) -> String {
@@ -375,8 +394,12 @@ impl Config {
             origins.insert(CHANGE_POLL_MS.key, raw.origin);
         }
         if let Some(raw) = sources.get(TRUSTED_PROXIES)? {
-            config.trusted_proxies = parse_ip_list(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
+            config.trusted_proxies = parse_net_list(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
             origins.insert(TRUSTED_PROXIES.key, raw.origin);
+        }
+        if let Some(raw) = sources.get(SESSION_IDLE_MINUTES)? {
+            config.session_idle = Duration::from_secs(parse_number(&raw, 1, 12 * 60, "minuter")? * 60);
+            origins.insert(SESSION_IDLE_MINUTES.key, raw.origin);
         }
         config.report = sources.report(&mut origins)?;
         config.origins = origins;
@@ -410,6 +433,7 @@ impl Config {
                 TRUSTED_PROXIES,
                 list_or_dash(&self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>()),
             ),
+            shown(SESSION_IDLE_MINUTES, (self.session_idle.as_secs() / 60).to_string()),
             shown(REPORT_ENABLED, self.report.enabled.to_string()),
             shown(REPORT_SCHEDULE, self.report.schedule.to_string()),
             shown(REPORT_WEBHOOKS, list_or_dash(&self.report.webhooks)),

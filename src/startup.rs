@@ -41,13 +41,13 @@ pub fn prepare_database(url: &str, pool_size: u32) -> Result<(Db, Seeded), Start
 }
 
 /// Routes of the whole service.
-pub fn configure(cfg: &mut web::ServiceConfig, config: &Config) {
+pub fn configure(cfg: &mut web::ServiceConfig, config: &Config, session_key: &actix_web::cookie::Key) {
     crate::ops::configure(cfg);
     crate::api::configure(cfg);
     crate::public::configure(cfg);
     crate::opendata::configure(cfg);
     crate::reports::configure(cfg);
-    crate::admin::configure(cfg, config);
+    crate::admin::configure(cfg, config, session_key);
 }
 
 pub fn bind(addr: &str) -> Result<TcpListener, StartError> {
@@ -69,6 +69,7 @@ fn build_server(
 ) -> std::io::Result<actix_web::dev::Server> {
     let config = state.config.clone();
     let body_limit = config.body_limit;
+    let session_key = crate::admin::session::resolve_key(&config, &state.db).map_err(std::io::Error::other)?;
     let data = web::Data::new(state);
     let app_config = config.clone();
     let mut server = HttpServer::new(move || {
@@ -77,10 +78,10 @@ fn build_server(
             .wrap(from_fn(crate::demo::banner::mark))
             .wrap(from_fn(crate::ops::metrics::track))
             .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(body_limit))
-            .configure(|cfg| configure(cfg, &config))
+            .configure(|cfg| configure(cfg, &config, &session_key))
     })
     .shutdown_timeout(config.shutdown_timeout.as_secs());
     if let Some(workers) = config.workers {

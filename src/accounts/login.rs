@@ -48,15 +48,9 @@ pub fn login(db: &Db, username: &str, password: &str, client_addr: &str) -> Resu
     let gate = db.write_blocking(|conn| -> Result<Gate, LoginError> {
         serialize_attempts(conn)?;
         throttle::forget_old(conn, now)?;
+        // Refused while locked: nothing is stored, so hammering a locked account or address
+        // grows no table (the lock itself was put in the audit trail when it began).
         if let Some(until) = throttle::lock_for(conn, &username, client_addr, now)? {
-            throttle::record(conn, &username, client_addr, Outcome::Refused, now)?;
-            audit::record(
-                conn,
-                &username,
-                Action::LoginRefused,
-                "För många misslyckade försök: inloggningen är tillfälligt spärrad.",
-                Some(client_addr),
-            )?;
             return Ok(Gate::Locked(until));
         }
         let attempt = throttle::record(conn, &username, client_addr, Outcome::Failure, now)?;
@@ -81,7 +75,18 @@ pub fn login(db: &Db, username: &str, password: &str, client_addr: &str) -> Resu
                 throttle::mark_success(conn, attempt)?;
                 audit::record(conn, &user.username, Action::Login, "Inloggad.", Some(client_addr))?;
             }
-            Err((why, _)) => audit::record(conn, &username, Action::LoginFailed, why, Some(client_addr))?,
+            Err((why, _)) => {
+                audit::record(conn, &username, Action::LoginFailed, why, Some(client_addr))?;
+                if throttle::lock_for(conn, &username, client_addr, now)?.is_some() {
+                    audit::record(
+                        conn,
+                        &username,
+                        Action::LoginRefused,
+                        "För många misslyckade försök: inloggningen är spärrad i 15 minuter.",
+                        Some(client_addr),
+                    )?;
+                }
+            }
         }
         Ok(())
     })?;

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod login;
 pub mod password;
+pub mod sessions;
 pub mod throttle;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

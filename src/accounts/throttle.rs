@@ -3,8 +3,9 @@
 //! attempts are stored in the database so that the limit holds across instances.
 //!
 //! A successful login clears the account's count (failures before it no longer count), not the
-//! address's: otherwise one valid account would let an address keep guessing at others. Refused
-//! attempts are not failures, so hammering a locked account does not extend its lock.
+//! address's: otherwise one valid account would let an address keep guessing at others. Attempts
+//! refused while locked are not stored at all, so hammering a locked account neither extends its
+//! lock nor grows the table.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -20,7 +21,6 @@ pub const LOCK_MINUTES: i64 = 15;
 pub enum Outcome {
     Success,
     Failure,
-    Refused,
 }
 
 impl Outcome {
@@ -28,7 +28,6 @@ impl Outcome {
         match self {
             Outcome::Success => "success",
             Outcome::Failure => "failure",
-            Outcome::Refused => "refused",
         }
     }
 }

@@ -49,7 +49,6 @@ async fn show_password(
     csrf: &str,
     shown: &Shown,
 ) -> Result<HttpResponse, AdminError> {
-    state.changed();
     let users = list(state).await?;
     Ok(layout::respond(accounts_page(user, csrf, &users, &NewAccount::default(), None, Some(shown))))
 }
@@ -242,10 +241,7 @@ async fn set_active(
         })
         .await?;
     match result {
-        Ok(_) => {
-            state.changed();
-            Ok(HttpResponse::SeeOther().insert_header(("Location", "/admin/konton")).finish())
-        }
+        Ok(_) => Ok(HttpResponse::SeeOther().insert_header(("Location", "/admin/konton")).finish()),
         Err(AccountError::NotFound) => Err(AdminError::NotFound("Kontot finns inte.".into())),
         Err(AccountError::Refused(m)) => refuse(&state, &user, &csrf.0, &m).await,
         Err(e) => Err(AdminError::Internal(e.to_string())),

@@ -11,7 +11,7 @@ use super::error::AdminError;
 use super::layout::{self, bare_page, csrf_field, field_error};
 use super::session::{self, CsrfToken, CurrentUser};
 use crate::accounts::login::{login as check_login, LoginError};
-use crate::accounts::{self, password, AccountError};
+use crate::accounts::{self, password, sessions, AccountError};
 use crate::audit::{self, Action};
 use crate::AppState;
 
@@ -44,10 +44,15 @@ pub async fn login(
     let addr = audit::client_addr(&req);
     let name = username.clone();
     let result = state.db.run(move |db| Ok::<_, AdminError>(check_login(db, &name, &password, &addr))).await?;
-    state.changed();
     let (status, message) = match result {
         Ok(user) => {
-            session::start(&session, &user)?;
+            let user_id = user.id;
+            let now = crate::clock::now();
+            let session_id = state
+                .db
+                .run(move |db| db.write_blocking(|c| sessions::open(c, user_id, now).map_err(AdminError::from)))
+                .await?;
+            session::start(&session, &user, &session_id)?;
             let to = if user.must_change_password { "/admin/losenord".to_string() } else { next };
             return Ok(HttpResponse::SeeOther().insert_header((LOCATION, to)).finish());
         }
@@ -106,15 +111,20 @@ pub async fn logout(
 ) -> Result<HttpResponse, AdminError> {
     let addr = audit::client_addr(&req);
     let name = user.0.username.clone();
+    // Ended on the server: a copy of the cookie no longer logs anyone in.
+    let session_id = session::login_of(&session).map(|l| l.session_id);
+    let now = crate::clock::now();
     state
         .db
         .run(move |db| {
             db.write_blocking(|conn| {
+                if let Some(id) = &session_id {
+                    sessions::close(conn, id, now)?;
+                }
                 audit::record(conn, &name, Action::Logout, "Utloggad.", Some(&addr)).map_err(AdminError::from)
             })
         })
         .await?;
-    state.changed();
     session.purge();
     Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/admin/logga-in")).finish())
 }
@@ -185,7 +195,6 @@ pub async fn change_password(
         })
         .await
         .map_err(|e| AdminError::Internal(e.to_string()))?;
-    state.changed();
     // Other sessions of the account end; this one goes on.
     session::refresh_version(&session, &updated)?;
     let user = CurrentUser(updated);

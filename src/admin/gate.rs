@@ -20,6 +20,7 @@ use futures_util::StreamExt;
 use super::error::AdminError;
 use super::routes::Access;
 use super::session::{self, CsrfToken, CurrentUser};
+use crate::accounts::sessions::{self, Standing};
 use crate::accounts::{self, Role};
 use crate::AppState;
 
@@ -129,10 +130,23 @@ async fn logged_in_user(
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AdminError::Internal("no application state".into()))?
         .clone();
-    let user_id = login.user_id;
+    let (user_id, session_id) = (login.user_id, login.session_id);
+    let idle = state.config.session_idle;
+    let max_age = chrono::Duration::hours(session::MAX_SESSION_HOURS);
     let user = state
         .db
-        .run(move |db| db.read_blocking(|conn| accounts::find(conn, user_id).map_err(AdminError::from)))
+        .run(move |db| {
+            let now = crate::clock::now();
+            let (user, standing) = db.read_blocking(|conn| {
+                let user = accounts::find(conn, user_id)?;
+                let standing = sessions::standing(conn, &session_id, user_id, now, idle, max_age)?;
+                Ok::<_, AdminError>((user, standing))
+            })?;
+            if standing == (Standing::Open { touch: true }) {
+                db.write_blocking(|conn| sessions::touch(conn, &session_id, now).map_err(AdminError::from))?;
+            }
+            Ok::<_, AdminError>(user.filter(|_| standing != Standing::Closed))
+        })
         .await?;
     match user {
         Some(u) if u.active && u.session_version == login.version => Ok(Some(u)),

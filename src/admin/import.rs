@@ -117,7 +117,6 @@ pub async fn upload(
             })
         })
         .await?;
-    state.changed();
     Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/admin/import/{id}"))).finish())
 }
 

@@ -29,7 +29,7 @@ pub use routes::ADMIN_ROUTES;
 /// Registers /admin (call from `startup::configure`): each resource of the route table behind a
 /// gate of its own that knows the resource's access, so the access checked is always that of the
 /// route the router matched (see [`gate`]).
-pub fn configure(cfg: &mut web::ServiceConfig, config: &crate::config::Config) {
+pub fn configure(cfg: &mut web::ServiceConfig, config: &crate::config::Config, key: &actix_web::cookie::Key) {
     let mut scope = web::scope("/admin");
     for (path, access, routes) in routes::resources() {
         let guarded = gate::Guarded { access, asset: path.starts_with("/admin/static/") };
@@ -45,6 +45,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, config: &crate::config::Config) {
             .default_service(actix_web::dev::fn_service(gate::unknown_path))
             // A note of 4 000 characters with å, ä, ö is ~30 kB URL-encoded (the default is 16 kB).
             .app_data(web::FormConfig::default().limit(256 * 1024))
-            .wrap(session::middleware(config)),
+            .wrap(session::middleware(config, key)),
     );
 }

@@ -183,7 +183,6 @@ pub async fn send_now(
         .await?;
     match result {
         Ok(released) => {
-            state.changed();
             deliver_now(&state);
             let location = format!("/admin/rapporter?skickad={}", released.report.week);
             Ok(HttpResponse::SeeOther().insert_header(("Location", location)).finish())
@@ -220,7 +219,6 @@ pub async fn resend(
         .await?;
     match result {
         Ok(_) => {
-            state.changed();
             deliver_now(&state);
             Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/admin/rapporter?igen={id}"))).finish())
         }

@@ -2,8 +2,6 @@
 //! user id, the account's session version, the login time and the CSRF token. Nothing else
 //! about the user is trusted from the cookie: the gate reloads the account on every request.
 
-use std::sync::OnceLock;
-
 use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionMiddleware};
@@ -23,23 +21,25 @@ pub const MAX_SESSION_HOURS: i64 = 12;
 const KEY_USER: &str = "uid";
 const KEY_VERSION: &str = "sv";
 const KEY_LOGIN_AT: &str = "at";
+/// The id of the session's row in `staff_sessions` (see [`crate::accounts::sessions`]).
+const KEY_SESSION_ID: &str = "sid";
 
 /// The cookie key: derived from the configured `RATIFY_SESSION_KEY` (at least 32 characters,
-/// checked by the configuration), or a random one for this process when none is set (logged:
-/// sessions then end when the service restarts, and several instances do not share them).
-fn key(config: &Config) -> Key {
-    static RANDOM: OnceLock<Key> = OnceLock::new();
-    match &config.session_key {
-        Some(secret) if secret.expose().len() >= 32 => Key::derive_from(secret.expose().as_bytes()),
-        _ => RANDOM
-            .get_or_init(|| {
-                tracing::warn!(
-                    "RATIFY_SESSION_KEY is not set: using a random session key; staff sessions will not survive a restart"
-                );
-                Key::generate()
-            })
-            .clone(),
+/// checked by the configuration), or else from a key this database keeps for all its instances
+/// (made at the first start), so that several instances, and a restart, read each other's cookies.
+pub fn resolve_key(config: &Config, db: &crate::db::Db) -> Result<Key, crate::db::DbError> {
+    if let Some(secret) = config.session_key.as_ref().filter(|s| s.expose().len() >= 32) {
+        return Ok(Key::derive_from(secret.expose().as_bytes()));
     }
+    let mut conn = db.conn()?;
+    // Outside a transaction: a losing insert of two instances starting at once must not abort
+    // the read that follows it (PostgreSQL).
+    let stored = crate::accounts::sessions::instance_secret(&mut conn, "session_key", || {
+        let mut bytes = [0u8; 64];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    })?;
+    Ok(Key::derive_from(stored.as_bytes()))
 }
 
 pub fn is_https(public_url: Option<&str>) -> bool {
@@ -48,8 +48,8 @@ pub fn is_https(public_url: Option<&str>) -> bool {
 
 /// The session middleware of the /admin scope: HttpOnly, SameSite=Strict, Secure under https
 /// (`RATIFY_PUBLIC_URL`), path /admin, content encrypted and authenticated.
-pub fn middleware(config: &Config) -> SessionMiddleware<CookieSessionStore> {
-    SessionMiddleware::builder(CookieSessionStore::default(), key(config))
+pub fn middleware(config: &Config, key: &Key) -> SessionMiddleware<CookieSessionStore> {
+    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
         .cookie_name(COOKIE_NAME.into())
         .cookie_path("/admin".into())
         .cookie_secure(is_https(config.public_url.as_deref()))
@@ -64,16 +64,18 @@ pub fn middleware(config: &Config) -> SessionMiddleware<CookieSessionStore> {
 
 /// What the session says about who is logged in.
 pub struct SessionLogin {
+    pub session_id: String,
     pub user_id: i32,
     pub version: i32,
     pub login_at: DateTime<Utc>,
 }
 
 pub fn login_of(session: &Session) -> Option<SessionLogin> {
+    let session_id = session.get::<String>(KEY_SESSION_ID).ok()??;
     let user_id = session.get::<i32>(KEY_USER).ok()??;
     let version = session.get::<i32>(KEY_VERSION).ok()??;
     let login_at = DateTime::from_timestamp(session.get::<i64>(KEY_LOGIN_AT).ok()??, 0)?;
-    Some(SessionLogin { user_id, version, login_at })
+    Some(SessionLogin { session_id, user_id, version, login_at })
 }
 
 impl SessionLogin {
@@ -82,13 +84,15 @@ impl SessionLogin {
     }
 }
 
-/// Starts a fresh session for `user` (a new CSRF token too: one from before the login is void).
-pub fn start(session: &Session, user: &User) -> Result<String, AdminError> {
+/// Starts a fresh session for `user`, naming its server-side row `session_id` (a new CSRF token
+/// too: one from before the login is void).
+pub fn start(session: &Session, user: &User, session_id: &str) -> Result<String, AdminError> {
     session.renew();
     session.clear();
     let csrf = crate::csrf::new_token();
     let r = session
-        .insert(KEY_USER, user.id)
+        .insert(KEY_SESSION_ID, session_id)
+        .and_then(|_| session.insert(KEY_USER, user.id))
         .and_then(|_| session.insert(KEY_VERSION, user.session_version))
         .and_then(|_| session.insert(KEY_LOGIN_AT, Utc::now().timestamp()))
         .and_then(|_| session.insert(crate::csrf::FIELD, &csrf));
@@ -176,12 +180,20 @@ mod tests {
     }
 
     #[test]
-    fn the_configured_key_gives_every_worker_and_instance_the_same_cookie_key() {
+    fn the_configured_key_or_else_the_databases_gives_every_instance_the_same_cookie_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::Db::open(&dir.path().join("k.sqlite3").to_string_lossy(), 2).unwrap();
+        db.migrate().unwrap();
         let with = |k: &str| Config { session_key: Some(crate::config::Secret::new(k)), ..Config::default() };
         let a = "a".repeat(32);
-        assert_eq!(key(&with(&a)).master(), key(&with(&a)).master());
-        assert_ne!(key(&with(&a)).master(), key(&with(&"b".repeat(32))).master());
-        // Without a key: one random key for the whole process (all workers share it).
-        assert_eq!(key(&Config::default()).master(), key(&Config::default()).master());
+        let key = |c: &Config| resolve_key(c, &db).unwrap().master().to_vec();
+        assert_eq!(key(&with(&a)), key(&with(&a)));
+        assert_ne!(key(&with(&a)), key(&with(&"b".repeat(32))));
+        // Without a key: the one the database keeps, the same for every instance and restart.
+        let stored = key(&Config::default());
+        assert_eq!(stored, key(&Config::default()));
+        assert_ne!(stored, key(&with(&a)));
+        let again = crate::db::Db::open(&dir.path().join("k.sqlite3").to_string_lossy(), 2).unwrap();
+        assert_eq!(resolve_key(&Config::default(), &again).unwrap().master(), stored.as_slice());
     }
 }

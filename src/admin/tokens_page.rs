@@ -112,10 +112,7 @@ pub async fn create(
         .await?;
     let all = list(&state).await?;
     match result {
-        Ok(token) => {
-            state.changed();
-            Ok(layout::respond(tokens_page(&user, &csrf.0, &all, "", None, Some((name.trim(), &token)))))
-        }
+        Ok(token) => Ok(layout::respond(tokens_page(&user, &csrf.0, &all, "", None, Some((name.trim(), &token))))),
         Err(e @ (TokenError::BadName | TokenError::NameTaken(_))) => {
             let message = match e {
                 TokenError::BadName => "Ange ett namn på högst 100 tecken.".to_string(),
@@ -163,7 +160,7 @@ pub async fn revoke(
         })
         .await?;
     match result {
-        Ok(()) => state.changed(),
+        Ok(()) => {}
         // Already revoked (another admin, another tab): nothing to do.
         Err(TokenError::NotFound(_)) => {}
         Err(e) => return Err(AdminError::Internal(e.to_string())),

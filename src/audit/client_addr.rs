@@ -1,7 +1,7 @@
 //! The client address recorded in the audit trail and used for login throttling.
 //!
-//! The peer address of the connection, unless that peer is a reverse proxy named in the setting
-//! `RATIFY_TRUSTED_PROXIES` (`Config::trusted_proxies`): then the last address that proxy put in
+//! The peer address of the connection, unless that peer is a reverse proxy named (by address or
+//! network) in the setting `RATIFY_TRUSTED_PROXIES` (`Config::trusted_proxies`): then the last address that proxy put in
 //! `X-Forwarded-For`. Trusting the header from anyone would let a client choose its own address
 //! and slip past the per-address throttle.
 
@@ -16,7 +16,7 @@ pub fn client_addr(req: &HttpRequest) -> String {
     };
     let trusted = req
         .app_data::<actix_web::web::Data<crate::AppState>>()
-        .is_some_and(|state| state.config.trusted_proxies.contains(&peer));
+        .is_some_and(|state| crate::config::is_trusted_proxy(&state.config.trusted_proxies, peer));
     if trusted {
         let forwarded = req
             .headers()

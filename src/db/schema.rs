@@ -183,3 +183,23 @@ diesel::table! {
         set_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// Staff sessions held on the server (the cookie names a row); see `admin::session`.
+    staff_sessions (id) {
+        id -> Text,
+        user_id -> Integer,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Secrets kept for every instance of this database, e.g. the generated `session_key`.
+    instance_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -147,16 +147,16 @@ crate::both_backends!(
 // --- Every spelling of every route -------------------------------------------------------------
 
 /// One answer of the raw client: status, `Location`, `Set-Cookie` values.
-struct Raw {
-    status: u16,
-    location: String,
-    cookies: Vec<String>,
-    body: String,
+pub struct Raw {
+    pub status: u16,
+    pub location: String,
+    pub cookies: Vec<String>,
+    pub body: String,
 }
 
 /// HTTP/1.1 over a plain socket, so that the path goes out byte for byte as written (an HTTP
 /// client library would normalise `/./` and some percent-encodings before sending).
-async fn raw(app: &TestApp, method: &str, path: &str, cookie: &str, form: &str) -> Raw {
+pub async fn raw(app: &TestApp, method: &str, path: &str, cookie: &str, form: &str) -> Raw {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = app.base.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
@@ -192,7 +192,7 @@ async fn raw(app: &TestApp, method: &str, path: &str, cookie: &str, form: &str) 
 }
 
 /// A logged-in session for the raw client: its cookie and CSRF token.
-async fn raw_login(app: &TestApp, name: &str) -> (String, String) {
+pub async fn raw_login(app: &TestApp, name: &str) -> (String, String) {
     let form_page = raw(app, "GET", "/admin/logga-in", "", "").await;
     let cookie = form_page.cookies.first().cloned().expect("a session cookie on the login page");
     let csrf = crate::admin_support::csrf_in(&form_page.body);

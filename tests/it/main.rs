@@ -12,6 +12,7 @@ mod admin_overview;
 mod admin_party;
 mod admin_reports;
 mod admin_routes;
+mod admin_security;
 mod admin_support;
 
 mod api_events;

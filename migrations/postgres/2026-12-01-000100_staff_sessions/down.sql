@@ -1,0 +1,2 @@
+DROP TABLE instance_secrets;
+DROP TABLE staff_sessions;
