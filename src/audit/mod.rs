@@ -177,7 +177,21 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     audit_log::table.count().get_result(conn)
 }
 
-/// The whole trail, oldest first (for the CSV export).
+/// Up to `limit` rows with an id above `after_id`, oldest first: the CSV export reads the trail in
+/// such chunks (keyed on the id, so a chunk costs the same at the end of a long log as at its start).
+pub fn after(conn: &mut DbConn, after_id: i32, limit: i64) -> QueryResult<Vec<Entry>> {
+    Ok(audit_log::table
+        .select(COLUMNS)
+        .filter(audit_log::id.gt(after_id))
+        .order(audit_log::id.asc())
+        .limit(limit)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(from_row)
+        .collect())
+}
+
+/// The whole trail, oldest first.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Entry>> {
     Ok(audit_log::table
         .select(COLUMNS)

@@ -4,6 +4,7 @@
 //! backends.
 
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use serde_json::{json, Value};
 
 use ratify::accounts::Role;
@@ -129,3 +130,83 @@ crate::both_backends!(
     a_far_planned_on_is_refused_by_the_api_and_the_form,
     far_stored_dates_keep_every_public_response_under_a_megabyte,
 );
+
+// ---- 4. The audit CSV streams; the login_attempts cleanup is indexed ----
+
+/// The CSV as it was written before streaming: BOM, `;`, CRLF, formula guard, oldest first.
+fn expected_audit_csv(app: &TestApp) -> Vec<u8> {
+    let entries = app.db.read_blocking(|c| ratify::audit::all(c).map_err(ratify::db::DbError::from)).unwrap();
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        w.write_record(["id", "at", "actor", "action", "details", "client_addr"]).unwrap();
+        for e in &entries {
+            w.write_record([
+                e.id.to_string(),
+                ratify::api::dto::rfc3339(e.at),
+                ratify::admin::csv_format::guard(&e.actor),
+                e.action.clone(),
+                ratify::admin::csv_format::guard(&e.details),
+                e.client_addr.clone().unwrap_or_default(),
+            ])
+            .unwrap();
+        }
+        w.flush().unwrap();
+    }
+    out
+}
+
+async fn the_audit_csv_streams_a_long_log_in_the_same_format(app: TestApp) {
+    user(&app, "admin", Role::Admin);
+    let rows = 1234;
+    app.db
+        .write_blocking(|c| {
+            for i in 0..rows {
+                let details = match i % 4 {
+                    0 => format!("=HYPERLINK(\"x\";\"{i}\")"),
+                    1 => format!("rad {i}; med \"citat\"\noch radbrytning, åäö"),
+                    2 => format!("'{i}"),
+                    _ => format!("vanlig rad {i}"),
+                };
+                let addr = (i % 3 == 0).then_some("127.0.0.9");
+                ratify::audit::record(c, "kommandoraden", ratify::audit::Action::EventCreate, &details, addr)?;
+            }
+            Ok::<_, ratify::db::DbError>(())
+        })
+        .unwrap();
+    let s = Staff::login(&app, "admin").await;
+    let resp = s.get("/admin/logg.csv").await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"ratify-logg-"));
+    // Streamed: the length is not known before the last chunk is read.
+    assert!(resp.headers().get("content-length").is_none(), "{:?}", resp.headers());
+    assert_eq!(resp.headers()["transfer-encoding"], "chunked");
+    let body = resp.bytes().await.unwrap().to_vec();
+    let expected = expected_audit_csv(&app);
+    assert!(body.starts_with(b"\xEF\xBB\xBFid;at;actor;action;details;client_addr\r\n"));
+    assert_eq!(String::from_utf8(body).unwrap(), String::from_utf8(expected).unwrap());
+}
+
+#[derive(QueryableByName)]
+struct IndexDef {
+    #[diesel(sql_type = Text)]
+    def: String,
+}
+
+async fn the_login_attempts_cleanup_is_indexed(app: TestApp) {
+    let sql = match app.db.backend() {
+        ratify::db::Backend::Sqlite => {
+            "SELECT sql AS def FROM sqlite_master WHERE type = 'index' AND tbl_name = 'login_attempts' AND sql IS NOT NULL"
+        }
+        ratify::db::Backend::Postgres => "SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'login_attempts'",
+    };
+    let mut conn = app.db.conn().unwrap();
+    let defs: Vec<String> =
+        diesel::sql_query(sql).load::<IndexDef>(&mut *conn).unwrap().into_iter().map(|d| d.def).collect();
+    // `forget_old` deletes by attempted_at alone: an index must lead with it.
+    assert!(defs.iter().any(|d| d.replace('"', "").contains("(attempted_at")), "{defs:?}");
+}
+
+crate::both_backends!(the_audit_csv_streams_a_long_log_in_the_same_format, the_login_attempts_cleanup_is_indexed);
