@@ -210,3 +210,37 @@ async fn the_login_attempts_cleanup_is_indexed(app: TestApp) {
 }
 
 crate::both_backends!(the_audit_csv_streams_a_long_log_in_the_same_format, the_login_attempts_cleanup_is_indexed);
+
+// ---- 7. Webhook secrets on the report page ----
+
+const SECRET_HOOK: &str = "http://127.0.0.1:1/services/T0HEMLIG/B0HEMLIG/nyckelHEMLIG?code=HEMLIGKOD";
+
+async fn the_report_page_shows_webhook_hosts_only(app: TestApp) {
+    let cfg = crate::reports_support::config(&[SECRET_HOOK.to_string()], &[], None);
+    ratify::reports::admin::send_now(&app.db, &cfg, "redaktör", None, ratify::clock::now()).unwrap();
+    {
+        // A delivery error as reqwest words it: the whole URL, path and query included.
+        let error = format!(
+            "kunde inte nå mottagaren: error sending request for url ({SECRET_HOOK}): client error (Connect): \
+             https://hooks.slack.com/services/T1HEMLIG/B1HEMLIG?x=HEMLIG"
+        );
+        use ratify::db::schema::report_deliveries as d;
+        let mut conn = app.db.conn().unwrap();
+        diesel::update(d::table)
+            .set((d::state.eq("failed"), d::attempts.eq(1), d::last_error.eq(Some(error))))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    user(&app, "anna", Role::Editor);
+    user(&app, "admin", Role::Admin);
+    for who in ["anna", "admin"] {
+        let s = Staff::login(&app, who).await;
+        let html = s.page("/admin/rapporter").await;
+        assert!(html.contains("Webhook http://127.0.0.1:1"), "{html}");
+        assert!(html.contains("https://hooks.slack.com") && html.contains("kunde inte nå mottagaren"), "{html}");
+        assert!(html.contains("skicka-igen"), "the failed delivery can be resent");
+        assert!(!html.contains("HEMLIG") && !html.contains("/services/"), "{who} sees no secret: {html}");
+    }
+}
+
+crate::both_backends!(the_report_page_shows_webhook_hosts_only);
