@@ -3,6 +3,7 @@
 //! page (7), /readyz (8), the audit log's page number (9) and the CSP (10). Through HTTP, on both
 //! backends.
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use serde_json::{json, Value};
@@ -244,3 +245,23 @@ async fn the_report_page_shows_webhook_hosts_only(app: TestApp) {
 }
 
 crate::both_backends!(the_report_page_shows_webhook_hosts_only);
+
+// ---- 8. /readyz ----
+
+async fn readyz_gives_a_fixed_reason_when_the_database_fails(app: TestApp) {
+    assert_eq!(app.get("/readyz").await.status().as_u16(), 200);
+    {
+        // The migrations table with the wrong shape: reading it fails with a database error.
+        let mut conn = app.db.conn().unwrap();
+        conn.batch_execute(
+            "DROP TABLE __diesel_schema_migrations; CREATE TABLE __diesel_schema_migrations (hemlig_kolumn INTEGER);",
+        )
+        .unwrap();
+    }
+    let resp = app.get("/readyz").await;
+    assert_eq!(resp.status().as_u16(), 503);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    assert_eq!(resp.text().await.unwrap(), "inte redo: databasen svarar inte\n");
+}
+
+crate::both_backends!(readyz_gives_a_fixed_reason_when_the_database_fails);
