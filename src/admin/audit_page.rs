@@ -27,7 +27,7 @@ pub async fn page(
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let page: i64 = match query.sida.as_deref() {
+    let requested: i64 = match query.sida.as_deref() {
         None | Some("") => 1,
         Some(s) => s
             .parse()
@@ -35,11 +35,19 @@ pub async fn page(
             .filter(|n| *n >= 1)
             .ok_or_else(|| AdminError::BadRequest("Parametern sida ska vara ett positivt heltal.".into()))?,
     };
-    let (entries, total) = state
+    let (entries, total, page) = state
         .db
-        .run(move |db| db.read_blocking(|c| Ok::<_, AdminError>((audit::page(c, page, PER_PAGE)?, audit::count(c)?))))
+        .run(move |db| {
+            db.read_blocking(|c| {
+                let total = audit::count(c)?;
+                // A page beyond the last shows the last (a link from when the log was longer,
+                // or any number typed): no offset past the end, nor one that overflows.
+                let page = requested.min(page_count(total));
+                Ok::<_, AdminError>((audit::page(c, page, PER_PAGE)?, total, page))
+            })
+        })
         .await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pages = page_count(total);
     let content = html! {
         h1 { "Logg över ändringar" }
         p {
@@ -75,6 +83,11 @@ pub async fn page(
         }
     };
     Ok(layout::respond(layout::page("Logg", &user, &csrf.0, content)))
+}
+
+/// Pages of PER_PAGE rows for `total` rows; at least one (an empty log has an empty first page).
+fn page_count(total: i64) -> i64 {
+    (total.saturating_add(PER_PAGE - 1) / PER_PAGE).max(1)
 }
 
 /// Rows read from the database for one chunk of the CSV: the export holds one chunk in memory,

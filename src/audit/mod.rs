@@ -161,7 +161,8 @@ const COLUMNS: (
 
 /// A page of the trail, newest first (`page` counts from 1).
 pub fn page(conn: &mut DbConn, page: i64, per_page: i64) -> QueryResult<Vec<Entry>> {
-    let offset = (page.max(1) - 1) * per_page;
+    // Saturating: a page number from a URL must not overflow (the caller bounds it to the last page).
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
     Ok(audit_log::table
         .select(COLUMNS)
         .order(audit_log::id.desc())

@@ -265,3 +265,22 @@ async fn readyz_gives_a_fixed_reason_when_the_database_fails(app: TestApp) {
 }
 
 crate::both_backends!(readyz_gives_a_fixed_reason_when_the_database_fails);
+
+// ---- 9. The audit log's page number ----
+
+async fn the_audit_log_page_number_is_bounded(app: TestApp) {
+    user(&app, "admin", Role::Admin);
+    let s = Staff::login(&app, "admin").await;
+    // Beyond the last page: the last page is shown.
+    for sida in ["2", "9223372036854775807"] {
+        let html = s.page(&format!("/admin/logg?sida={sida}")).await;
+        assert!(html.contains("Sida 1 av 1") && html.contains("Inloggning"), "{html}");
+    }
+    for bad in ["0", "-1", "9223372036854775808", "99999999999999999999999", "x"] {
+        let resp = s.get(&format!("/admin/logg?sida={bad}")).await;
+        assert_eq!(resp.status().as_u16(), 400, "sida={bad}");
+        assert!(resp.text().await.unwrap().contains("Parametern sida"));
+    }
+}
+
+crate::both_backends!(the_audit_log_page_number_is_bounded);
