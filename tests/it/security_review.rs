@@ -284,3 +284,30 @@ async fn the_audit_log_page_number_is_bounded(app: TestApp) {
 }
 
 crate::both_backends!(the_audit_log_page_number_is_bounded);
+
+// ---- 10. The CSP ----
+
+fn assert_restrictive_policy(resp: &reqwest::Response, what: &str) {
+    let csp = resp.headers().get("content-security-policy").expect("CSP").to_str().unwrap();
+    for directive in ["form-action 'self'", "base-uri 'none'", "object-src 'none'"] {
+        assert!(csp.split(';').any(|d| d.trim() == directive), "{what}: {directive} in {csp}");
+    }
+}
+
+async fn every_policy_restricts_forms_base_and_plugins(app: TestApp) {
+    for path in ["/", "/inbaddning", "/api/v1/status", "/finns-inte", "/admin/logga-in", "/static/finns-inte.css"] {
+        let resp = app.get(path).await;
+        assert_restrictive_policy(&resp, path);
+    }
+    let embed = app.get("/inbaddning").await;
+    assert!(embed.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors *"));
+    // The report preview's policy allows its inline styles by hash: the same three directives.
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let resp = s.get("/admin/rapporter/forhandsvisning").await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert!(resp.headers()["content-security-policy"].to_str().unwrap().contains("'sha256-"));
+    assert_restrictive_policy(&resp, "the report preview");
+}
+
+crate::both_backends!(every_policy_restricts_forms_base_and_plugins);
