@@ -16,10 +16,13 @@ use actix_web::HttpResponse;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-const CSP: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
-const CSP_EMBEDDABLE: &str =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors *";
+// form-action, base-uri and frame-ancestors do not fall back to default-src, so each is named:
+// no form may post elsewhere, no injected <base> may redirect relative links and scripts, and no
+// plugin content loads at all (object-src 'none' also covers <embed>).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+const CSP_EMBEDDABLE: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                              form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors *";
 
 /// Marks a response whose HTML carries its own inline styles; put in the response's extensions by
 /// [`allow_inline_styles`] and honoured by [`add`].
@@ -156,6 +159,20 @@ mod tests {
         let csp = csp.to_str().unwrap();
         assert!(csp.contains("script-src 'self';") && csp.ends_with("frame-ancestors 'none'"), "{csp}");
         assert!(csp.contains("'unsafe-hashes'") && !csp.contains("unsafe-inline"), "{csp}");
+    }
+
+    #[test]
+    fn every_policy_restricts_forms_base_and_plugins() {
+        let styles = InlineStyles::of("<style>b{}</style>");
+        for embeddable in [false, true] {
+            for styles in [None, Some(&styles)] {
+                let csp = policy(embeddable, styles);
+                let directives: Vec<&str> = csp.to_str().unwrap().split(';').map(str::trim).collect();
+                for d in ["form-action 'self'", "base-uri 'none'", "object-src 'none'"] {
+                    assert!(directives.contains(&d), "{d} in {directives:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! GET /admin/logg: the audit trail, newest first, 50 a page; /admin/logg.csv: all of it as CSV.
 
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+use actix_web::web::Bytes;
 use actix_web::{web, HttpResponse};
+use futures_util::StreamExt;
 use maud::html;
 use serde::Deserialize;
 
@@ -25,7 +27,7 @@ pub async fn page(
     query: web::Query<PageQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let page: i64 = match query.sida.as_deref() {
+    let requested: i64 = match query.sida.as_deref() {
         None | Some("") => 1,
         Some(s) => s
             .parse()
@@ -33,11 +35,19 @@ pub async fn page(
             .filter(|n| *n >= 1)
             .ok_or_else(|| AdminError::BadRequest("Parametern sida ska vara ett positivt heltal.".into()))?,
     };
-    let (entries, total) = state
+    let (entries, total, page) = state
         .db
-        .run(move |db| db.read_blocking(|c| Ok::<_, AdminError>((audit::page(c, page, PER_PAGE)?, audit::count(c)?))))
+        .run(move |db| {
+            db.read_blocking(|c| {
+                let total = audit::count(c)?;
+                // A page beyond the last shows the last (a link from when the log was longer,
+                // or any number typed): no offset past the end, nor one that overflows.
+                let page = requested.min(page_count(total));
+                Ok::<_, AdminError>((audit::page(c, page, PER_PAGE)?, total, page))
+            })
+        })
         .await?;
-    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pages = page_count(total);
     let content = html! {
         h1 { "Logg över ändringar" }
         p {
@@ -75,26 +85,38 @@ pub async fn page(
     Ok(layout::respond(layout::page("Logg", &user, &csrf.0, content)))
 }
 
+/// Pages of PER_PAGE rows for `total` rows; at least one (an empty log has an empty first page).
+fn page_count(total: i64) -> i64 {
+    (total.saturating_add(PER_PAGE - 1) / PER_PAGE).max(1)
+}
+
+/// Rows read from the database for one chunk of the CSV: the export holds one chunk in memory,
+/// however long the log has grown.
+const CSV_CHUNK_ROWS: i64 = 500;
+
+/// The whole log as CSV (UTF-8 with BOM, `;`, CRLF, oldest first), streamed chunk by chunk. The
+/// first chunk is read before answering, so a database that does not answer gives an error page;
+/// a later failure can only cut the download short (logged), as the status is sent by then.
 pub async fn csv(_admin: RequireAdmin, state: web::Data<AppState>) -> Result<HttpResponse, AdminError> {
-    let entries = state.db.run(|db| db.read_blocking(|c| audit::all(c).map_err(AdminError::from))).await?;
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        let internal = |e: csv::Error| AdminError::Internal(e.to_string());
-        w.write_record(["id", "at", "actor", "action", "details", "client_addr"]).map_err(internal)?;
-        for e in &entries {
-            w.write_record([
-                e.id.to_string(),
-                crate::api::dto::rfc3339(e.at),
-                super::csv_format::guard(&e.actor),
-                e.action.clone(),
-                super::csv_format::guard(&e.details),
-                e.client_addr.clone().unwrap_or_default(),
-            ])
-            .map_err(internal)?;
+    let first = csv_chunk(&state.db, 0).await?;
+    let mut head = b"\xEF\xBB\xBF".to_vec();
+    head.extend(csv_rows(Some(&["id", "at", "actor", "action", "details", "client_addr"]), &first)?);
+    let db = state.db.clone();
+    let rest = futures_util::stream::unfold(next_after(&first), move |after| {
+        let db = db.clone();
+        async move {
+            let after = after?;
+            let chunk = csv_chunk(&db, after).await.and_then(|entries| Ok((csv_rows(None, &entries)?, entries)));
+            match chunk {
+                Ok((bytes, entries)) => Some((Ok(Bytes::from(bytes)), next_after(&entries))),
+                Err(e) => {
+                    tracing::error!(error = %e, "the audit log CSV was cut short");
+                    Some((Err(e), None))
+                }
+            }
         }
-        w.flush().map_err(|e| AdminError::Internal(e.to_string()))?;
-    }
+    });
+    let body = futures_util::stream::once(std::future::ready(Ok::<_, AdminError>(Bytes::from(head)))).chain(rest);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -102,5 +124,37 @@ pub async fn csv(_admin: RequireAdmin, state: web::Data<AppState>) -> Result<Htt
             format!("attachment; filename=\"ratify-logg-{}.csv\"", crate::clock::today()),
         ))
         .insert_header((CACHE_CONTROL, "no-store"))
-        .body(out))
+        .streaming(body))
+}
+
+async fn csv_chunk(db: &crate::db::Db, after: i32) -> Result<Vec<audit::Entry>, AdminError> {
+    db.run(move |db| db.read_blocking(|c| audit::after(c, after, CSV_CHUNK_ROWS).map_err(AdminError::from))).await
+}
+
+/// Where the next chunk starts, or `None` when this one was the last (shorter than a full chunk).
+fn next_after(chunk: &[audit::Entry]) -> Option<i32> {
+    let full = i64::try_from(chunk.len()).is_ok_and(|n| n >= CSV_CHUNK_ROWS);
+    chunk.last().filter(|_| full).map(|e| e.id)
+}
+
+/// The CSV lines of `entries` (after `header`, if given). Each chunk has its own writer: the csv
+/// crate quotes field by field, so the lines are the same as from one writer for the whole file.
+fn csv_rows(header: Option<&[&str]>, entries: &[audit::Entry]) -> Result<Vec<u8>, AdminError> {
+    let internal = |e: csv::Error| AdminError::Internal(e.to_string());
+    let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    if let Some(header) = header {
+        w.write_record(header).map_err(internal)?;
+    }
+    for e in entries {
+        w.write_record([
+            e.id.to_string(),
+            crate::api::dto::rfc3339(e.at),
+            super::csv_format::guard(&e.actor),
+            e.action.clone(),
+            super::csv_format::guard(&e.details),
+            e.client_addr.clone().unwrap_or_default(),
+        ])
+        .map_err(internal)?;
+    }
+    w.into_inner().map_err(|e| AdminError::Internal(e.to_string()))
 }

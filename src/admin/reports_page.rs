@@ -138,13 +138,13 @@ fn report_section(entry: &HistoryEntry, csrf: &str) -> Markup {
                                 @if let Some(at) = d.delivery.delivered_at { " " (format::timestamp(at)) }
                             }
                             td { (d.delivery.attempts) }
-                            td { (d.delivery.last_error.as_deref().unwrap_or("")) }
+                            td { (report_admin::error_label(&d.delivery).unwrap_or_default()) }
                             td {
                                 @if d.can_resend {
                                     form.inline method="post" action=(format!("/admin/rapporter/leveranser/{}/skicka-igen", d.delivery.id)) {
                                         (csrf_field(csrf))
                                         button.secondary type="submit" {
-                                            "Skicka igen" span.visually-hidden { " till " (d.delivery.recipient) }
+                                            "Skicka igen" span.visually-hidden { " till " (report_admin::recipient_label(&d.delivery)) }
                                         }
                                     }
                                 }

@@ -31,7 +31,11 @@ pub fn only(query: &Query, allowed: &[&str]) -> Result<(), ApiError> {
 pub fn date(query: &Query, param: &'static str) -> Result<Option<NaiveDate>, ApiError> {
     let Some(value) = query.get(param) else { return Ok(None) };
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(d) if value.len() == 10 => Ok(Some(d)),
+        Ok(d) if value.len() == 10 && crate::clock::is_accepted(d) => Ok(Some(d)),
+        Ok(d) if value.len() == 10 => Err(ApiError::BadParameter {
+            param,
+            message: format!("Parametern {param} ska vara ett datum {} (fick {d}).", crate::clock::accepted_range_sv()),
+        }),
         _ => Err(ApiError::BadParameter {
             param,
             message: format!(

@@ -161,7 +161,8 @@ const COLUMNS: (
 
 /// A page of the trail, newest first (`page` counts from 1).
 pub fn page(conn: &mut DbConn, page: i64, per_page: i64) -> QueryResult<Vec<Entry>> {
-    let offset = (page.max(1) - 1) * per_page;
+    // Saturating: a page number from a URL must not overflow (the caller bounds it to the last page).
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
     Ok(audit_log::table
         .select(COLUMNS)
         .order(audit_log::id.desc())
@@ -177,7 +178,21 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     audit_log::table.count().get_result(conn)
 }
 
-/// The whole trail, oldest first (for the CSV export).
+/// Up to `limit` rows with an id above `after_id`, oldest first: the CSV export reads the trail in
+/// such chunks (keyed on the id, so a chunk costs the same at the end of a long log as at its start).
+pub fn after(conn: &mut DbConn, after_id: i32, limit: i64) -> QueryResult<Vec<Entry>> {
+    Ok(audit_log::table
+        .select(COLUMNS)
+        .filter(audit_log::id.gt(after_id))
+        .order(audit_log::id.asc())
+        .limit(limit)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(from_row)
+        .collect())
+}
+
+/// The whole trail, oldest first.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Entry>> {
     Ok(audit_log::table
         .select(COLUMNS)

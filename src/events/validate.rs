@@ -191,9 +191,9 @@ pub fn validate(
         }
         Some(b.to_string())
     });
-    let decided_on = date(&raw.decided_on, "decided_on", &mut errors);
-    let planned_on = date(&raw.planned_on, "planned_on", &mut errors);
-    let posted_on = date(&raw.posted_on, "posted_on", &mut errors);
+    let decided_on = date(&raw.decided_on, "decided_on", "beslutsdatum", &mut errors);
+    let planned_on = date(&raw.planned_on, "planned_on", "planerat sammanträde", &mut errors);
+    let posted_on = date(&raw.posted_on, "posted_on", "anslagsdatum", &mut errors);
     if let Some(status) = status {
         if status.is_assembly_outcome() && decided_on.is_none() && present(&raw.decided_on).is_none() {
             errors.push(FieldError::new(
@@ -291,10 +291,22 @@ fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn date(v: &Option<String>, field: &'static str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+/// `label` is the field's name on the staff form, so that a refusal names it both ways.
+fn date(v: &Option<String>, field: &'static str, label: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let s = present(v)?;
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) if s.len() == 10 => Some(d),
+        Ok(d) if s.len() == 10 && crate::clock::is_accepted(d) => Some(d),
+        // Out of range: every page would otherwise compute and draw up to that date.
+        Ok(d) if s.len() == 10 => {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "Fältet {field} ({label}) ska vara ett datum {} (fick {d}).",
+                    crate::clock::accepted_range_sv()
+                ),
+            ));
+            None
+        }
         _ => {
             errors.push(FieldError::new(
                 field,

@@ -187,7 +187,11 @@ fn datum_param(query_string: &str) -> Result<Option<NaiveDate>, OpenDataError> {
         return Err(OpenDataError::BadParameter("Parametern datum får bara anges en gång.".into()));
     }
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(date) if value.len() == 10 => Ok(Some(date)),
+        Ok(date) if value.len() == 10 && crate::clock::is_accepted(date) => Ok(Some(date)),
+        Ok(date) if value.len() == 10 => Err(OpenDataError::BadParameter(format!(
+            "Parametern datum ska vara ett datum {} (fick {date}).",
+            crate::clock::accepted_range_sv()
+        ))),
         _ => Err(OpenDataError::BadParameter(format!(
             "Parametern datum ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD, t.ex. 2026-03-24 (fick \"{}\").",
             value.chars().take(40).collect::<String>()

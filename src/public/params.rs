@@ -29,7 +29,11 @@ fn shown(value: &str) -> String {
 pub fn date(query: &Query) -> Result<Option<NaiveDate>, PageError> {
     let Some(raw) = value(query, "datum") else { return Ok(None) };
     match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) if raw.len() == 10 => Ok(Some(d)),
+        Ok(d) if raw.len() == 10 && crate::clock::is_accepted(d) => Ok(Some(d)),
+        Ok(d) if raw.len() == 10 => Err(PageError::BadParameter {
+            param: "datum",
+            message: format!("Parametern datum ska vara ett datum {} (fick {d}).", crate::clock::accepted_range_sv()),
+        }),
         _ => Err(PageError::BadParameter {
             param: "datum",
             message: format!(

@@ -142,10 +142,82 @@ pub fn resend(
     Ok(delivery)
 }
 
-/// For listing: the channel label and recipient of a delivery.
+/// For listing: the channel label and recipient of a delivery. A webhook shows its origin only
+/// (scheme, host, port): a Teams or Slack webhook URL is a secret in its path, and whoever sees it
+/// can post as ratify.
 pub fn recipient_label(d: &Delivery) -> String {
     match d.channel {
-        Channel::Webhook => format!("Webhook {}", d.recipient),
+        Channel::Webhook => format!("Webhook {}", url_origin(&d.recipient).unwrap_or_else(|| HIDDEN.to_string())),
         Channel::Email => format!("E-post {}", d.recipient),
+    }
+}
+
+/// For listing: the delivery's last error with every URL in it cut to its origin (an HTTP
+/// client's error names the whole URL it failed to reach, secret path and query included).
+pub fn error_label(d: &Delivery) -> Option<String> {
+    d.last_error.as_deref().map(redact_urls)
+}
+
+/// Shown instead of an address that cannot be parsed: better nothing than a secret.
+const HIDDEN: &str = "(adressen visas inte)";
+
+/// `scheme://host[:port]` of an absolute URL; no user name, password, path, query or fragment.
+fn url_origin(s: &str) -> Option<String> {
+    let url = url::Url::parse(s).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+/// `text` with each `scheme://…` in it replaced by its origin, and `/…` where more was cut.
+/// A URL runs to the next space or quote; punctuation at its end (`):,.;`) is kept as text.
+pub fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(sep) = rest.find("://") {
+        let start = rest[..sep]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            .last()
+            .map_or(sep, |(i, _)| i);
+        let after = &rest[sep..];
+        let len = after.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>')).unwrap_or(after.len());
+        let token = &rest[start..sep + len];
+        let url = token.trim_end_matches([')', ']', ':', ',', '.', ';']);
+        out.push_str(&rest[..start]);
+        match url_origin(url) {
+            Some(origin) => {
+                out.push_str(&origin);
+                if url.len() > origin.len() && url.trim_end_matches('/') != origin {
+                    out.push_str("/…");
+                }
+            }
+            None => out.push_str(HIDDEN),
+        }
+        out.push_str(&token[url.len()..]);
+        rest = &rest[sep + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_urls;
+
+    #[test]
+    fn urls_keep_their_origin_only() {
+        assert_eq!(
+            redact_urls("error sending request for url (https://hooks.slack.com/services/T0/B0/xyz?a=1): timeout"),
+            "error sending request for url (https://hooks.slack.com/…): timeout"
+        );
+        assert_eq!(redact_urls("http://user:pw@127.0.0.1:8080/a b"), "http://127.0.0.1:8080/… b");
+        assert_eq!(redact_urls("se https://example.se/."), "se https://example.se.");
+        assert_eq!(redact_urls("(http://[zz]/hemlig)"), "((adressen visas inte))");
+        assert_eq!(redact_urls("mottagaren svarade HTTP 500"), "mottagaren svarade HTTP 500");
+        assert_eq!(redact_urls("två: a://b/c och https://d.se/e?f"), "två: a://b/… och https://d.se/…");
     }
 }

@@ -43,3 +43,4 @@ mod reports_email;
 mod reports_schedule;
 mod reports_support;
 mod reports_webhook;
+mod security_review;

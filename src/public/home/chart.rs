@@ -22,24 +22,34 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
+/// How far the axis reaches at most before the decision period starts and after the agreement
+/// starts. Every day of the axis up to the evaluation date is computed (`adoption_history`) and
+/// every month drawn, so a far date (a `?datum=`, a stored `planned_on`) must not stretch it.
+const MONTHS_BEFORE_PERIOD: u32 = 12;
+const MONTHS_AFTER_START: u32 = 36;
+
 /// The axis: from the start of the decision period (nine months ending with its last day), or
 /// the first event if earlier, to the month after the start date, the evaluation date or the
-/// last planned meeting, whichever is latest.
+/// last planned meeting, whichever is latest — within the bounds above.
 fn range(snapshot: &Snapshot, as_of: NaiveDate, projection: &Projection) -> (NaiveDate, NaiveDate) {
     let agreement = &snapshot.agreement;
     let period_start = agreement
         .decision_period_ends_on
         .checked_sub_months(Months::new(8))
         .map_or(agreement.decision_period_ends_on, first_of_month);
+    let earliest = period_start.checked_sub_months(Months::new(MONTHS_BEFORE_PERIOD)).unwrap_or(period_start);
+    let latest = first_of_month(agreement.starts_on)
+        .checked_add_months(Months::new(MONTHS_AFTER_START + 1))
+        .unwrap_or(agreement.starts_on);
     let first_event = snapshot.first_effective_on();
     // Not stretched back to an early evaluation date: the chart then shows no history yet.
-    let from = first_of_month(first_event.map_or(period_start, |d| d.min(period_start)));
+    let from = first_of_month(first_event.map_or(period_start, |d| d.min(period_start))).max(earliest);
     let last = [Some(agreement.starts_on), Some(as_of), projection.steps.last().map(|(d, _)| *d)]
         .into_iter()
         .flatten()
         .max()
         .unwrap_or(agreement.starts_on);
-    let to = first_of_month(last).checked_add_months(Months::new(1)).unwrap_or(last);
+    let to = first_of_month(last).checked_add_months(Months::new(1)).unwrap_or(last).min(latest).max(from);
     (from, to)
 }
 
