@@ -25,6 +25,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::compression::{self, Coding, Encoded};
 use crate::db::DbError;
 use crate::snapshot::Snapshot;
 use crate::AppState;
@@ -68,35 +69,55 @@ impl Rendered {
     }
 }
 
-/// A rendered response with its `ETag`, ready to answer any number of requests.
+/// A rendered response with its `ETag`, ready to answer any number of requests: the body in
+/// every content coding made for it ([`compression`]), each with a strong tag of its own.
 #[derive(Debug)]
 pub struct CachedResponse {
     rendered: Rendered,
+    encoded: Encoded,
+    /// The identity body's tag; a coding's tag adds its suffix inside the quotes.
     etag: String,
 }
 
 impl CachedResponse {
     pub fn new(rendered: Rendered) -> Self {
         let etag = etag_of(&rendered.body);
-        Self { rendered, etag }
+        let encoded = Encoded::of(rendered.body.clone(), &rendered.content_type);
+        Self { rendered, encoded, etag }
     }
 
-    /// The strong entity tag, quotes included.
+    /// The strong entity tag of the identity body, quotes included.
     pub fn etag(&self) -> &str {
         &self.etag
     }
 
-    fn size(&self) -> usize {
-        self.rendered.body.len()
+    fn etag_for(&self, coding: Coding) -> String {
+        match coding {
+            Coding::Identity => self.etag.clone(),
+            other => format!("{}{}\"", self.etag.trim_end_matches('"'), other.etag_suffix()),
+        }
     }
 
-    /// 304 without a body if the request's `If-None-Match` names this response's tag, else 200.
+    /// Every coding's bytes count against the cache's size.
+    fn size(&self) -> usize {
+        self.encoded.variants.iter().map(|(_, b)| b.len()).sum()
+    }
+
+    /// 304 without a body if the request's `If-None-Match` names the tag of the coding it gets,
+    /// else 200 in that coding; 406 if it refuses every coding there is.
     pub fn respond(&self, req: &HttpRequest) -> HttpResponse {
         self.respond_marked(req, None)
     }
 
     fn respond_marked(&self, req: &HttpRequest, marker: Option<&'static str>) -> HttpResponse {
-        let not_modified = if_none_match_matches(req, &self.etag);
+        let Some(coding) = compression::negotiate(req.headers(), &self.encoded.codings()) else {
+            return HttpResponse::NotAcceptable()
+                .insert_header((header::VARY, "Accept-Encoding"))
+                .content_type("text/plain; charset=utf-8")
+                .body("Svaret finns bara okomprimerat eller som gzip eller br, och begäran godtar ingen av dem.");
+        };
+        let etag = self.etag_for(coding);
+        let not_modified = if_none_match_matches(req, &etag);
         let mut builder = if not_modified {
             HttpResponse::NotModified()
         } else {
@@ -105,17 +126,25 @@ impl CachedResponse {
             for (name, value) in &self.rendered.headers {
                 ok.insert_header((name.clone(), value.clone()));
             }
+            if coding != Coding::Identity {
+                ok.insert_header((header::CONTENT_ENCODING, coding.token()));
+            }
             ok
         };
-        builder.insert_header((header::ETAG, self.etag.as_str()));
+        if self.encoded.varies() {
+            builder.insert_header((header::VARY, "Accept-Encoding"));
+        }
+        builder.insert_header((header::ETAG, etag));
         builder.insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
         if let Some(marker) = marker {
             builder.insert_header(("X-Cache", marker));
         }
+        // The demo mark is in the body already (made at render time, see `cached_keyed`).
+        builder.extensions_mut().insert(crate::demo::banner::Marked);
         if not_modified {
             builder.finish()
         } else {
-            builder.body(self.rendered.body.clone())
+            builder.body(self.encoded.get(coding).cloned().unwrap_or_else(|| self.rendered.body.clone()))
         }
     }
 }
@@ -215,12 +244,17 @@ where
     }
     let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
     let cache = Arc::clone(&state.cache);
+    // The demo mark goes into the body before its tag and its compressed forms are made.
+    let demo = state.demo.get(state).await;
+    let path = req.match_info().as_str().to_string();
     let fresh = state
         .db
         .run(move |db| {
             let snapshot =
                 cache.snapshot(stamp.generation, || db.read_blocking(|c| Snapshot::load(c).map_err(E::from)))?;
-            render(&snapshot).map(CachedResponse::new)
+            let rendered = render(&snapshot)?;
+            let rendered = if demo { crate::demo::banner::mark_rendered(&path, rendered) } else { rendered };
+            Ok::<_, E>(CachedResponse::new(rendered))
         })
         .await?;
     let fresh = Arc::new(fresh);

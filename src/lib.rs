@@ -11,6 +11,7 @@ pub mod api;
 pub mod audit;
 pub mod cli;
 pub mod clock;
+pub mod compression;
 pub mod config;
 pub mod csrf;
 pub mod db;

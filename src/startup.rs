@@ -70,6 +70,9 @@ fn build_server(
     let config = state.config.clone();
     let body_limit = config.body_limit;
     let session_key = crate::admin::session::resolve_key(&config, &state.db).map_err(std::io::Error::other)?;
+    // Static files are compressed once, here, not on the first request that asks.
+    std::sync::LazyLock::force(&crate::public::static_files::CSS_ENCODED);
+    std::sync::LazyLock::force(&crate::admin::layout::STYLESHEET_ENCODED);
     let data = web::Data::new(state);
     let app_config = config.clone();
     let mut server = HttpServer::new(move || {

@@ -99,9 +99,12 @@ pub fn field_error(id: &str, message: Option<&str>) -> Markup {
     }
 }
 
-pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(STYLESHEET)
+/// The staff stylesheet in every coding, compressed once (forced at start by `startup`).
+pub static STYLESHEET_ENCODED: std::sync::LazyLock<crate::compression::Encoded> =
+    std::sync::LazyLock::new(|| crate::compression::Encoded::of(STYLESHEET.into(), "text/css"));
+
+pub async fn stylesheet(req: actix_web::HttpRequest) -> HttpResponse {
+    use actix_web::http::header::{CacheControl, CacheDirective};
+    let cache = CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)]);
+    crate::compression::respond_static(&req, &STYLESHEET_ENCODED, "text/css; charset=utf-8", cache)
 }

@@ -3,18 +3,40 @@
 //! status JSON, the Atom feed's title and the calendar's name. Done once here, on the way out,
 //! so no page can forget it. CSV files are left as they are (a comment line breaks CSV parsers).
 //! The banner goes right after `<body>`, before the skip link; it is text, not a control, so the
-//! skip link is still the first thing the keyboard reaches. The ETag stays that of the unmarked body: the mark depends only on the flag, which changes
-//! only together with the data.
+//! skip link is still the first thing the keyboard reaches.
+//!
+//! Cached responses are marked when they are rendered ([`mark_rendered`], called by the page
+//! cache), so the mark is inside their ETag and their compressed forms; the middleware marks what
+//! the cache does not hold (staff pages, error pages) and leaves responses tagged [`Marked`].
 
 use actix_web::body::{to_bytes, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use actix_web::web;
 
 use crate::AppState;
 
 pub const TEXT: &str = "Exempeldata – inte verkliga beslut";
+
+/// In a response's extensions: its body is final (marked at render time if need be, perhaps
+/// compressed); the middleware leaves it alone.
+#[derive(Debug, Clone, Copy)]
+pub struct Marked;
+
+/// A rendered body with the demo mark, if its kind has a place for one.
+pub fn mark_rendered(path: &str, mut rendered: crate::http_cache::Rendered) -> crate::http_cache::Rendered {
+    let Some(kind) = kind(path, &rendered.content_type) else { return rendered };
+    if let Ok(text) = std::str::from_utf8(&rendered.body) {
+        if kind == Kind::Html && text.contains("class=\"demo-banner\"") {
+            return rendered;
+        }
+        if let Some(marked) = apply(kind, text) {
+            rendered.body = marked.into();
+        }
+    }
+    rendered
+}
 
 /// The banner, inserted right after `<body>`. Styled by `.demo-banner` in both stylesheets.
 /// A landmark of its own (`aside`), so no page gets content outside landmarks.
@@ -50,6 +72,9 @@ pub async fn mark(
     let path = req.match_info().as_str().to_string();
     let res = next.call(req).await?.map_into_boxed_body();
     let Some(state) = state else { return Ok(res) };
+    if res.response().extensions().get::<Marked>().is_some() || res.headers().contains_key(CONTENT_ENCODING) {
+        return Ok(res);
+    }
     let content_type = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let Some(kind) = kind(&path, content_type) else { return Ok(res) };
     if !res.status().is_success() && kind != Kind::Html {

@@ -10,7 +10,7 @@ mod home;
 mod links;
 mod params;
 mod party;
-mod static_files;
+pub mod static_files;
 
 use actix_web::{guard, web};
 

@@ -22,6 +22,7 @@ mod browser;
 mod browser_support;
 mod cli;
 mod cli_help;
+mod compression;
 mod demo;
 mod hardening_crash;
 mod hardening_input;
