@@ -42,3 +42,4 @@ mod reports_email;
 mod reports_schedule;
 mod reports_support;
 mod reports_webhook;
+mod standing_decision;
