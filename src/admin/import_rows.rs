@@ -14,6 +14,7 @@ use super::csv_format::ImportRow;
 use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
+use crate::events::validate::Audience;
 use crate::events::Event;
 
 /// What is wrong with one row.
@@ -85,7 +86,8 @@ pub fn store_rows(
             }
         }
         // A savepoint per row: a refused row leaves nothing behind and the transaction usable.
-        let outcome = conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today));
+        let outcome =
+            conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today, Audience::Staff));
         match outcome {
             Ok(event) => {
                 remember(&mut ids, row, Some(event.id));

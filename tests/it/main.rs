@@ -8,6 +8,7 @@ mod admin_audit;
 mod admin_auth;
 mod admin_browser;
 mod admin_import;
+mod admin_messages;
 mod admin_overview;
 mod admin_party;
 mod admin_reports;

@@ -147,6 +147,7 @@ async fn bengtsfors_through_the_staff_form(app: TestApp) {
     assert_eq!(resp.status().as_u16(), 303, "{}", resp.text().await.unwrap());
     let saved = s.page(&location(&resp)).await;
     assert!(saved.contains("Status i dag: <strong>Antaget</strong>"), "the editor is told the adoption counts");
+    assert!(saved.contains("Bengtsfors: Antaget (var Under beredning)."), "what changed");
     assert_adopted_everywhere(&app, BENGTSFORS, "Bengtsfors", meeting(), "KF § 112").await;
 }
 
