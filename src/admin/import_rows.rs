@@ -96,7 +96,7 @@ pub fn store_rows(
             Err(RecordError::UnknownParty(code)) => {
                 remember(&mut ids, row, None);
                 let message =
-                    if code.is_empty() { "Kolumnen party_code är tom.".to_string() } else { unknown_party(&code) };
+                    if code.is_empty() { "Kolumnen kommunkod är tom.".to_string() } else { unknown_party(&code) };
                 results.push(fail("party_code", message));
             }
             Err(RecordError::Invalid(errors)) => {

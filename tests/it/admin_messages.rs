@@ -376,7 +376,49 @@ async fn editors_see_the_partys_changes(app: TestApp) {
     assert_no_codes("changes", &html);
 }
 
+async fn an_import_with_swedish_headers_and_labels(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let on = (ratify::clock::today() - Days::new(7)).to_string();
+    let planned = (ratify::clock::today() + Days::new(20)).to_string();
+    let one = format!(
+        "Kommunkod;Status;Organ;Beslutsdatum;Paragraf;Protokoll;Anslag;Anteckning\r\n\
+         1462;antagen;KF;{on};KF § 87;https://lillaedet.se/kf.pdf;{on};Enhälligt.\r\n"
+    );
+    let (path, html) = s.preview("lilla-edet.csv", one.into_bytes()).await;
+    assert!(html.contains("Raden är giltig.") && html.contains("Spara händelsen"), "{html}");
+    let table = &html[html.find("<table class=\"import-rows\"").unwrap()..];
+    for shown in [
+        "Lilla Edet (1462)",
+        "<td>Antaget</td>",
+        "Kommunfullmäktige (KF)",
+        "KF § 87",
+        "href=\"https://lillaedet.se/kf.pdf\"",
+        "Enhälligt.",
+    ] {
+        assert!(table.contains(shown), "the preview shows {shown}: {table}");
+    }
+    let date = ratify::views::format::date(ratify::clock::today() - Days::new(7));
+    assert_eq!(table.matches(&format!("<td>{date}</td>")).count(), 2, "decision and notice dates");
+    assert_no_codes("import preview", &html);
+    let resp = s.post(&path, &[]).await;
+    let done = resp.text().await.unwrap();
+    assert!(done.contains("1 händelse från lilla-edet.csv är sparad."), "{done}");
+    assert_eq!(app.get_json("/api/v1/parties/1462", 200).await["status"], "adopted");
+
+    // Errors name the Swedish column and list the Swedish labels; counts are Swedish plurals.
+    let two = format!(
+        "kommunkod;status;planerat\r\n1460;klar;\r\n;;\r\n1401;Beslut planerat;{planned}\r\n1402;beslut planerat;\r\n"
+    );
+    let (_, html) = s.preview("fel.csv", two.into_bytes()).await;
+    assert!(html.contains("Filen har fel på 2 rader."), "{html}");
+    assert!(html.contains("Rad 2, kolumnen status:") && html.contains("Antaget, Avslaget"), "{html}");
+    assert!(html.contains("Rad 5, kolumnen planerat:"), "the blank row 3 still counts: {html}");
+    assert_no_codes("import errors", &html);
+}
+
 crate::both_backends!(
+    an_import_with_swedish_headers_and_labels,
     the_overview_is_in_swedish_order_with_a_name_filter,
     editors_see_the_partys_changes,
     warnings_are_confirmed_before_saving,

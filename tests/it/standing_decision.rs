@@ -159,7 +159,7 @@ async fn lilla_edet_through_the_import(app: TestApp) {
     let on = ratify::clock::today() - Days::new(7);
     let file = format!("party_code;status;body;decided_on;reference\r\n{LILLA_EDET};adopted;KF;{on};KF § 87\r\n");
     let (path, html) = s.preview("lilla-edet.csv", file.into_bytes()).await;
-    assert!(html.contains("Spara alla"), "{html}");
+    assert!(html.contains("Spara händelsen"), "{html}");
     let resp = s.post(&path, &[]).await;
     assert_eq!(resp.status().as_u16(), 200, "{}", resp.text().await.unwrap());
     assert_adopted_everywhere(&app, LILLA_EDET, "Lilla Edet", on, "KF § 87").await;
