@@ -49,6 +49,21 @@ pub fn integer(n: u64) -> String {
     out
 }
 
+/// A sort key that orders Swedish names as Swedish readers expect (… z, å, ä, ö).
+pub fn swedish_key(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'å' => '{',
+            'ä' | 'æ' => '|',
+            'ö' | 'ø' => '}',
+            'é' | 'è' => 'e',
+            'ü' => 'y',
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

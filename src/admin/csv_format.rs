@@ -29,6 +29,35 @@ pub const COLUMNS: [&str; 14] = [
     "recorded_at",
 ];
 
+/// Swedish column names an import accepts beside the export's, as editors name them in their own
+/// spreadsheets: (Swedish, export name).
+pub const SWEDISH_COLUMNS: [(&str, &str); 10] = [
+    ("kommunkod", "party_code"),
+    ("status", "status"),
+    ("organ", "body"),
+    ("beslutsdatum", "decided_on"),
+    ("planerat", "planned_on"),
+    ("paragraf", "reference"),
+    ("protokoll", "protocol_url"),
+    ("anslag", "posted_on"),
+    ("anteckning", "note"),
+    ("rättar", "corrects"),
+];
+
+/// The export name of a header, Swedish or not (already lower-case).
+fn column_of(header: &str) -> Option<&'static str> {
+    COLUMNS
+        .iter()
+        .find(|c| **c == header)
+        .copied()
+        .or_else(|| SWEDISH_COLUMNS.iter().find(|(sv, _)| *sv == header).map(|(_, c)| *c))
+}
+
+/// The Swedish name of a column for messages (the export name when it has none).
+pub fn swedish_column(column: &str) -> &str {
+    SWEDISH_COLUMNS.iter().find(|(_, c)| *c == column).map_or(column, |(sv, _)| sv)
+}
+
 /// Columns an import must have.
 pub const REQUIRED: [&str; 2] = ["party_code", "status"];
 /// Columns export writes for information; an import reads past them (the importer and the import
@@ -101,20 +130,29 @@ pub fn parse(text: &str) -> Result<Vec<ImportRow>, String> {
         if h.is_empty() {
             continue;
         }
-        let Some(known) = COLUMNS.iter().find(|c| **c == h) else {
+        let Some(known) = column_of(h) else {
+            let swedish: Vec<&str> = SWEDISH_COLUMNS.iter().map(|(sv, _)| *sv).collect();
             return Err(format!(
-                "Kolumnen \"{}\" är okänd. Kända kolumner: {}.",
+                "Kolumnen \"{}\" är okänd. Kända kolumner: {} (eller som i exporten: {}).",
                 h.chars().take(40).collect::<String>(),
+                swedish.join(", "),
                 COLUMNS.join(", ")
             ));
         };
         if index.insert(known, i).is_some() {
-            return Err(format!("Kolumnen \"{h}\" finns två gånger i rubrikraden."));
+            return Err(format!("Kolumnen \"{h}\" finns två gånger i rubrikraden (under det namnet eller ett annat)."));
         }
     }
     let missing: Vec<&str> = REQUIRED.iter().filter(|c| !index.contains_key(**c)).copied().collect();
     if !missing.is_empty() {
-        return Err(format!("Kolumnen {} saknas i rubrikraden.", missing.join(" och ")));
+        let named: Vec<String> = missing
+            .iter()
+            .map(|c| match SWEDISH_COLUMNS.iter().find(|(_, e)| e == c) {
+                Some((sv, _)) if sv != c => format!("{sv} (eller {c})"),
+                _ => c.to_string(),
+            })
+            .collect();
+        return Err(format!("Kolumnen {} saknas i rubrikraden.", named.join(" och ")));
     }
     let mut rows = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -155,13 +193,29 @@ pub fn parse(text: &str) -> Result<Vec<ImportRow>, String> {
     Ok(rows)
 }
 
-/// A status code, or a Swedish label ("Antaget") turned into its code; anything else unchanged
-/// (validation then names it).
+/// Other Swedish forms editors write for a status: the common gender ("avtalet är antaget",
+/// "överenskommelsen är antagen") and the plain participle.
+const STATUS_VARIANTS: [(&str, Status); 10] = [
+    ("antagen", Status::Adopted),
+    ("avslagen", Status::Rejected),
+    ("återremitterad", Status::ReferredBack),
+    ("återremiss", Status::ReferredBack),
+    ("bordlagd", Status::Tabled),
+    ("bordläggning", Status::Tabled),
+    ("överklagad", Status::Appealed),
+    ("föreslagen", Status::Proposed),
+    ("planerat", Status::Scheduled),
+    ("ej påbörjad", Status::NotStarted),
+];
+
+/// A status code, or a Swedish label ("Antaget", "antagen", any case) turned into its code;
+/// anything else unchanged (validation then names it and lists the labels).
 fn status_code(s: &str) -> String {
-    let lower = s.to_lowercase();
+    let lower = s.trim().to_lowercase();
     Status::ALL
         .into_iter()
         .find(|st| st.code() == lower || st.label_sv().to_lowercase() == lower)
+        .or_else(|| STATUS_VARIANTS.iter().find(|(v, _)| *v == lower).map(|(_, st)| *st))
         .map(|st| st.code().to_string())
         .unwrap_or_else(|| s.to_string())
 }
@@ -224,6 +278,33 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].raw.note.as_deref(), Some("a; b"));
         assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn swedish_headers_and_labels() {
+        let text = "Kommunkod;Status;Organ;Beslutsdatum;Planerat;Paragraf;Protokoll;Anslag;Anteckning;Rättar\n\
+                    1460;Antaget;KF;2026-11-25;;KF § 112;https://x.se/p.pdf;2026-11-30;Enhälligt;\n\
+                    1462;ANTAGEN;KF;2026-11-24;;;;;;\n\
+                    1401;återremitterad;KF;2026-11-02;;;;;;\n\
+                    1402;Beslut planerat;KF;;2027-02-01;;;;;\n";
+        let rows = parse(text).unwrap();
+        let statuses: Vec<&str> = rows.iter().map(|r| r.raw.status.as_deref().unwrap()).collect();
+        assert_eq!(statuses, ["adopted", "adopted", "referred_back", "scheduled"]);
+        let r = &rows[0];
+        assert_eq!((r.party_code.as_str(), r.line), ("1460", 2));
+        assert_eq!(r.raw.body.as_deref(), Some("KF"));
+        assert_eq!(r.raw.decided_on.as_deref(), Some("2026-11-25"));
+        assert_eq!(r.raw.reference.as_deref(), Some("KF § 112"));
+        assert_eq!(r.raw.protocol_url.as_deref(), Some("https://x.se/p.pdf"));
+        assert_eq!(r.raw.posted_on.as_deref(), Some("2026-11-30"));
+        assert_eq!(r.raw.note.as_deref(), Some("Enhälligt"));
+        assert_eq!(rows[3].raw.planned_on.as_deref(), Some("2027-02-01"));
+        // Unknown values pass through for validation to name.
+        assert_eq!(parse("kommunkod;status\n1460;klart\n").unwrap()[0].raw.status.as_deref(), Some("klart"));
+        // One column under two names is refused; a missing one is named in Swedish.
+        assert!(parse("kommunkod;party_code;status\n1460;1460;Antaget\n").unwrap_err().contains("två gånger"));
+        assert!(parse("status\nAntaget\n").unwrap_err().contains("kommunkod"));
+        assert!(parse("kommun;status\n1460;Antaget\n").unwrap_err().contains("beslutsdatum"));
     }
 
     #[test]

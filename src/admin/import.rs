@@ -7,6 +7,8 @@
 //! parties). The commit runs it again in one transaction and keeps it only if every row passed;
 //! marking the upload committed in that same transaction makes a second click store nothing.
 
+use std::collections::HashMap;
+
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -23,6 +25,7 @@ use super::session::{CsrfToken, CurrentUser};
 use crate::audit::{self, Action};
 use crate::db::schema::csv_uploads;
 use crate::db::{DbConn, DbError};
+use crate::events::validate::body_label;
 use crate::AppState;
 
 pub async fn page(user: CurrentUser, csrf: CsrfToken) -> HttpResponse {
@@ -39,7 +42,8 @@ fn upload_page(user: &CurrentUser, csrf: &str, error: Option<&str>) -> Markup {
             p {
                 "Filen kan vara sparad från Excel (semikolonavgränsad, UTF-8 eller Windows-1252) eller vara en "
                 a href="/admin/export.csv" { "export" } " härifrån. Första raden ska ha kolumnnamnen; "
-                code { "party_code" } " och " code { "status" } " krävs. Du får se en förhandsgranskning innan något sparas."
+                code { "kommunkod" } " och " code { "status" } " krävs. Statusen skrivs som på sidorna, t.ex. "
+                "Antaget eller Beslut planerat. Du får se en förhandsgranskning innan något sparas."
             }
             @if let Some(e) = error { p.alert role="alert" { (e) } }
             form method="post" action="/admin/import" enctype="multipart/form-data" {
@@ -49,7 +53,10 @@ fn upload_page(user: &CurrentUser, csrf: &str, error: Option<&str>) -> Markup {
                 p { button type="submit" { "Förhandsgranska" } }
             }
             h2 { "Kolumner" }
-            p { (csv_format::COLUMNS.join(", ")) }
+            p {
+                (csv_format::SWEDISH_COLUMNS.iter().map(|(sv, _)| *sv).collect::<Vec<_>>().join(", "))
+                ". Exportens kolumnnamn går också bra: " (csv_format::COLUMNS.join(",")) "."
+            }
         },
     )
 }
@@ -212,7 +219,8 @@ pub async fn preview(
     match outcome {
         Err(Stop::DryRun(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
-            Ok(layout::respond(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results)))
+            let names = party_names(&state).await?;
+            Ok(layout::respond(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results, &names)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
         Err(Stop::Rows(_)) | Ok(_) => Err(AdminError::Internal("a preview must roll back".into())),
@@ -260,9 +268,9 @@ pub async fn commit(
                     })
                     .collect();
                 let details = format!(
-                    "Import av filen \"{}\": {} händelser sparade{}.",
+                    "Import av filen \"{}\": {} sparade{}.",
                     upload.filename,
-                    ids.len(),
+                    events_sv(ids.len()),
                     match (ids.first(), ids.last()) {
                         (Some(a), Some(b)) => format!(" (händelse {a}–{b})"),
                         _ => String::new(),
@@ -277,26 +285,54 @@ pub async fn commit(
         Ok((upload, rows, results)) => {
             state.changed();
             let stored = results.iter().filter(|r| matches!(r, RowResult::Stored(_))).count();
+            let names = party_names(&state).await?;
             Ok(layout::respond(layout::page(
                 "Importen är sparad",
                 &user,
                 &csrf.0,
                 html! {
                     h1 { "Importen är sparad" }
-                    p.notice role="status" { (stored) " händelser från " (upload.filename) " är sparade." }
-                    (rows_table(&rows, &results))
+                    p.notice role="status" {
+                        (events_sv(stored)) " från " (upload.filename) @if stored == 1 { " är sparad." } @else { " är sparade." }
+                    }
+                    (rows_table(&rows, &results, &names))
                     p { a href="/admin" { "Till översikten" } }
                 },
             )))
         }
         Err(Stop::Rows(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
-            Ok(unprocessable(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results)))
+            let names = party_names(&state).await?;
+            Ok(unprocessable(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results, &names)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
         Err(Stop::DryRun(_)) => Err(AdminError::Internal("a commit is no dry run".into())),
         Err(Stop::Admin(e)) => Err(e),
     }
+}
+
+/// "1 rad", "2 rader".
+fn rows_sv(n: usize) -> String {
+    if n == 1 {
+        "1 rad".into()
+    } else {
+        format!("{n} rader")
+    }
+}
+
+/// "1 händelse", "2 händelser".
+fn events_sv(n: usize) -> String {
+    if n == 1 {
+        "1 händelse".into()
+    } else {
+        format!("{n} händelser")
+    }
+}
+
+/// Party code → name, for showing each row as it will be stored.
+async fn party_names(state: &AppState) -> Result<HashMap<String, String>, AdminError> {
+    let parties = state.db.run(|db| db.read_blocking(|c| crate::parties::list(c).map_err(AdminError::from))).await?;
+    Ok(parties.into_iter().map(|p| (p.code, p.name)).collect())
 }
 
 fn unprocessable(page: Markup) -> HttpResponse {
@@ -323,6 +359,7 @@ fn preview_page(
     filename: &str,
     rows: &[ImportRow],
     results: &[RowResult],
+    names: &HashMap<String, String>,
 ) -> Markup {
     let errors: Vec<RowError> = import_rows::errors(results);
     let undated = rows.iter().filter(|r| r.raw.decided_on.is_none()).count();
@@ -334,40 +371,52 @@ fn preview_page(
             h1 { "Förhandsgranskning av " (filename) }
             @if errors.is_empty() {
                 p.notice role="status" {
-                    "Alla " (rows.len()) " rader är giltiga. Inget är sparat ännu: granska och spara."
+                    @if rows.len() == 1 { "Raden är giltig." } @else { "Alla " (rows_sv(rows.len())) " är giltiga." }
+                    " Inget är sparat ännu: granska och spara."
                 }
                 @if undated > 0 {
                     p.warning {
-                        (undated) " rader saknar beslutsdatum; de gäller från dagen de sparas ("
-                        (format::date(crate::clock::today())) ")."
+                        (rows_sv(undated)) " saknar beslutsdatum; "
+                        @if undated == 1 { "den gäller" } @else { "de gäller" }
+                        " från dagen de sparas (" (format::date(crate::clock::today())) ")."
                     }
                 }
                 form method="post" action=(format!("/admin/import/{id}")) {
                     (csrf_field(csrf))
-                    button type="submit" { "Spara alla " (rows.len()) " händelser" }
+                    button type="submit" {
+                        @if rows.len() == 1 { "Spara händelsen" } @else { "Spara alla " (events_sv(rows.len())) }
+                    }
                 }
             } @else {
                 div.alert role="alert" {
-                    p { strong { "Filen har fel på " (errors.iter().map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len()) " rader. Inget sparas förrän alla rader är rätt." } }
-                    ul { @for e in &errors { li { "Rad " (e.line) ", fältet " (e.field) ": " (e.message) } } }
+                    p { strong { "Filen har fel på " (rows_sv(errors.iter().map(|e| e.line).collect::<std::collections::BTreeSet<_>>().len())) ". Inget sparas förrän alla rader är rätt." } }
+                    ul { @for e in &errors { li { "Rad " (e.line) ", kolumnen " (csv_format::swedish_column(&e.field)) ": " (e.message) } } }
                     p { "Rätta filen och " a href="/admin/import" { "ladda upp den igen" } "." }
                 }
             }
-            (rows_table(rows, results))
+            (rows_table(rows, results, names))
         },
     )
 }
 
-fn rows_table(rows: &[ImportRow], results: &[RowResult]) -> Markup {
+/// Each row as it will be stored (or was): for a valid row the stored values (trimmed, the status
+/// and body by their labels, the corrected event's id resolved), for a refused one what the file says.
+fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String, String>) -> Markup {
+    let name = |code: &str| names.get(code).map_or_else(|| "okänd part".to_string(), Clone::clone);
+    let date = |d: Option<chrono::NaiveDate>| d.map(format::date).unwrap_or_default();
     html! {
-        table {
+        table.import-rows {
             thead {
                 tr {
                     th scope="col" { "Rad" }
                     th scope="col" { "Part" }
                     th scope="col" { "Status" }
+                    th scope="col" { "Organ" }
                     th scope="col" { "Beslutsdatum" }
+                    th scope="col" { "Planerat sammanträde" }
+                    th scope="col" { "Anslaget" }
                     th scope="col" { "Paragraf" }
+                    th scope="col" { "Protokoll" }
                     th scope="col" { "Anteckning" }
                     th scope="col" { "Resultat" }
                 }
@@ -376,19 +425,33 @@ fn rows_table(rows: &[ImportRow], results: &[RowResult]) -> Markup {
                 @for (row, result) in rows.iter().zip(results) {
                     tr {
                         td { (row.line) }
-                        td { (row.party_code) }
-                        td { (row.raw.status.as_deref().unwrap_or("")) }
-                        td { (row.raw.decided_on.as_deref().unwrap_or("")) }
-                        td { (row.raw.reference.as_deref().unwrap_or("")) }
-                        td { (row.raw.note.as_deref().unwrap_or("")) }
-                        td {
-                            @match result {
-                                RowResult::Stored(e) => {
-                                    "OK" @if let Some(c) = e.corrects { " (rättar händelse " (c) ")" }
+                        @match result {
+                            RowResult::Stored(e) => {
+                                td { (name(&e.party_code)) " (" (e.party_code) ")" }
+                                td { (e.status.label_sv()) }
+                                td { (e.body.as_deref().map(body_label).unwrap_or("")) }
+                                td { (date(e.decided_on)) }
+                                td { (date(e.planned_on)) }
+                                td { (date(e.posted_on)) }
+                                td { (e.reference.as_deref().unwrap_or("")) }
+                                td { @if let Some(u) = &e.protocol_url { a href=(u) rel="noopener noreferrer" { (u) } } }
+                                td { (e.note.as_deref().unwrap_or("")) }
+                                td { "OK" @if let Some(c) = e.corrects { " (rättar händelse " (c) ")" } }
+                            }
+                            RowResult::Failed(errs) => {
+                                td { (name(&row.party_code)) " (" (row.party_code) ")" }
+                                td {
+                                    @let status = row.raw.status.as_deref().unwrap_or("");
+                                    (crate::ratification::Status::parse(status).map_or(status, |s| s.label_sv()))
                                 }
-                                RowResult::Failed(errs) => {
-                                    @for e in errs { p.error { (e.field) ": " (e.message) } }
-                                }
+                                td { (row.raw.body.as_deref().map(body_label).unwrap_or("")) }
+                                td { (row.raw.decided_on.as_deref().unwrap_or("")) }
+                                td { (row.raw.planned_on.as_deref().unwrap_or("")) }
+                                td { (row.raw.posted_on.as_deref().unwrap_or("")) }
+                                td { (row.raw.reference.as_deref().unwrap_or("")) }
+                                td { (row.raw.protocol_url.as_deref().unwrap_or("")) }
+                                td { (row.raw.note.as_deref().unwrap_or("")) }
+                                td { @for e in errs { p.error { (e.message) } } }
                             }
                         }
                     }

@@ -14,6 +14,7 @@ use super::csv_format::ImportRow;
 use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
+use crate::events::validate::Audience;
 use crate::events::Event;
 
 /// What is wrong with one row.
@@ -85,7 +86,8 @@ pub fn store_rows(
             }
         }
         // A savepoint per row: a refused row leaves nothing behind and the transaction usable.
-        let outcome = conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today));
+        let outcome =
+            conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today, Audience::Staff));
         match outcome {
             Ok(event) => {
                 remember(&mut ids, row, Some(event.id));
@@ -94,7 +96,7 @@ pub fn store_rows(
             Err(RecordError::UnknownParty(code)) => {
                 remember(&mut ids, row, None);
                 let message =
-                    if code.is_empty() { "Kolumnen party_code är tom.".to_string() } else { unknown_party(&code) };
+                    if code.is_empty() { "Kolumnen kommunkod är tom.".to_string() } else { unknown_party(&code) };
                 results.push(fail("party_code", message));
             }
             Err(RecordError::Invalid(errors)) => {

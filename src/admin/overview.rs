@@ -1,5 +1,5 @@
-//! GET /admin: the 50 parties with status, latest decision, last change and by whom; filters by
-//! subregion and status; and the parties that need attention.
+//! GET /admin: the 50 parties in Swedish alphabetical order with status, latest decision, last
+//! change and by whom; filters by name, subregion and status; and the parties that need attention.
 
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
@@ -20,6 +20,38 @@ use crate::AppState;
 pub struct Filters {
     delregion: Option<String>,
     status: Option<String>,
+    /// Part of a party's name (any case) or its code.
+    namn: Option<String>,
+}
+
+/// The parties in the order the public list shows them: Swedish alphabetical order by name
+/// (… z, å, ä, ö), so an editor finds Åmål and Öckerö where they expect them.
+pub fn in_swedish_order(parties: &[Party]) -> Vec<&Party> {
+    let mut sorted: Vec<&Party> = parties.iter().collect();
+    sorted.sort_by_cached_key(|p| crate::sv::swedish_key(&p.name));
+    sorted
+}
+
+/// Whether the name filter `wanted` matches the party (its name, any case, or its code).
+fn name_matches(p: &Party, wanted: &str) -> bool {
+    p.code == wanted || p.name.to_lowercase().contains(&wanted.to_lowercase())
+}
+
+/// The first party after `code` in Swedish order (from the top again after the last) that needs
+/// attention, with its reasons: what to open after saving.
+pub fn next_needing_attention<'a>(
+    snapshot: &'a Snapshot,
+    eval: &crate::ratification::Evaluation,
+    code: &str,
+    today: NaiveDate,
+) -> Option<(&'a Party, Vec<Attention>)> {
+    let order = in_swedish_order(&snapshot.parties);
+    let at = order.iter().position(|p| p.code == code)?;
+    order.iter().cycle().skip(at + 1).take(order.len() - 1).find_map(|p| {
+        let standing = eval.parties.iter().find(|s| s.code == p.code)?;
+        let reasons = attention(snapshot, p, standing.status, today);
+        (!reasons.is_empty()).then_some((*p, reasons))
+    })
 }
 
 /// Why a party needs attention.
@@ -105,9 +137,13 @@ pub async fn page(
             AdminError::BadRequest(format!("Okänd status \"{}\".", code.chars().take(40).collect::<String>()))
         })?),
     };
-    let rows: Vec<(&Party, Status)> = snapshot.parties.iter().zip(&eval.parties).map(|(p, s)| (p, s.status)).collect();
+    let name = query.namn.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let status_of = |p: &Party| eval.parties.iter().find(|s| s.code == p.code).map_or(Status::NotStarted, |s| s.status);
+    let rows: Vec<(&Party, Status)> =
+        in_swedish_order(&snapshot.parties).into_iter().map(|p| (p, status_of(p))).collect();
     let shown: Vec<&(&Party, Status)> = rows
         .iter()
+        .filter(|(p, _)| name.is_none_or(|n| name_matches(p, n)))
         .filter(|(p, _)| match subregion {
             None => true,
             Some(REGION_FILTER) => p.kind == PartyKind::Region,
@@ -127,10 +163,14 @@ pub async fn page(
             "Antagna kommuner: " strong { (eval.municipalities_adopted) " av " (eval.municipalities_total) }
             ". Regionen: " strong { (eval.region_status.label_sv()) } ". "
             a href="#uppmarksamma" { (attention_rows.len()) " parter behöver uppmärksamhet" }
-            @if subregion.is_some() || status.is_some() { " (bland de visade)" }
+            @if subregion.is_some() || status.is_some() || name.is_some() { " (bland de visade)" }
             "."
         }
         form.filters method="get" action="/admin" {
+            div {
+                label for="namn" { "Namn eller kommunkod" }
+                input type="search" id="namn" name="namn" value=(name.unwrap_or(""));
+            }
             div {
                 label for="delregion" { "Delregion" }
                 select id="delregion" name="delregion" {

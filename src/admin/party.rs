@@ -25,7 +25,7 @@ use crate::db::schema::events;
 use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
-use crate::events::validate::{FieldError, RawEvent};
+use crate::events::validate::{self, Audience, FieldError, RawEvent};
 use crate::events::Event;
 use crate::parties::Party;
 use crate::ratification::{PartyKind, Status};
@@ -40,6 +40,10 @@ pub struct EntryForm {
     pub instruments: Vec<String>,
     /// The party's latest event id when the form was shown ("" when it had none).
     pub latest: Option<String>,
+    /// The editor ticked "save anyway" for the warnings shown.
+    pub confirmed: bool,
+    /// What looks like a mistake and must be confirmed (shown above the save button).
+    pub warnings: Vec<FieldError>,
 }
 
 impl EntryForm {
@@ -57,6 +61,10 @@ impl EntryForm {
                 "note" => &mut form.raw.note,
                 "corrects" => &mut form.raw.corrects,
                 "latest" => &mut form.latest,
+                "bekraftat" => {
+                    form.confirmed = v == "ja";
+                    continue;
+                }
                 "instruments" => {
                     form.instruments.push(v);
                     continue;
@@ -85,6 +93,8 @@ impl EntryForm {
             },
             instruments: e.instruments.clone().unwrap_or_else(|| all_instruments.to_vec()),
             latest: None,
+            confirmed: false,
+            warnings: Vec::new(),
         }
     }
 
@@ -141,8 +151,19 @@ pub async fn page(
     let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
     let mut form = EntryForm { instruments: snapshot.agreement.instrument_slugs(), ..Default::default() };
     form.latest = Some(latest_id(&snapshot, &code).map(|i| i.to_string()).unwrap_or_default());
-    let notice = saved.map(|id| format!("Händelse {id} är sparad."));
-    Ok(layout::respond(party_page(&view, &form, &[], notice.as_deref())))
+    let notice = saved.map(|id| {
+        let today = crate::clock::today();
+        let next = super::overview::next_needing_attention(&snapshot, &snapshot.evaluate(today), &code, today);
+        html! {
+            (saved_notice(&snapshot, &party, id))
+            @if let Some((p, reasons)) = next {
+                " Nästa part som behöver uppmärksamhet: "
+                a href=(format!("/admin/parter/{}", p.code)) { (p.name) }
+                " (" @for (i, r) in reasons.iter().enumerate() { @if i > 0 { " " } (r.text()) } ")"
+            }
+        }
+    });
+    Ok(layout::respond(party_page(&view, &form, &[], notice)))
 }
 
 pub async fn correct_page(
@@ -169,6 +190,50 @@ pub async fn correct_page(
     let mut form = EntryForm::from_event(target, &snapshot.agreement.instrument_slugs());
     form.latest = Some(latest_id(&snapshot, &code).map(|i| i.to_string()).unwrap_or_default());
     Ok(layout::respond(correction_page(&view, target, &form, &[])))
+}
+
+/// What the editor is told after saving event `id`: the party's status today before and after
+/// it ("Bengtsfors: Antaget (var Under beredning)"), or why the status did not change. "Before"
+/// is the log without this event and anything recorded after it, so the page can say it on any
+/// later visit without having kept anything.
+fn saved_notice(snapshot: &Snapshot, party: &Party, id: i32) -> String {
+    let Some(event) = snapshot.events_of(&party.code).find(|e| e.id == id) else {
+        return format!("Händelse {id} är sparad.");
+    };
+    let today = crate::clock::today();
+    let upto = |last: i32| snapshot.with_events(snapshot.events.iter().filter(|e| e.id <= last).cloned().collect());
+    let status_of = |s: &Snapshot| {
+        s.parties.iter().position(|p| p.code == party.code).map(|i| s.evaluate(today).parties.swap_remove(i))
+    };
+    let (Some(before), Some(after)) = (status_of(&upto(id - 1)), status_of(&upto(id))) else {
+        return format!("Händelse {id} är sparad.");
+    };
+    let saved = format!("Händelse {id} är sparad.");
+    if before.status != after.status {
+        return format!("{saved} {}: {} (var {}).", party.name, after.status.label_sv(), before.status.label_sv());
+    }
+    let still = format!("{saved} {}: fortfarande {}", party.name, after.status.label_sv());
+    let why = if after.standing_event == Some(i64::from(id)) {
+        "den nya händelsen har samma status som förut".to_string()
+    } else if !event.status.is_decision() && before.status.is_final() {
+        format!(
+            "ett steg ({}) ändrar inte ett beslut som {}. Är beslutet fel: rätta det",
+            event.status.label_sv(),
+            before.status.label_sv()
+        )
+    } else if event.instruments.is_some() {
+        "händelsen gäller bara en del av avtalet, och resten av avtalet står som förut".to_string()
+    } else {
+        match after.standing_event.and_then(|s| i32::try_from(s).ok()).and_then(|s| snapshot.event(s)) {
+            Some(standing) => format!(
+                "händelsen {} ({}) är senare och gäller",
+                standing.status.label_sv(),
+                format::date(standing.effective_on())
+            ),
+            None => "händelsen ändrar inte statusen".to_string(),
+        }
+    };
+    format!("{still}: {why}.")
 }
 
 enum SaveError {
@@ -206,11 +271,16 @@ pub async fn add_event(
     let (snapshot, party) = load(&state, &code).await?;
     let all = snapshot.agreement.instrument_slugs();
     let Some(expected) = form.latest.clone() else {
-        return Err(AdminError::BadRequest("Formuläret saknar fältet latest. Ladda om partens sida.".into()));
+        // A hidden field the page always sends: its absence means an old or hand-made form.
+        return Err(AdminError::BadRequest(
+            "Formuläret är ofullständigt. Ladda om partens sida och fyll i det igen.".into(),
+        ));
     };
     let expected: Option<i32> = match expected.trim() {
         "" => None,
-        n => Some(n.parse().map_err(|_| AdminError::BadRequest("Fältet latest är ogiltigt.".into()))?),
+        n => Some(n.parse().map_err(|_| {
+            AdminError::BadRequest("Formuläret är ogiltigt. Ladda om partens sida och fyll i det igen.".into())
+        })?),
     };
     if form.instruments.is_empty() {
         let errors = [FieldError::new("instruments", "Välj minst ett av avtalen som beslutet gäller.")];
@@ -220,6 +290,17 @@ pub async fn add_event(
     form.raw.instruments = Some(form.instruments.clone());
     if form.instruments.len() == all.len() && all.iter().all(|s| form.instruments.contains(s)) {
         form.raw.instruments = None;
+    }
+    // Checked on what the page showed, before the write: the write validates again anyway, and
+    // an editor who confirms has seen these very values.
+    let today = crate::clock::today();
+    if !form.confirmed {
+        if let Ok(valid) = validate::validate(&form.raw, &party, &snapshot.agreement, today, Audience::Staff) {
+            form.warnings = validate::warnings(&valid, today, Audience::Staff);
+            if !form.warnings.is_empty() {
+                return Ok(rerender(&snapshot, &party, &user, &csrf.0, &form, &[]));
+            }
+        }
     }
     let raw = form.raw.clone();
     let username = user.0.username.clone();
@@ -234,7 +315,8 @@ pub async fn add_event(
                 if !newer.is_empty() {
                     return Err(SaveError::Conflict(newer));
                 }
-                let event = store::record_in(conn, &party_code, &raw, &username, crate::clock::today())?;
+                let event =
+                    store::record_in(conn, &party_code, &raw, &username, crate::clock::today(), Audience::Staff)?;
                 audit::record_event(conn, &username, &event, Some(&addr))?;
                 Ok(event)
             }))
@@ -296,7 +378,7 @@ fn events_after(conn: &mut DbConn, code: &str, after: Option<i32>) -> QueryResul
     Ok(out)
 }
 
-fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Option<&str>) -> Markup {
+fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Option<Markup>) -> Markup {
     let View { snapshot, party, user, csrf } = view;
     let today = crate::clock::today();
     let eval = snapshot.evaluate(today);
@@ -317,6 +399,8 @@ fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Opti
         (event_form(snapshot, party, csrf, form, errors))
         h2 id="historik" { "Historik" }
         (timeline(snapshot, party))
+        h2 id="andringar" { "Ändringar" }
+        (changes(snapshot, party))
     };
     layout::page(&party.name, user, csrf, content)
 }
@@ -445,6 +529,16 @@ fn event_form(snapshot: &Snapshot, party: &Party, csrf: &str, form: &EntryForm, 
                 }
             }
             @if let Some(m) = errors_for(errors, "corrects").first() { p.error { (m) } }
+            @if !form.warnings.is_empty() {
+                div.alert.warning role="alert" id="varningar" {
+                    p { strong { "Händelsen är inte sparad än. Kontrollera det här:" } }
+                    ul { @for w in &form.warnings { li { a href=(format!("#{}", w.field)) { (w.message) } } } }
+                    p {
+                        input type="checkbox" id="bekraftat" name="bekraftat" value="ja";
+                        label for="bekraftat" { "Jag har kontrollerat uppgifterna och vill spara ändå" }
+                    }
+                }
+            }
             p {
                 button type="submit" {
                     @if correcting.is_some() { "Spara rättelsen" } @else { "Spara händelsen" }
@@ -483,6 +577,38 @@ fn event_details(snapshot: &Snapshot, e: &Event) -> Markup {
             @if let Some(n) = &e.note { dt { "Anteckning" } dd { (n) } }
             @if let Some(c) = e.corrects { dt { "Rättar" } dd { "händelse " (c) } }
             dt { "Registrerad" } dd { (format::timestamp(e.recorded_at)) " av " (e.recorded_by) }
+        }
+    }
+}
+
+/// Who recorded or corrected what, and when, newest first: the party's share of the audit trail
+/// as editors may see it (the full log, with client addresses, is the admins').
+fn changes(snapshot: &Snapshot, party: &Party) -> Markup {
+    let mut events: Vec<&Event> = snapshot.events_of(&party.code).collect();
+    events.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
+    html! {
+        @if events.is_empty() {
+            p { "Inga ändringar ännu." }
+        } @else {
+            ol.changes {
+                @for e in &events {
+                    li {
+                        (format::timestamp(e.recorded_at)) ": " strong { (e.recorded_by) }
+                        @if let Some(target) = e.corrects.and_then(|t| snapshot.event(t)) {
+                            " rättade händelse " (target.id) " (" (target.status.label_sv()) ") till "
+                            (e.status.label_sv()) " (händelse " (e.id) ")"
+                            // Notes are sentences of their own: their final stop is the line's.
+                            @if let Some(n) = &e.note { ". Motivering: " (n.trim_end_matches('.')) }
+                            @if let Some(n) = &target.note { ". Den rättade händelsens anteckning: " (n.trim_end_matches('.')) }
+                        } @else {
+                            " registrerade händelse " (e.id) ": " (e.status.label_sv())
+                            @if let Some(r) = &e.reference { ", " (r) }
+                            @if let Some(d) = e.decided_on { ", beslut " (format::date(d)) }
+                        }
+                        "."
+                    }
+                }
+            }
         }
     }
 }

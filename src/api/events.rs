@@ -55,7 +55,8 @@ pub async fn create(
         .run(move |db| {
             // The event and its audit row in one transaction.
             let event = db.write_blocking(|conn| {
-                let event = store::record_in(conn, &code, &raw, &recorded_by, crate::clock::today())?;
+                let event =
+                    store::record_in(conn, &code, &raw, &recorded_by, crate::clock::today(), validate::Audience::Api)?;
                 crate::audit::record_event(conn, &recorded_by, &event, Some(&client_addr))?;
                 Ok::<_, store::RecordError>(event)
             })?;

@@ -17,6 +17,7 @@ use crate::accounts::{self, password, AccountError, Role};
 use crate::db::schema::events;
 use crate::db::{Db, DbError};
 use crate::events::store::{self, RecordError};
+use crate::events::validate::Audience;
 
 /// `recorded_by` of every demo event (a space, so no account or token name can produce it).
 pub const RECORDED_BY: &str = "ratify demo";
@@ -66,7 +67,7 @@ pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
         }
         let history = history::events(today);
         for e in &history {
-            store::record_in(conn, e.party, &e.raw, RECORDED_BY, today).map_err(|err| match err {
+            store::record_in(conn, e.party, &e.raw, RECORDED_BY, today, Audience::Api).map_err(|err| match err {
                 RecordError::Db(db) => DemoError::Db(db),
                 RecordError::UnknownParty(code) => {
                     DemoError::Rejected { party: e.party.into(), reason: format!("okänd part {code}") }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::validate::{validate, FieldError, RawEvent, ValidEvent};
+use super::validate::{validate, Audience, FieldError, RawEvent, ValidEvent};
 use super::Event;
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::db::schema::events;
@@ -35,31 +35,37 @@ pub fn record(
     raw: &RawEvent,
     recorded_by: &str,
     today: NaiveDate,
+    audience: Audience,
 ) -> Result<Event, RecordError> {
-    db.write_blocking(|conn| record_in(conn, party_code, raw, recorded_by, today))
+    db.write_blocking(|conn| record_in(conn, party_code, raw, recorded_by, today, audience))
 }
 
-/// The same, inside a transaction the caller holds (an import stores many in one).
+/// The same, inside a transaction the caller holds (an import stores many in one). Refusals are
+/// phrased for `audience` (field codes for the API, the form's labels for the staff pages).
 pub fn record_in(
     conn: &mut DbConn,
     party_code: &str,
     raw: &RawEvent,
     recorded_by: &str,
     today: NaiveDate,
+    audience: Audience,
 ) -> Result<Event, RecordError> {
     lock_party(conn, party_code)?;
     let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
     let party = parties::find(conn, party_code)?.ok_or_else(|| RecordError::UnknownParty(party_code.to_string()))?;
-    let valid = validate(raw, &party, &agreement, today).map_err(RecordError::Invalid)?;
+    let valid = validate(raw, &party, &agreement, today, audience).map_err(RecordError::Invalid)?;
     if let Some(target) = valid.corrects {
-        check_correction(conn, agreement.id, party_code, target)?;
+        check_correction(conn, agreement.id, party_code, target, audience)?;
     }
     let id = insert(conn, agreement.id, party_code, &valid, recorded_by).map_err(|e| match e {
         // Two editors correcting the same event at once: the unique index on `corrects` lets one in.
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) if valid.corrects.is_some() => {
             RecordError::Invalid(vec![FieldError::new(
                 "corrects",
-                "Fältet corrects: händelsen har redan rättats av en annan händelse. Läs in partens historik på nytt.",
+                format!(
+                    "{}: händelsen har redan rättats av en annan händelse. Läs in partens historik på nytt.",
+                    corrects_field(audience)
+                ),
             )])
         }
         e => RecordError::from(e),
@@ -79,16 +85,28 @@ pub fn lock_party(conn: &mut DbConn, party_code: &str) -> QueryResult<()> {
     Ok(())
 }
 
-fn check_correction(conn: &mut DbConn, agreement_id: i32, party_code: &str, target: i32) -> Result<(), RecordError> {
+/// How a refusal of a correction names what is refused.
+fn corrects_field(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Api => "Fältet corrects",
+        Audience::Staff => "Rättelsen",
+    }
+}
+
+fn check_correction(
+    conn: &mut DbConn,
+    agreement_id: i32,
+    party_code: &str,
+    target: i32,
+    audience: Audience,
+) -> Result<(), RecordError> {
     let refuse = |msg: String| Err(RecordError::Invalid(vec![FieldError::new("corrects", msg)]));
+    let field = corrects_field(audience);
     let Some(event) = super::find(conn, target)? else {
-        return refuse(format!("Fältet corrects anger händelse {target}, som inte finns."));
+        return refuse(format!("{field} anger händelse {target}, som inte finns."));
     };
     if event.party_code != party_code {
-        return refuse(format!(
-            "Fältet corrects anger händelse {target}, som tillhör en annan part ({}).",
-            event.party_code
-        ));
+        return refuse(format!("{field} anger händelse {target}, som tillhör en annan part ({}).", event.party_code));
     }
     let in_agreement: i64 = events::table
         .filter(events::id.eq(target))
@@ -96,11 +114,11 @@ fn check_correction(conn: &mut DbConn, agreement_id: i32, party_code: &str, targ
         .count()
         .get_result(conn)?;
     if in_agreement == 0 {
-        return refuse(format!("Fältet corrects anger händelse {target}, som gäller ett annat avtal."));
+        return refuse(format!("{field} anger händelse {target}, som gäller ett annat avtal."));
     }
     if let Some(by) = super::corrected_by(conn, target)? {
         return refuse(format!(
-            "Fältet corrects: händelse {target} är redan rättad av händelse {by}. Rätta i stället den händelsen."
+            "{field}: händelse {target} är redan rättad av händelse {by}. Rätta i stället den händelsen."
         ));
     }
     Ok(())

@@ -138,17 +138,115 @@ pub fn raw_from_json(value: &Value) -> Result<RawEvent, Vec<FieldError>> {
     }
 }
 
-/// Checks a raw event for `party` under `agreement`, with `today` the current date in Sweden.
+/// Who reads the messages. API clients match on field names and status codes, so the API's
+/// messages name them; editors on the staff pages see the form's Swedish labels
+/// ("Beslutsdatum", "Beslut planerat") and are never shown a code they did not type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Api,
+    Staff,
+}
+
+/// The label the staff form shows for a field (what a staff message calls it).
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "status" => "Status",
+        "body" => "Organ",
+        "decided_on" => "Beslutsdatum",
+        "planned_on" => "Planerat sammanträde",
+        "reference" => "Paragraf",
+        "protocol_url" => "Länk till protokollet",
+        "posted_on" => "Anslaget på anslagstavlan",
+        "note" => "Anteckning",
+        "corrects" => "Rättar händelse",
+        "instruments" => "Beslutet gäller",
+        _ => "Fältet",
+    }
+}
+
+/// The Swedish name of a body, as the staff form offers it.
+pub fn body_label(body: &str) -> &str {
+    match body {
+        "KF" => "Kommunfullmäktige (KF)",
+        "KS" => "Kommunstyrelsen (KS)",
+        "RF" => "Regionfullmäktige (RF)",
+        "RS" => "Regionstyrelsen (RS)",
+        "other" => "Annat organ",
+        other => other,
+    }
+}
+
+impl Audience {
+    /// A field as the subject of a sentence: `Fältet decided_on` / `Fältet ”Beslutsdatum”`.
+    fn field(self, field: &str) -> String {
+        match self {
+            Audience::Api => format!("Fältet {field}"),
+            Audience::Staff => format!("Fältet ”{}”", field_label(field)),
+        }
+    }
+
+    /// As [`Audience::field`], with the form's label beside the API's name: `Fältet planned_on
+    /// (planerat sammanträde)`.
+    fn field_labelled(self, field: &str) -> String {
+        match self {
+            Audience::Api => format!("Fältet {field} ({})", field_label(field).to_lowercase()),
+            Audience::Staff => self.field(field),
+        }
+    }
+
+    /// The field named for a correction: the staff form's note field is then
+    /// "Motivering till rättelsen".
+    fn note_field(self, correcting: bool) -> String {
+        match (self, correcting) {
+            (Audience::Staff, true) => "Fältet ”Motivering till rättelsen”".into(),
+            _ => self.field("note"),
+        }
+    }
+
+    fn status(self, s: Status) -> String {
+        match self {
+            Audience::Api => format!("{} ({})", s.code(), s.label_sv()),
+            Audience::Staff => format!("”{}”", s.label_sv()),
+        }
+    }
+
+    fn statuses(self) -> String {
+        let names: Vec<String> = Status::ALL
+            .iter()
+            .map(|s| match self {
+                Audience::Api => s.code().to_string(),
+                Audience::Staff => s.label_sv().to_string(),
+            })
+            .collect();
+        names.join(", ")
+    }
+
+    fn body(self, b: &str) -> String {
+        match self {
+            Audience::Api => b.to_string(),
+            Audience::Staff => body_label(b).to_string(),
+        }
+    }
+}
+
+/// Checks a raw event for `party` under `agreement`, with `today` the current date in Sweden;
+/// the messages are phrased for `audience`.
 pub fn validate(
     raw: &RawEvent,
     party: &Party,
     agreement: &Agreement,
     today: NaiveDate,
+    audience: Audience,
 ) -> Result<ValidEvent, Vec<FieldError>> {
+    let a = audience;
     let mut errors = Vec::new();
     let status = match present(&raw.status) {
         None => {
-            errors.push(FieldError::new("status", "Fältet status saknas. Ange händelsens status, t.ex. adopted."));
+            let hint = match a {
+                Audience::Api => "Ange händelsens status, t.ex. adopted.",
+                Audience::Staff => "Välj vad som hände, t.ex. Antaget.",
+            };
+            errors.push(FieldError::new("status", format!("{} saknas. {hint}", a.field("status"))));
             None
         }
         Some(code) => match Status::parse(code) {
@@ -157,9 +255,10 @@ pub fn validate(
                 errors.push(FieldError::new(
                     "status",
                     format!(
-                        "Fältet status har ett okänt värde \"{}\". Tillåtna värden: {}.",
+                        "{} har ett okänt värde \"{}\". Tillåtna värden: {}.",
+                        a.field("status"),
                         clip(code, 40),
-                        Status::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+                        a.statuses()
                     ),
                 ));
                 None
@@ -168,9 +267,15 @@ pub fn validate(
     };
     let body = present(&raw.body).and_then(|b| {
         if !BODIES.contains(&b) {
+            let allowed: Vec<String> = BODIES.iter().map(|b| a.body(b)).collect();
             errors.push(FieldError::new(
                 "body",
-                format!("Fältet body har ett okänt värde \"{}\". Tillåtna värden: {}.", clip(b, 40), BODIES.join(", ")),
+                format!(
+                    "{} har ett okänt värde \"{}\". Tillåtna värden: {}.",
+                    a.field("body"),
+                    clip(b, 40),
+                    allowed.join(", ")
+                ),
             ));
             return None;
         }
@@ -179,74 +284,128 @@ pub fn validate(
             PartyKind::Region => matches!(b, "RF" | "RS" | "other"),
         };
         if !fits {
-            let (assembly, board) = match party.kind {
-                PartyKind::Municipality => ("KF", "KS"),
-                PartyKind::Region => ("RF", "RS"),
-            };
+            let (assembly, board) = assembly_and_board(party.kind);
             errors.push(FieldError::new(
                 "body",
-                format!("Fältet body: {b} passar inte för {}, som beslutar i {assembly} eller {board}.", party.name),
+                format!(
+                    "{}: {} passar inte för {}, som beslutar i {} eller {}.",
+                    a.field("body"),
+                    a.body(b),
+                    party.name,
+                    a.body(assembly),
+                    a.body(board)
+                ),
             ));
             return None;
         }
         Some(b.to_string())
     });
-    let decided_on = date(&raw.decided_on, "decided_on", "beslutsdatum", &mut errors);
-    let planned_on = date(&raw.planned_on, "planned_on", "planerat sammanträde", &mut errors);
-    let posted_on = date(&raw.posted_on, "posted_on", "anslagsdatum", &mut errors);
-    if let Some(status) = status {
-        if status.is_assembly_outcome() && decided_on.is_none() && present(&raw.decided_on).is_none() {
+    if let (Some(status), Some(b)) = (status, body.as_deref()) {
+        // KS/RS propose and KF/RF decide: a decision by the board, or a proposal by the assembly,
+        // is nearly always the wrong row of the minutes or the wrong choice in the list.
+        let (assembly, board) = assembly_and_board(party.kind);
+        if status.is_assembly_outcome() && b != assembly {
             errors.push(FieldError::new(
-                "decided_on",
-                format!("Fältet decided_on (beslutsdatum) krävs för status {} ({}).", status.code(), status.label_sv()),
+                "body",
+                format!(
+                    "{}: status {} beslutas av {}, inte av {}. Var det styrelsens förslag, ange status {}.",
+                    a.field("body"),
+                    a.status(status),
+                    a.body(assembly),
+                    a.body(b),
+                    a.status(Status::Proposed)
+                ),
+            ));
+        } else if status == Status::Proposed && b != board {
+            errors.push(FieldError::new(
+                "body",
+                format!(
+                    "{}: status {} gäller förslag från {}, inte från {}. Var det fullmäktiges beslut, ange vad det beslutade.",
+                    a.field("body"),
+                    a.status(status),
+                    a.body(board),
+                    a.body(b)
+                ),
             ));
         }
+    }
+    let decided_on = date(&raw.decided_on, "decided_on", a, &mut errors);
+    let planned_on = date(&raw.planned_on, "planned_on", a, &mut errors);
+    let posted_on = date(&raw.posted_on, "posted_on", a, &mut errors);
+    if let Some(status) = status {
+        if status.is_assembly_outcome() && decided_on.is_none() && present(&raw.decided_on).is_none() {
+            let what = match a {
+                Audience::Api => format!("{} (beslutsdatum)", a.field("decided_on")),
+                Audience::Staff => a.field("decided_on"),
+            };
+            errors.push(FieldError::new("decided_on", format!("{what} krävs för status {}.", a.status(status))));
+        }
         if status == Status::Scheduled && planned_on.is_none() && present(&raw.planned_on).is_none() {
+            let what = match a {
+                Audience::Api => format!("{} (planerat sammanträdesdatum)", a.field("planned_on")),
+                Audience::Staff => a.field("planned_on"),
+            };
             errors.push(FieldError::new(
                 "planned_on",
-                "Fältet planned_on (planerat sammanträdesdatum) krävs för status scheduled (Beslut planerat).",
+                format!("{what} krävs för status {}.", a.status(Status::Scheduled)),
             ));
         }
     }
     if let Some(d) = decided_on.filter(|d| *d > today) {
         errors.push(FieldError::new(
             "decided_on",
-            format!("Fältet decided_on ({d}) ligger efter dagens datum ({today}). Ett planerat beslut anges med status scheduled och planned_on."),
+            format!(
+                "{} ({d}) ligger efter dagens datum ({today}). Ett planerat beslut anges med status {} och {}.",
+                a.field("decided_on"),
+                a.status(Status::Scheduled),
+                match a {
+                    Audience::Api => "planned_on".to_string(),
+                    Audience::Staff => format!("”{}”", field_label("planned_on")),
+                }
+            ),
         ));
     }
     if let Some(p) = posted_on {
         if p > today {
             errors.push(FieldError::new(
                 "posted_on",
-                format!("Fältet posted_on ({p}) ligger efter dagens datum ({today})."),
+                format!("{} ({p}) ligger efter dagens datum ({today}).", a.field("posted_on")),
             ));
         } else if let Some(d) = decided_on.filter(|d| p < *d) {
+            let decided = match a {
+                Audience::Api => "beslutsdatumet decided_on".to_string(),
+                Audience::Staff => format!("”{}”", field_label("decided_on")),
+            };
             errors.push(FieldError::new(
                 "posted_on",
-                format!("Fältet posted_on (anslagsdatum {p}) ligger före beslutsdatumet decided_on ({d})."),
+                format!("{} (anslagsdatum {p}) ligger före {decided} ({d}).", a.field("posted_on")),
             ));
         }
     }
-    let reference = single_line(&raw.reference, "reference", REFERENCE_MAX_CHARS, &mut errors);
-    let protocol_url = single_line(&raw.protocol_url, "protocol_url", URL_MAX_CHARS, &mut errors);
+    let reference = single_line(&raw.reference, "reference", REFERENCE_MAX_CHARS, a, &mut errors);
+    let protocol_url = single_line(&raw.protocol_url, "protocol_url", URL_MAX_CHARS, a, &mut errors);
     if let Some(url) = &protocol_url {
         if !is_http_url(url) {
             errors.push(FieldError::new(
                 "protocol_url",
-                "Fältet protocol_url ska vara en webbadress som börjar med http:// eller https://.",
+                format!("{} ska vara en webbadress som börjar med http:// eller https://.", a.field("protocol_url")),
             ));
         }
     }
+    let correcting = present(&raw.corrects).is_some();
     let note = present(&raw.note).map(str::to_string);
     if let Some(n) = &note {
         let chars = n.chars().count();
         if chars > NOTE_MAX_CHARS {
             errors.push(FieldError::new(
                 "note",
-                format!("Fältet note får vara högst {NOTE_MAX_CHARS} tecken (nu {chars})."),
+                format!("{} får vara högst {NOTE_MAX_CHARS} tecken (nu {chars}).", a.note_field(correcting)),
             ));
         } else if n.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-            errors.push(FieldError::new("note", "Fältet note innehåller otillåtna kontrolltecken."));
+            errors.push(FieldError::new(
+                "note",
+                format!("{} innehåller otillåtna kontrolltecken.", a.note_field(correcting)),
+            ));
         }
     }
     let corrects = present(&raw.corrects).and_then(|c| match c.parse::<i32>() {
@@ -254,20 +413,26 @@ pub fn validate(
         _ => {
             errors.push(FieldError::new(
                 "corrects",
-                "Fältet corrects ska vara id:t (ett positivt heltal) för händelsen som rättas.",
+                format!("{} ska vara numret (ett positivt heltal) på händelsen som rättas.", a.field("corrects")),
             ));
             None
         }
     });
     if corrects.is_some() && note.is_none() {
-        errors.push(FieldError::new(
-            "note",
-            "En korrigering kräver en motivering: skriv i fältet note varför händelsen rättas.",
-        ));
+        let message = match a {
+            Audience::Api => {
+                "En rättelse kräver en motivering: skriv i fältet note varför händelsen rättas.".to_string()
+            }
+            Audience::Staff => format!(
+                "En rättelse kräver en motivering: skriv i {} varför händelsen rättas.",
+                "fältet ”Motivering till rättelsen”"
+            ),
+        };
+        errors.push(FieldError::new("note", message));
     }
     let instruments = match &raw.instruments {
         None => None,
-        Some(list) => instrument_subset(list, agreement, &mut errors),
+        Some(list) => instrument_subset(list, agreement, a, &mut errors),
     };
     match status {
         Some(status) if errors.is_empty() => Ok(ValidEvent {
@@ -286,13 +451,54 @@ pub fn validate(
     }
 }
 
+/// The assembly that decides and the board that proposes, for a kind of party.
+fn assembly_and_board(kind: PartyKind) -> (&'static str, &'static str) {
+    match kind {
+        PartyKind::Municipality => ("KF", "KS"),
+        PartyKind::Region => ("RF", "RS"),
+    }
+}
+
+/// What looks like a mistake in a valid event but may be right: the staff form asks the editor
+/// to confirm before saving. The API and the import do not ask (a client has no one to confirm).
+pub fn warnings(valid: &ValidEvent, today: NaiveDate, a: Audience) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    if let Some(d) = valid.planned_on.filter(|d| valid.status == Status::Scheduled && *d < today) {
+        out.push(FieldError::new(
+            "planned_on",
+            format!(
+                "{} ({}) har redan varit. Har sammanträdet hållits, registrera vad det beslutade i stället.",
+                a.field("planned_on"),
+                crate::sv::date(d)
+            ),
+        ));
+    }
+    if let (Some(reference), Some(body)) = (&valid.reference, &valid.body) {
+        let named = reference
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| ["KF", "KS", "RF", "RS"].contains(w) && *w != body.as_str());
+        if let Some(named) = named {
+            out.push(FieldError::new(
+                "reference",
+                format!(
+                    "{} ”{}” anger {}, men organet är {}. Kontrollera att paragrafen och organet hör ihop.",
+                    a.field("reference"),
+                    clip(reference, 60),
+                    a.body(named),
+                    a.body(body)
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// A blank value counts as absent.
 fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// `label` is the field's name on the staff form, so that a refusal names it both ways.
-fn date(v: &Option<String>, field: &'static str, label: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+fn date(v: &Option<String>, field: &'static str, a: Audience, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let s = present(v)?;
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) if s.len() == 10 && crate::clock::is_accepted(d) => Some(d),
@@ -301,7 +507,8 @@ fn date(v: &Option<String>, field: &'static str, label: &str, errors: &mut Vec<F
             errors.push(FieldError::new(
                 field,
                 format!(
-                    "Fältet {field} ({label}) ska vara ett datum {} (fick {d}).",
+                    "{} ska vara ett datum {} (fick {d}).",
+                    a.field_labelled(field),
                     crate::clock::accepted_range_sv()
                 ),
             ));
@@ -310,24 +517,30 @@ fn date(v: &Option<String>, field: &'static str, label: &str, errors: &mut Vec<F
         _ => {
             errors.push(FieldError::new(
                 field,
-                format!("Fältet {field} ska vara ett datum i formen ÅÅÅÅ-MM-DD (fick \"{}\").", clip(s, 40)),
+                format!("{} ska vara ett datum i formen ÅÅÅÅ-MM-DD (fick \"{}\").", a.field(field), clip(s, 40)),
             ));
             None
         }
     }
 }
 
-fn single_line(v: &Option<String>, field: &'static str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+fn single_line(
+    v: &Option<String>,
+    field: &'static str,
+    max: usize,
+    a: Audience,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
     let s = present(v)?;
     let chars = s.chars().count();
     if chars > max {
-        errors.push(FieldError::new(field, format!("Fältet {field} får vara högst {max} tecken (nu {chars}).")));
+        errors.push(FieldError::new(field, format!("{} får vara högst {max} tecken (nu {chars}).", a.field(field))));
         return None;
     }
     if s.chars().any(char::is_control) {
         errors.push(FieldError::new(
             field,
-            format!("Fältet {field} får inte innehålla radbrytningar eller kontrolltecken."),
+            format!("{} får inte innehålla radbrytningar eller kontrolltecken.", a.field(field)),
         ));
         return None;
     }
@@ -354,23 +567,38 @@ fn is_http_url(s: &str) -> bool {
     }
 }
 
-fn instrument_subset(list: &[String], agreement: &Agreement, errors: &mut Vec<FieldError>) -> Option<Vec<String>> {
+fn instrument_subset(
+    list: &[String],
+    agreement: &Agreement,
+    a: Audience,
+    errors: &mut Vec<FieldError>,
+) -> Option<Vec<String>> {
     let known = agreement.instrument_slugs();
     if list.is_empty() {
-        errors.push(FieldError::new(
-            "instruments",
-            "Fältet instruments får inte vara en tom lista: utelämna fältet för att beslutet gäller alla avtal.",
-        ));
+        let message = match a {
+            Audience::Api => {
+                "Fältet instruments får inte vara en tom lista: utelämna fältet för att beslutet gäller alla avtal."
+                    .into()
+            }
+            Audience::Staff => format!("{}: välj minst ett av avtalen som beslutet gäller.", a.field("instruments")),
+        };
+        errors.push(FieldError::new("instruments", message));
         return None;
     }
     for slug in list {
         if !known.contains(slug) {
+            let listed = match a {
+                Audience::Api => known.join(", "),
+                Audience::Staff => {
+                    agreement.instruments.iter().map(|i| i.title.as_str()).collect::<Vec<_>>().join("; ")
+                }
+            };
             errors.push(FieldError::new(
                 "instruments",
                 format!(
-                    "Fältet instruments innehåller ett okänt avtal \"{}\". Kända: {}.",
-                    clip(slug, 60),
-                    known.join(", ")
+                    "{} innehåller ett okänt avtal \"{}\". Kända: {listed}.",
+                    a.field("instruments"),
+                    clip(slug, 60)
                 ),
             ));
             return None;
@@ -431,7 +659,7 @@ mod tests {
     }
 
     fn check(raw: RawEvent) -> Result<ValidEvent, Vec<FieldError>> {
-        validate(&raw, &party(PartyKind::Municipality), &agreement(), today())
+        validate(&raw, &party(PartyKind::Municipality), &agreement(), today(), Audience::Api)
     }
 
     fn fields(r: Result<ValidEvent, Vec<FieldError>>) -> Vec<&'static str> {
@@ -473,6 +701,7 @@ mod tests {
             &party(PartyKind::Region),
             &agreement(),
             today(),
+            Audience::Api,
         );
         assert_eq!(fields(region), ["body"]);
         for status in ["adopted", "rejected", "referred_back", "tabled"] {
@@ -527,6 +756,73 @@ mod tests {
             })),
             ["posted_on"]
         );
+    }
+
+    #[test]
+    fn the_assembly_decides_and_the_board_proposes() {
+        for status in ["adopted", "rejected", "referred_back", "tabled"] {
+            for body in ["KS", "other"] {
+                let raw =
+                    RawEvent { status: s(status), body: s(body), decided_on: s("2026-03-24"), ..Default::default() };
+                assert_eq!(fields(check(raw)), ["body"], "{status} by {body}");
+            }
+            let raw = RawEvent { status: s(status), body: s("KF"), decided_on: s("2026-03-24"), ..Default::default() };
+            assert!(check(raw).is_ok(), "{status} by KF");
+        }
+        for body in ["KF", "other"] {
+            let raw = RawEvent { status: s("proposed"), body: s(body), ..Default::default() };
+            assert_eq!(fields(check(raw)), ["body"], "proposed by {body}");
+        }
+        assert!(check(RawEvent { status: s("proposed"), body: s("KS"), ..Default::default() }).is_ok());
+        // Steps and appeals may name any body of the party, or none.
+        assert!(check(RawEvent {
+            status: s("scheduled"),
+            body: s("KF"),
+            planned_on: s("2027-01-10"),
+            ..Default::default()
+        })
+        .is_ok());
+        assert!(check(RawEvent { status: s("appealed"), body: s("other"), ..Default::default() }).is_ok());
+        let region = validate(
+            &RawEvent { status: s("adopted"), body: s("RS"), decided_on: s("2026-03-24"), ..Default::default() },
+            &party(PartyKind::Region),
+            &agreement(),
+            today(),
+            Audience::Staff,
+        );
+        let message = &region.unwrap_err()[0].message;
+        assert!(message.contains("Regionfullmäktige (RF)") && message.contains("”Föreslaget”"), "{message}");
+    }
+
+    #[test]
+    fn a_past_meeting_and_a_reference_to_another_body_are_warnings() {
+        let past =
+            check(RawEvent { status: s("scheduled"), planned_on: s("2026-11-25"), ..Default::default() }).unwrap();
+        let w = warnings(&past, today(), Audience::Staff);
+        assert_eq!(w.iter().map(|w| w.field).collect::<Vec<_>>(), ["planned_on"]);
+        assert!(w[0].message.contains("”Planerat sammanträde”") && w[0].message.contains("25 november 2026"), "{w:?}");
+        let coming =
+            check(RawEvent { status: s("scheduled"), planned_on: s("2026-11-26"), ..Default::default() }).unwrap();
+        assert!(warnings(&coming, today(), Audience::Staff).is_empty(), "today is not past");
+        let mixed =
+            check(RawEvent { status: s("proposed"), body: s("KS"), reference: s("KF § 5"), ..Default::default() })
+                .unwrap();
+        let w = warnings(&mixed, today(), Audience::Staff);
+        assert_eq!(w.iter().map(|w| w.field).collect::<Vec<_>>(), ["reference"]);
+        assert!(w[0].message.contains("Kommunfullmäktige (KF)") && w[0].message.contains("Kommunstyrelsen (KS)"));
+        let matching =
+            check(RawEvent { status: s("proposed"), body: s("KS"), reference: s("KS § 5"), ..Default::default() })
+                .unwrap();
+        assert!(warnings(&matching, today(), Audience::Staff).is_empty());
+        // Words that merely contain the letters are not a body.
+        let word = check(RawEvent {
+            status: s("proposed"),
+            body: s("KS"),
+            reference: s("KFS-beslut § 5"),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(warnings(&word, today(), Audience::Staff).is_empty());
     }
 
     #[test]

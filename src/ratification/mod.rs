@@ -18,10 +18,17 @@
 //!    at any date, even if the correcting event is itself later corrected. The correcting
 //!    event counts as an ordinary event.
 //! 2. **Standing per instrument.** An event concerns the instruments it lists (all if `None`).
-//!    An instrument's status at a date is that of the latest non-void event concerning it
-//!    with effective date (decision date, else Swedish recording date) on or before the date,
-//!    latest by (effective date, recorded_at, id); `NotStarted` if none.
-//! 3. **Counting as adopted, per instrument.** `Adopted` counts; if legal force is required,
+//!    Events are *decisions* (`Adopted`, `Rejected`, `ReferredBack`, `Tabled`, `Appealed`) or
+//!    *steps* toward one (`InPreparation`, `Proposed`, `Scheduled`). "Latest" is by (effective
+//!    date (decision date, else Swedish recording date), recorded_at, id) among the non-void
+//!    events concerning the instrument effective on or before the date. The *standing
+//!    decision* is the latest decision. The instrument's status is the standing decision when
+//!    that is final (`Adopted`, `Rejected`, `Appealed`): a step never displaces it. Otherwise
+//!    it is the latest event, leaving out every step recorded (by recorded_at, id) before the
+//!    standing decision was: minutes come a week or two after the meeting, so an entry made
+//!    before the decision was known is overtaken by it. `NotStarted` if nothing stands.
+//! 3. **Counting as adopted, per instrument**, from the standing decision alone (a step never
+//!    changes what counts). `Adopted` counts; if legal force is required,
 //!    only from anslag + appeal period on (never without an anslag date). Without that
 //!    requirement an `Appealed` standing also counts when it is an appeal against an
 //!    adoption (directly, or after earlier appeals against it), since an appeal
@@ -46,7 +53,7 @@
 //!    else nobody yet.
 //!
 //! Reversals (a rejection after an adoption, an adoption after an återremiss) need no special
-//! case: the latest decision stands. [`adoption_history`] gives, per day, the number of
+//! case: the latest decision stands, and only a later decision or a correction displaces it. [`adoption_history`] gives, per day, the number of
 //! municipalities `evaluate` would count as adopted on that day. [`PreparedLog`] gives both for
 //! one log at many dates without redoing the date-independent work.
 

@@ -257,6 +257,91 @@ proptest! {
     }
 
     #[test]
+    fn a_step_never_changes_what_the_conditions_count(
+        config in config(),
+        parties in county(),
+        as_of in as_of(),
+        who in any::<Index>(),
+        extra in raw_event(1),
+        step in proptest::sample::select(vec![Status::InPreparation, Status::Proposed, Status::Scheduled]),
+    ) {
+        let before = evaluate(&config, &instruments(), &parties, as_of);
+        let mut changed = parties.clone();
+        let mut event = build_events(vec![extra]).remove(0);
+        event.id = 1_000;
+        event.status = step;
+        // A correction voids what it corrects, whatever its status; that is not a step's doing.
+        event.corrects = None;
+        changed[who.index(50)].events.push(event);
+        let after = evaluate(&config, &instruments(), &changed, as_of);
+        prop_assert_eq!(&before.unanimity, &after.unanimity);
+        prop_assert_eq!(&before.majority, &after.majority);
+        prop_assert_eq!(&before.outcome, &after.outcome);
+        prop_assert_eq!(before.municipalities_adopted, after.municipalities_adopted);
+        prop_assert_eq!(before.region_adopted, after.region_adopted);
+        prop_assert_eq!(&before.instruments, &after.instruments);
+        for (b, a) in before.parties.iter().zip(&after.parties) {
+            prop_assert_eq!(b.counts_as_adopted, a.counts_as_adopted, "party {}", b.code);
+            for (bi, ai) in b.instruments.iter().zip(&a.instruments) {
+                prop_assert_eq!(bi.counts_as_adopted, ai.counts_as_adopted, "party {} {}", b.code, bi.id);
+            }
+            // Final decisions, which the conditions read, stay as they were.
+            if b.status.is_final() {
+                prop_assert_eq!(b.status, a.status, "party {}", b.code);
+            }
+        }
+        let (from, to) = (base(), base() + Days::new(150));
+        prop_assert_eq!(
+            adoption_history(&config, &instruments(), &parties, from, to),
+            adoption_history(&config, &instruments(), &changed, from, to)
+        );
+    }
+
+    #[test]
+    fn a_decision_dated_before_an_earlier_recorded_step_is_the_status(
+        config in config(),
+        parties in county(),
+        who in any::<Index>(),
+        step in proptest::sample::select(vec![Status::InPreparation, Status::Proposed, Status::Scheduled]),
+        decision_status in proptest::sample::select(
+            Status::ALL.into_iter().filter(|s| s.is_decision()).collect::<Vec<_>>()
+        ),
+        decided_after in 131..140u64,
+        as_of_after in 0..60u64,
+    ) {
+        // Every generated event takes effect by day 130. The step is recorded on day 140, with
+        // no date of its own; the decision, dated between the two, is recorded after the step.
+        let mut changed = parties.clone();
+        let step_at = instant("2026-01-01T10:00:00Z") + TimeDelta::days(140);
+        let decided_on = base() + Days::new(decided_after);
+        let step = EventInput {
+            id: 1_000,
+            status: step,
+            decided_on: None,
+            posted_on: None,
+            recorded_at: step_at,
+            corrects: None,
+            instruments: None,
+        };
+        let decision = EventInput {
+            id: 1_001,
+            status: decision_status,
+            decided_on: Some(decided_on),
+            recorded_at: step_at + TimeDelta::hours(1),
+            ..step.clone()
+        };
+        let party = &mut changed[who.index(50)];
+        party.events.extend([step, decision]);
+        let code = party.code.clone();
+        let as_of = decided_on + Days::new(as_of_after);
+        let e = evaluate(&config, &instruments(), &changed, as_of);
+        let standing = e.parties.iter().find(|p| p.code == code).expect("party evaluated");
+        prop_assert_eq!(standing.status, decision_status);
+        prop_assert_eq!(standing.standing_event, Some(1_001));
+        prop_assert!(standing.instruments.iter().all(|i| i.status == decision_status));
+    }
+
+    #[test]
     fn event_order_in_the_input_does_not_matter(
         config in config(),
         (parties, shuffled) in county().prop_flat_map(|parties| {

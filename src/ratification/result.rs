@@ -72,7 +72,8 @@ pub struct PartyStanding {
     pub counts_as_adopted: bool,
     /// In the order of the configured instruments.
     pub instruments: Vec<InstrumentStanding>,
-    /// Id of the latest counting event effective on or before the evaluation date.
+    /// Id of the event giving the status (the latest such among the instruments), effective on
+    /// or before the evaluation date.
     pub standing_event: Option<i64>,
     /// When an overall adoption gains legal force (anslag + appeal period), if known.
     pub legal_force_on: Option<NaiveDate>,

@@ -72,6 +72,19 @@ impl Status {
         matches!(self, Status::Adopted | Status::Rejected | Status::ReferredBack | Status::Tabled)
     }
 
+    /// A decision of the assembly (or an appeal against one), as opposed to a step toward one
+    /// (`in_preparation`, `proposed`, `scheduled`). A party's standing decision is its latest.
+    pub fn is_decision(self) -> bool {
+        self.is_assembly_outcome() || self == Status::Appealed
+    }
+
+    /// A decision that settles the matter until the assembly decides again (or the entry is
+    /// corrected): no step displaces it. `referred_back` and `tabled` send the matter back on
+    /// its path, so the steps after them are what the party is doing.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Adopted | Status::Rejected | Status::Appealed)
+    }
+
     /// Position in [`Status::ALL`].
     pub(crate) fn index(self) -> usize {
         self as usize

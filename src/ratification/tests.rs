@@ -351,10 +351,131 @@ fn rejected_then_adopted_later() {
         vec![ev(Rejected).decided("2025-11-18"), ev(Proposed).decided("2026-04-01"), ev(Adopted).decided("2026-04-28")],
     )];
     assert_eq!(eval_at(&parties, "2026-01-01").parties[0].status, Rejected);
-    assert_eq!(eval_at(&parties, "2026-04-27").parties[0].status, Proposed);
+    // A new proposal does not displace the standing rejection: only the new decision does.
+    assert_eq!(eval_at(&parties, "2026-04-27").parties[0].status, Rejected);
     let e = eval_at(&parties, "2026-04-28");
     assert_eq!(e.parties[0].status, Adopted);
     assert!(e.parties[0].counts_as_adopted);
+}
+
+// --- Decisions and steps: a step never displaces a final decision ---
+
+#[test]
+fn a_decision_recorded_after_a_step_of_today_stands() {
+    // Bengtsfors: "Under beredning" recorded today without a date, then the minutes of a KF
+    // meeting a week earlier arrive and the adoption is recorded.
+    let step = ev(InPreparation).recorded("2026-12-01T09:00:00Z");
+    let adoption = ev(Adopted).decided("2026-11-25").recorded("2026-12-01T10:00:00Z");
+    let adoption_id = adoption.id;
+    let parties = vec![municipality("1460", vec![step, adoption])];
+    for day in ["2026-11-25", "2026-11-30", "2026-12-01", "2026-12-31"] {
+        let e = eval_at(&parties, day);
+        assert_eq!(e.parties[0].status, Adopted, "on {day}");
+        assert!(e.parties[0].counts_as_adopted, "on {day}");
+        assert_eq!(e.parties[0].standing_event, Some(adoption_id), "on {day}");
+    }
+    assert_eq!(eval_at(&parties, "2026-11-24").parties[0].status, NotStarted);
+    let history =
+        adoption_history(&RuleConfig::default(), &instruments(), &parties, date("2026-11-24"), date("2026-12-02"));
+    let counted: Vec<u32> = history.iter().map(|(_, n)| *n).collect();
+    assert_eq!(counted, [0, 1, 1, 1, 1, 1, 1, 1, 1]);
+}
+
+#[test]
+fn a_step_recorded_after_a_final_decision_does_not_displace_it() {
+    for decision in [adopted(), rejected(), ev(Appealed).decided("2026-03-24")] {
+        let status = decision.status;
+        let parties = vec![municipality(
+            "1401",
+            vec![
+                decision,
+                ev(InPreparation).recorded("2026-04-10T08:00:00Z"),
+                ev(Scheduled).recorded("2026-04-11T08:00:00Z"),
+                ev(Proposed).decided("2026-04-20").recorded("2026-04-21T08:00:00Z"),
+            ],
+        )];
+        let e = eval_at(&parties, "2026-05-01");
+        assert_eq!(e.parties[0].status, status);
+        assert_eq!(e.parties[0].counts_as_adopted, status == Adopted);
+    }
+}
+
+#[test]
+fn a_step_recorded_after_a_referral_or_tabling_is_the_status() {
+    for decision in [ReferredBack, Tabled] {
+        let parties = vec![municipality(
+            "1401",
+            vec![
+                ev(decision).decided("2026-02-10").recorded("2026-02-12T08:00:00Z"),
+                ev(InPreparation).recorded("2026-02-20T08:00:00Z"),
+                ev(Scheduled).decided("2026-03-01").recorded("2026-03-01T08:00:00Z"),
+            ],
+        )];
+        assert_eq!(eval_at(&parties, "2026-02-19").parties[0].status, decision);
+        assert_eq!(eval_at(&parties, "2026-02-20").parties[0].status, InPreparation);
+        assert_eq!(eval_at(&parties, "2026-03-01").parties[0].status, Scheduled);
+    }
+}
+
+#[test]
+fn a_step_recorded_before_a_referral_or_tabling_is_overtaken_by_it() {
+    // Both steps were entered before the tabling was known, one of them dated after the meeting.
+    let parties = vec![municipality(
+        "1401",
+        vec![
+            ev(InPreparation).recorded("2026-03-01T08:00:00Z"),
+            ev(Proposed).decided("2026-03-10").recorded("2026-03-02T08:00:00Z"),
+            ev(Tabled).decided("2026-02-24").recorded("2026-03-12T08:00:00Z"),
+        ],
+    )];
+    for day in ["2026-02-24", "2026-03-01", "2026-03-10", "2026-03-20"] {
+        assert_eq!(eval_at(&parties, day).parties[0].status, Tabled, "on {day}");
+    }
+    // Recorded at the same instant: the id (the order of insertion) decides.
+    let at = "2026-03-12T08:00:00Z";
+    let parties = vec![municipality(
+        "1401",
+        vec![ev(ReferredBack).decided("2026-02-24").recorded(at), ev(InPreparation).recorded(at)],
+    )];
+    assert_eq!(eval_at(&parties, "2026-03-20").parties[0].status, InPreparation);
+}
+
+#[test]
+fn the_step_shows_again_once_the_decision_is_corrected() {
+    let step = ev(InPreparation).recorded("2026-03-01T08:00:00Z");
+    let wrong = ev(Adopted).decided("2026-02-20").recorded("2026-03-02T08:00:00Z");
+    let fix = ev(Tabled).decided("2026-02-20").recorded("2026-03-03T08:00:00Z").corrects(&wrong);
+    let parties = vec![municipality("1401", vec![step.clone(), wrong.clone()])];
+    assert_eq!(eval_at(&parties, "2026-03-05").parties[0].status, Adopted);
+    // The tabling was recorded after the step, which it overtakes.
+    let parties = vec![municipality("1401", vec![step, wrong, fix])];
+    let e = eval_at(&parties, "2026-03-05");
+    assert_eq!(e.parties[0].status, Tabled);
+    assert!(!e.parties[0].counts_as_adopted);
+}
+
+#[test]
+fn an_appeal_after_a_step_still_concerns_the_adoption() {
+    // The step does not stand between the appeal and the adoption it is lodged against.
+    let parties = vec![municipality(
+        "1401",
+        vec![
+            adopted(),
+            ev(InPreparation).recorded("2026-04-01T08:00:00Z"),
+            ev(Appealed).recorded("2026-04-10T08:00:00Z"),
+        ],
+    )];
+    let e = eval_at(&parties, "2026-04-20");
+    assert_eq!(e.parties[0].status, Appealed);
+    assert!(e.parties[0].counts_as_adopted);
+}
+
+#[test]
+fn decisions_and_final_decisions() {
+    let decisions: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_decision()).collect();
+    assert_eq!(decisions, [Adopted, Rejected, ReferredBack, Tabled, Appealed]);
+    let finals: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_final()).collect();
+    assert_eq!(finals, [Adopted, Rejected, Appealed]);
 }
 
 // --- As-of dates and effective dates ---

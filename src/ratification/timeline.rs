@@ -2,6 +2,13 @@
 //!
 //! Both `evaluate` (one date) and `adoption_history` (many dates) replay the same
 //! timeline with the same cursor, so they cannot disagree.
+//!
+//! Per instrument the cursor keeps two things: the *standing decision* (the latest decision in
+//! timeline order), from which alone counting is decided, and the *status* event. A decision is
+//! always the status when applied (it is the latest event so far). A step becomes the status
+//! only if the standing decision is not final and the step was recorded after that decision: an
+//! entry made before a decision was known (minutes come a week or two after the meeting) is
+//! overtaken by it, whatever its effective date.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
@@ -89,6 +96,14 @@ pub(super) fn slot_count(instruments: &[String]) -> usize {
 /// The order of a timeline: (effective date, recorded_at, id).
 type OrderKey = (NaiveDate, DateTime<Utc>, i64);
 
+impl Entry {
+    /// The order in which entries were recorded: (recorded_at, id). Ids are given in the order
+    /// of insertion, so they decide between entries recorded in the same instant.
+    fn recording(&self) -> (DateTime<Utc>, i64) {
+        (self.order.1, self.order.2)
+    }
+}
+
 impl Timeline {
     pub fn new(party: &PartyInput, instruments: &[String]) -> Self {
         // Correction is retroactive: a corrected event never counted.
@@ -167,9 +182,11 @@ pub(super) fn legal_force_date(posted_on: NaiveDate, config: &RuleConfig) -> Opt
 /// The standing of one instrument slot.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct SlotState {
-    /// Index into `Timeline::entries` of the standing event.
+    /// Index into `Timeline::entries` of the event giving the slot's status.
     pub standing: Option<usize>,
-    /// For an `Appealed` standing: whether the appeal was lodged against an adoption
+    /// Index into `Timeline::entries` of the standing decision, if any: what counting reads.
+    decision: Option<usize>,
+    /// For an `Appealed` standing decision: whether the appeal was lodged against an adoption
     /// (directly or through earlier appeals), which it does not suspend.
     appeal_of_adoption: bool,
 }
@@ -201,16 +218,30 @@ impl<'t> Cursor<'t> {
             }
             for slot in entry.covers.slots(self.slots.len()) {
                 let previous = self.slots[slot];
-                let appeal_of_adoption = entry.status == Status::Appealed
-                    && match previous.standing.map(|i| self.status_of(i)) {
-                        Some(Status::Adopted) => true,
-                        Some(Status::Appealed) => previous.appeal_of_adoption,
-                        _ => false,
-                    };
-                self.slots[slot] = SlotState { standing: Some(self.next), appeal_of_adoption };
+                if entry.status.is_decision() {
+                    let appeal_of_adoption = entry.status == Status::Appealed
+                        && match previous.decision.map(|i| self.status_of(i)) {
+                            Some(Status::Adopted) => true,
+                            Some(Status::Appealed) => previous.appeal_of_adoption,
+                            _ => false,
+                        };
+                    self.slots[slot] =
+                        SlotState { standing: Some(self.next), decision: Some(self.next), appeal_of_adoption };
+                } else if !self.overtakes(previous.decision, entry) {
+                    self.slots[slot].standing = Some(self.next);
+                }
             }
             self.next += 1;
         }
+    }
+
+    /// Whether the standing decision `decision` keeps the step `step` from being the status:
+    /// a final decision always does, another decision if the step was recorded before it.
+    fn overtakes(&self, decision: Option<usize>, step: &Entry) -> bool {
+        decision.is_some_and(|d| {
+            let decision = &self.timeline.entries[d];
+            decision.status.is_final() || step.recording() < decision.recording()
+        })
     }
 
     pub fn event(&self, index: usize) -> &'t EventInput {
@@ -225,10 +256,11 @@ impl<'t> Cursor<'t> {
         self.slots[slot].standing.map_or(Status::NotStarted, |i| self.status_of(i))
     }
 
-    /// Rule 3: when the slot's current standing counts as adopted.
+    /// Rule 3: when the slot's standing decision counts as adopted (a step never counts, nor
+    /// changes what counts).
     pub fn slot_counting(&self, slot: usize, config: &RuleConfig) -> Counting {
         let state = self.slots[slot];
-        let Some(index) = state.standing else {
+        let Some(index) = state.decision else {
             return Counting::Never;
         };
         let event = self.event(index);

@@ -17,14 +17,14 @@ async fn a_file_with_one_bad_row_stores_nothing(app: TestApp) {
          1490;scheduled;KF;;2027-02-01;;;;\r\n1401;adopted;KF;;;KF § 9;;;saknar datum\r\n9999;proposed;KS;;;;;;\r\n"
     );
     let (path, html) = s.preview("kf.csv", file.into_bytes()).await;
-    assert!(html.contains("Rad 4, fältet decided_on"), "{html}");
-    assert!(html.contains("Rad 5, fältet party_code"), "{html}");
+    assert!(html.contains("Rad 4, kolumnen beslutsdatum"), "{html}");
+    assert!(html.contains("Rad 5, kolumnen kommunkod"), "{html}");
     assert!(!html.contains("Spara alla"), "no commit button while rows are wrong");
     assert_eq!(app.event_count().await, 0, "a preview stores nothing");
     // Committing anyway (a crafted POST) stores nothing and reports the rows again.
     let resp = s.post(&path, &[]).await;
     assert_eq!(resp.status().as_u16(), 422);
-    assert!(resp.text().await.unwrap().contains("Rad 4, fältet decided_on"));
+    assert!(resp.text().await.unwrap().contains("Rad 4, kolumnen beslutsdatum"));
     assert_eq!(app.event_count().await, 0);
     assert!(audit_rows(&app, "import.commit").is_empty());
     // A file that is not the format is refused at upload, naming the problem.
@@ -175,9 +175,9 @@ async fn corrections_in_a_file_point_backwards_or_at_stored_events(app: TestApp)
                 d;1490;proposed;;e;Pekar framåt\n\
                 e;1490;scheduled;;;\n";
     let (_, html) = s.preview("r.csv", file.as_bytes().to_vec()).await;
-    assert!(html.contains("Rad 5, fältet corrects"), "{html}");
+    assert!(html.contains("Rad 5, kolumnen rättar"), "{html}");
     assert!(html.contains("kommer senare i filen"), "{html}");
-    assert!(html.contains("Rad 6, fältet planned_on"), "{html}");
+    assert!(html.contains("Rad 6, kolumnen planerat"), "{html}");
     assert!(!html.contains("Rad 3,") && !html.contains("Rad 4,"), "backward and stored references are fine");
     assert_eq!(app.event_count().await, 1);
 }

@@ -104,7 +104,7 @@ async fn errors_are_shown_beside_the_fields_with_the_values_kept(app: TestApp) {
     let body = resp.text().await.unwrap();
     assert!(body.contains("id=\"decided_on-fel\""), "the date error is beside the date field");
     assert!(body.contains("id=\"protocol_url-fel\""));
-    assert!(body.contains("beslutsdatum") && body.contains("http:// eller https://"), "{body}");
+    assert!(body.contains("Fältet ”Beslutsdatum” krävs") && body.contains("http:// eller https://"), "{body}");
     assert!(
         body.contains("value=\"KF § 99 behålls\"")
             && body.contains("Min anteckning")

@@ -13,6 +13,7 @@ use crate::parties::Party;
 use crate::public::links;
 use crate::ratification::{Evaluation, PartyKind, PartyStanding, Status};
 use crate::snapshot::Snapshot;
+use crate::sv::swedish_key;
 use crate::views::format;
 use crate::views::status::badge;
 
@@ -21,21 +22,6 @@ struct Row<'a> {
     standing: &'a PartyStanding,
     latest: Option<&'a Event>,
     planned: Option<NaiveDate>,
-}
-
-/// A sort key that orders Swedish names as Swedish readers expect (… z, å, ä, ö).
-pub fn swedish_key(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'å' => '{',
-            'ä' | 'æ' => '|',
-            'ö' | 'ø' => '}',
-            'é' | 'è' => 'e',
-            'ü' => 'y',
-            other => other,
-        })
-        .collect()
 }
 
 /// Missing values last, whichever the direction.
