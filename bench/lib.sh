@@ -33,7 +33,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # start_ratify DATABASE_URL → sets BASE; logs to $WORK/ratify.log
 start_ratify() {
   local port; port=$(free_port)
-  RATIFY_DATABASE_URL="$1" RATIFY_BIND="127.0.0.1:$port" RATIFY_LOG=warn RATIFY_REPORT_ENABLED=false \
+  # RATIFY_BENCH_LOG: the log level the service runs with (public_page.sh uses the default, info).
+  RATIFY_DATABASE_URL="$1" RATIFY_BIND="127.0.0.1:$port" RATIFY_LOG="${RATIFY_BENCH_LOG:-warn}" RATIFY_REPORT_ENABLED=false \
     "$BIN" serve >"$WORK/ratify.out" 2>"$WORK/ratify.log" &
   PIDS+=($!)
   BASE="http://127.0.0.1:$port"
@@ -45,9 +46,11 @@ token() { RATIFY_DATABASE_URL="$1" RATIFY_LOG=warn "$BIN" token create --name "b
 
 machine() { echo "nproc $(nproc), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -r)"; }
 
-# wrk_run URL → prints "req/s p50 p99" (latency in ms)
+# wrk_run URL [HEADER] → prints "req/s p50 p99 non2xx sockerr bytes-per-response" (latency in ms)
 wrk_run() {
-  wrk -t2 -c64 -d"${DURATION:-10s}" --latency "$1" >"$WORK/wrk.txt" 2>&1 || { cat "$WORK/wrk.txt" >&2; return 1; }
+  local args=(-t2 -c64 -d"${DURATION:-10s}" --latency)
+  [ -n "${2:-}" ] && args+=(-H "$2")
+  wrk "${args[@]}" "$1" >"$WORK/wrk.txt" 2>&1 || { cat "$WORK/wrk.txt" >&2; return 1; }
   cat "$WORK/wrk.txt" >>"$WORK/wrk-all.txt"
   python3 - "$WORK/wrk.txt" <<'PY'
 import re, sys
@@ -60,6 +63,9 @@ def ms(v):
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)); p99 = ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 errs = re.search(r"Non-2xx or 3xx responses: (\d+)", t); sock = re.search(r"Socket errors: (.*)", t)
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errs.group(1) if errs else 0} {'yes' if sock else 'no'}")
+done = re.search(r"(\d+) requests in [^,]+, ([\d.]+)([KMG]?B) read", t)
+n, size, unit = int(done.group(1)), float(done.group(2)), done.group(3)
+per = size * {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}[unit] / max(n, 1)
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errs.group(1) if errs else 0} {'yes' if sock else 'no'} {per:.0f}")
 PY
 }
