@@ -2,7 +2,7 @@
 //! Each pass: put webhook deliveries a dead worker left half-done back in the queue; if the latest
 //! scheduled run (weekday + time, Europe/Stockholm) has no sent report, release one — only the
 //! latest, so a service that was down for three weeks sends one report when it starts, not three;
-//! then deliver what is due. Several instances may run it against one PostgreSQL: generation is
+//! if it has one, enqueue it for any recipient configured since; then deliver what is due. Several instances may run it against one PostgreSQL: generation is
 //! serialised by a table lock and every delivery is claimed in the database.
 
 use std::sync::Arc;
@@ -92,11 +92,15 @@ impl Worker {
     }
 
     /// Releases the report of the latest scheduled run unless it (or a later one) was sent, or the
-    /// agreement has started (the reports run until then).
+    /// agreement has started (the reports run until then). When that week's report is frozen
+    /// already, enqueues it for the recipients configured since, if any.
     async fn run_schedule(&self, now: DateTime<Utc>) -> Result<Option<String>, ReportError> {
         let due = self.config.schedule.latest_due(now);
         let week = Schedule::week_of_run(due);
         let key = week.to_string();
+        let recipients = self.config.recipients();
+        let wanted = recipients.clone();
+        // A read first: most passes find nothing to do and take no lock.
         let skip = self
             .db
             .run(move |db| {
@@ -105,14 +109,19 @@ impl Worker {
                     if due.with_timezone(&Stockholm).date_naive() >= starts_on {
                         return Ok::<_, ReportError>(true);
                     }
-                    Ok(store::latest_sent(c)?.is_some_and(|last| last.week >= key))
+                    match store::latest_sent(c)? {
+                        Some(last) if last.week > key => Ok(true),
+                        Some(last) if last.week == key => {
+                            Ok(service::recipient_plan(c, week, &wanted)?.to_send.is_empty())
+                        }
+                        _ => Ok(false),
+                    }
                 })
             })
             .await?;
         if skip {
             return Ok(None);
         }
-        let recipients = self.config.recipients();
         let retry_for = self.config.retry_for;
         let actor = format!("schema:{}", self.options.id);
         let released = self.db.run(move |db| service::release(db, week, &recipients, retry_for, &actor, now)).await?;
@@ -121,6 +130,10 @@ impl Worker {
                 deliveries = released.enqueued, "weekly report released");
             Ok(Some(released.report.week))
         } else {
+            if released.enqueued > 0 {
+                tracing::info!(week = %released.report.week, number = released.report.number,
+                    deliveries = released.enqueued, "weekly report sent to recipients configured since its release");
+            }
             Ok(None)
         }
     }
