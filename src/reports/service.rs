@@ -13,6 +13,7 @@ use super::store::{self, NewReport, StoredReport};
 use super::week::IsoWeek;
 use super::{audit_hook, render, ReportError};
 use crate::db::{Db, DbConn, DbError};
+use crate::ops::shutdown::Shutdown;
 use crate::snapshot::Snapshot;
 
 /// `now` as both databases store it (microseconds).
@@ -218,10 +219,25 @@ pub async fn deliver_due(
     worker: &str,
     backoff_base: std::time::Duration,
 ) -> Result<DeliverySummary, ReportError> {
+    deliver_due_until(db, deliverer, worker, backoff_base, &Shutdown::new()).await
+}
+
+/// [`deliver_due`] that claims nothing more once `shutdown` is requested; a delivery already
+/// claimed is still sent and its outcome recorded, so a stop never leaves it half done.
+pub async fn deliver_due_until(
+    db: &Db,
+    deliverer: &Deliverer,
+    worker: &str,
+    backoff_base: std::time::Duration,
+    shutdown: &Shutdown,
+) -> Result<DeliverySummary, ReportError> {
     let mut summary = DeliverySummary::default();
     let now = truncate(crate::clock::now());
     let ids = db.run(move |db| db.read_blocking(|c| outbox::due(c, now, 500).map_err(ReportError::from))).await?;
     for id in ids {
+        if shutdown.is_requested() {
+            break;
+        }
         let w = worker.to_string();
         let claimed = db
             .run(move |db| {

@@ -21,6 +21,7 @@ use super::service::{self, DeliverySummary};
 use super::{store, ReportError};
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::db::Db;
+use crate::ops::shutdown::Shutdown;
 
 /// How long a claim may stand before it is taken as abandoned (see [`WorkerOptions::claim_lease`]).
 pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
@@ -60,12 +61,19 @@ pub struct Worker {
     config: Arc<ReportConfig>,
     deliverer: Arc<Deliverer>,
     options: WorkerOptions,
+    shutdown: Shutdown,
 }
 
 impl Worker {
     pub fn new(db: Db, config: ReportConfig, options: WorkerOptions) -> Result<Self, SetupError> {
         let deliverer = Deliverer::new(&config)?;
-        Ok(Self { db, config: Arc::new(config), deliverer: Arc::new(deliverer), options })
+        Ok(Self { db, config: Arc::new(config), deliverer: Arc::new(deliverer), options, shutdown: Shutdown::new() })
+    }
+
+    /// Takes on no new delivery once `shutdown` is requested (the process got SIGTERM).
+    pub fn with_shutdown(mut self, shutdown: Shutdown) -> Self {
+        self.shutdown = shutdown;
+        self
     }
 
     pub fn id(&self) -> &str {
@@ -86,8 +94,14 @@ impl Worker {
             })
             .await?;
         let released = if self.config.enabled { self.run_schedule(now).await? } else { None };
-        let deliveries =
-            service::deliver_due(&self.db, &self.deliverer, &self.options.id, self.config.retry_base).await?;
+        let deliveries = service::deliver_due_until(
+            &self.db,
+            &self.deliverer,
+            &self.options.id,
+            self.config.retry_base,
+            &self.shutdown,
+        )
+        .await?;
         Ok(Pass { released, recovered, deliveries })
     }
 
@@ -156,9 +170,13 @@ impl Worker {
     /// Runs passes until stopped.
     pub fn spawn(self) -> WorkerHandle {
         let (stop_tx, mut stop_rx) = watch::channel(false);
+        let (db, id) = (self.db.clone(), self.options.id.clone());
         let join = tokio::spawn(async move {
             tracing::info!(worker = %self.options.id, schedule = %self.config.schedule, "report scheduler started");
             loop {
+                if self.shutdown.is_requested() {
+                    break;
+                }
                 let now = crate::clock::now();
                 if let Err(e) = self.pass(now).await {
                     tracing::error!(error = %e, "report scheduler pass failed; trying again later");
@@ -172,7 +190,7 @@ impl Worker {
                 }
             }
         });
-        WorkerHandle { stop: stop_tx, join }
+        WorkerHandle { stop: stop_tx, join, db, id }
     }
 }
 
@@ -180,6 +198,8 @@ impl Worker {
 pub struct WorkerHandle {
     stop: watch::Sender<bool>,
     join: JoinHandle<()>,
+    db: Db,
+    id: String,
 }
 
 impl WorkerHandle {
@@ -188,17 +208,49 @@ impl WorkerHandle {
         let _ = self.join.await;
     }
 
+    /// Ends it after the delivery in flight, waiting at most `limit` for that. If the send takes
+    /// longer, it is cut off and this worker's webhook claims go back to the queue (resent with
+    /// the same Idempotency-Key); an e-mail cut off mid-send stays "okänt utfall" and is logged.
+    /// Returns whether the worker ended by itself.
+    pub async fn stop_within(self, limit: Duration) -> bool {
+        let _ = self.stop.send(true);
+        let mut join = self.join;
+        if tokio::time::timeout(limit, &mut join).await.is_ok() {
+            return true;
+        }
+        join.abort();
+        let _ = join.await;
+        let worker = self.id.clone();
+        let released = self
+            .db
+            .run(move |db| {
+                db.write_blocking(|c| {
+                    outbox::release_claims_of(c, &worker, service::truncate(crate::clock::now()))
+                        .map_err(ReportError::from)
+                })
+            })
+            .await;
+        match released {
+            Ok(n) => tracing::warn!(worker = %self.id, webhooks_requeued = n,
+                "report worker did not finish its send in time; cut off"),
+            Err(e) => tracing::error!(worker = %self.id, error = %e,
+                "report worker cut off; its webhook claims are recovered after the lease"),
+        }
+        false
+    }
+
     /// Ends it at once, wherever it is (what a crash does).
     pub fn kill(self) {
         self.join.abort();
     }
 }
 
-/// Starts the scheduler if it is enabled; called from start-up.
-pub fn start(db: Db, config: ReportConfig) -> Result<Option<WorkerHandle>, SetupError> {
+/// Starts the scheduler if it is enabled; called from start-up. Once `shutdown` is requested it
+/// claims no new delivery; stop it with [`WorkerHandle::stop_within`].
+pub fn start(db: Db, config: ReportConfig, shutdown: Shutdown) -> Result<Option<WorkerHandle>, SetupError> {
     if !config.enabled {
         tracing::info!("report scheduler is off (RATIFY_REPORT_ENABLED=false)");
         return Ok(None);
     }
-    Ok(Some(Worker::new(db, config, WorkerOptions::default())?.spawn()))
+    Ok(Some(Worker::new(db, config, WorkerOptions::default())?.with_shutdown(shutdown).spawn()))
 }
