@@ -84,6 +84,7 @@ fn sigterm_during_a_slow_report_delivery(backend: Backend) {
             .mount(&server),
     );
     let db = TestDb::new(backend);
+    crate::reports_support::agreement_starts_later(&db.url);
     let hook = format!("{}/slow", server.uri());
     let mut instance = Instance::start(
         &db.url,

@@ -104,6 +104,7 @@ fn recipients_added_after_the_freeze_get_the_report_once(backend: Backend) {
         requests.iter().filter(|r| r.url.path() == p).count()
     };
     let db = TestDb::new(backend);
+    crate::reports_support::agreement_starts_later(&db.url);
     let week = ratify::reports::service::current_week(ratify::clock::now()).to_string();
 
     // Nobody configured: the report is stored, and not said to be sent.
