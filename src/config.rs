@@ -657,8 +657,10 @@ pub fn parse_allow_list(text: &str) -> Result<AllowList, String> {
     Ok(AllowList::Nets(nets))
 }
 
+/// A database or SMTP URL for display: the database's as it is opened, and an SMTP URL (which
+/// the database parser refuses) through the same redaction rather than as written.
 fn redact(url: &str) -> String {
-    crate::db::DatabaseUrl::parse(url).map(|u| u.redacted()).unwrap_or_else(|_| url.to_string())
+    crate::db::DatabaseUrl::parse(url).map(|u| u.redacted()).unwrap_or_else(|_| crate::db::redact_password(url))
 }
 
 #[cfg(test)]

@@ -120,14 +120,22 @@ pub fn run(config: Arc<Config>) -> Result<(), StartError> {
     // Background work started here (the report scheduler) gets `shutdown.clone()` and checks
     // `is_requested()` before taking on the next piece of work.
     let shutdown = Shutdown::new();
+    let shutdown_timeout = config.shutdown_timeout;
     actix_web::rt::System::new().block_on(async move {
         // Listen for SIGTERM before saying we are up: a stop that comes at once is still graceful.
         let stop = shutdown.clone().listen()?;
         let server = build_server(listener, state, Some(Box::pin(stop)))?;
-        // The weekly report's scheduler (RATIFY_REPORT_ENABLED); stops with the process.
-        let _reports = crate::reports::worker::start(db_for_reports, report_config).map_err(std::io::Error::other)?;
+        // The weekly report's scheduler (RATIFY_REPORT_ENABLED).
+        let reports = crate::reports::worker::start(db_for_reports, report_config, shutdown.clone())
+            .map_err(std::io::Error::other)?;
         println!("ratify serves http://{addr} (database: {})", url.redacted());
-        server.await
+        let served = server.await;
+        // Leaving block_on drops the runtime and every task on it: a delivery in flight would
+        // stay claimed ("okänt utfall" for an e-mail). Let it finish first.
+        if let Some(reports) = reports {
+            reports.stop_within(shutdown_timeout).await;
+        }
+        served
     })?;
     drop(watcher);
     drop(lock);

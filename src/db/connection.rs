@@ -56,16 +56,42 @@ impl DatabaseUrl {
     }
 }
 
-fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+/// `raw` with its password, if any, replaced by `***`, for messages and logs (any URL: database,
+/// SMTP). The `url` crate ends the user info at the last `@` before the host, so a password with a
+/// raw `@` is hidden whole; a string it cannot parse shows nothing between the scheme and its
+/// last `@`.
+pub fn redact_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(u) if u.password().is_none() => raw.to_string(),
+        Ok(mut u) => match u.set_password(Some("***")) {
+            Ok(()) => u.to_string(),
+            Err(()) => hide_user_info(raw),
+        },
+        Err(_) => hide_user_info(raw),
+    }
+}
+
+fn hide_user_info(raw: &str) -> String {
+    match raw.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.rsplit_once('@')?.1))) {
+        Some((scheme, host)) => format!("{scheme}://***@{host}"),
+        None => raw.to_string(),
+    }
+}
+
+/// `postgres://user:pw@host/db` → (`postgres://user@host/db`, Some(pw), percent-decoded), read
+/// the same way as [`redact_password`]: for the PostgreSQL tools, which get the password in the
+/// environment rather than on their command line. A URL that does not parse is returned as is.
+pub fn split_password(raw: &str) -> (String, Option<String>) {
+    let Ok(mut u) = url::Url::parse(raw) else {
+        return (raw.to_string(), None);
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_string();
+    let Some(password) = u.password().map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned())
+    else {
+        return (raw.to_string(), None);
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
+    match u.set_password(None) {
+        Ok(()) => (u.to_string(), Some(password)),
+        Err(()) => (raw.to_string(), None),
     }
 }
 
@@ -144,5 +170,31 @@ mod tests {
         assert!(DatabaseUrl::parse("mysql://localhost/x").unwrap_err().contains("mysql"));
         assert!(DatabaseUrl::parse("  ").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn a_password_with_a_raw_at_sign_is_hidden_whole() {
+        // Issue 19, defect 3: the password "p@ss:w@rd" written without percent-encoding.
+        let pg = DatabaseUrl::parse("postgres://ratify:p@ss:w@rd@db.example:5432/ratify").unwrap();
+        let shown = pg.redacted();
+        for part in ["p@ss", "ss", "w@rd", "rd@"] {
+            assert!(!shown.contains(part), "{part} shows in {shown}");
+        }
+        assert!(shown.starts_with("postgres://ratify:***@") && shown.ends_with("db.example:5432/ratify"), "{shown}");
+        assert_eq!(
+            DatabaseUrl::parse("postgres://ratify:s%40cret@db/x").unwrap().redacted(),
+            "postgres://ratify:***@db/x"
+        );
+        assert_eq!(DatabaseUrl::parse("postgres://ratify@db/x").unwrap().redacted(), "postgres://ratify@db/x");
+        // Not a URL the parser takes: nothing between the scheme and the last @ is shown.
+        assert_eq!(redact_password("postgres://u:p@ss@[zz/x"), "postgres://***@[zz/x");
+        assert_eq!(
+            redact_password("smtp://mailer:hem@ligt@relay.example.se:587"),
+            "smtp://mailer:***@relay.example.se:587"
+        );
+        assert_eq!(
+            split_password("postgres://ratify:p@ss:w@rd@db.example:5432/ratify"),
+            ("postgres://ratify@db.example:5432/ratify".to_string(), Some("p@ss:w@rd".to_string()))
+        );
     }
 }

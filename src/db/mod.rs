@@ -4,7 +4,7 @@
 mod connection;
 pub mod schema;
 
-pub use connection::{Backend, DatabaseUrl, DbConn};
+pub use connection::{redact_password, split_password, Backend, DatabaseUrl, DbConn};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -19,7 +19,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::instance_lock::{InstanceLock, LockError};
-use crate::db::{Backend, DatabaseUrl, Db, DbConn, DbError};
+use crate::db::{split_password, Backend, DatabaseUrl, Db, DbConn, DbError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
@@ -321,41 +321,6 @@ fn run_tool(tool: &'static str, args: &[&str], password: Option<String>) -> Resu
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// `postgres://user:pw@host/db` → (`postgres://user@host/db`, Some(pw decoded)).
-fn split_password(url: &str) -> (String, Option<String>) {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return (url.to_string(), None);
-    };
-    let Some((userinfo, host)) = rest.rsplit_once('@') else {
-        return (url.to_string(), None);
-    };
-    match userinfo.split_once(':') {
-        Some((user, pw)) => (format!("{scheme}://{user}@{host}"), Some(percent_decode(pw))),
-        None => (url.to_string(), None),
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-// --- files ---------------------------------------------------------------------------------
-
 /// `dir/name.ext` → `dir/name.ext.<suffix>`.
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -428,7 +393,10 @@ mod tests {
             ("postgres://ratify@db:5432/ratify".to_string(), Some("s@cret".to_string()))
         );
         assert_eq!(split_password("postgres://postgres@127.0.0.1/x"), ("postgres://postgres@127.0.0.1/x".into(), None));
-        assert_eq!(percent_decode("a%2Fb%"), "a/b%");
+        assert_eq!(
+            split_password("postgres://ratify:p@ss@db:5432/ratify"),
+            ("postgres://ratify@db:5432/ratify".to_string(), Some("p@ss".to_string()))
+        );
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub fn preview_html(db: &Db, now: DateTime<Utc>) -> Result<String, ReportError> 
     db.read_blocking(|c| service::build(c, week, now)).map(|b| b.html)
 }
 
-/// "Skicka nu": releases this week's report at once (if this week's was sent, says so). The
+/// "Skicka nu": releases this week's report at once, or sends this week's frozen report to the
+/// recipients configured since it was frozen (if every recipient has it, says so). The
 /// deliveries are then made by the scheduler, or by `service::deliver_due` right away.
 pub fn send_now(
     db: &Db,
@@ -37,7 +38,7 @@ pub fn send_now(
 ) -> Result<Released, ReportError> {
     let week = service::current_week(now);
     let released = service::release_from(db, week, &config.recipients(), config.retry_for, actor, client_addr, now)?;
-    if !released.newly_sent {
+    if !released.newly_sent && released.enqueued == 0 {
         return Err(ReportError::AlreadySent { week: released.report.week, number: released.report.number });
     }
     Ok(released)

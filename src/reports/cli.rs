@@ -3,6 +3,7 @@
 use clap::Subcommand;
 
 use super::config::ReportConfig;
+use super::delivery::outbox::State;
 use super::delivery::Deliverer;
 use super::render::html::week_label;
 use super::render::sv;
@@ -21,7 +22,8 @@ pub enum ReportCommand {
         week: Option<IsoWeek>,
     },
     /// Send a week's report to the configured webhooks and e-mail recipients (once per
-    /// recipient; sending again only retries what has not been delivered).
+    /// recipient; sending again sends it to recipients configured since, and retries what has not
+    /// been delivered).
     Send {
         /// ISO week, e.g. 2026-W48 (default: the current week).
         #[arg(long)]
@@ -56,15 +58,33 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
             let week = week.unwrap_or_else(|| service::current_week(now));
             let recipients = config.recipients();
             if dry_run {
-                let built = db.read_blocking(|c| service::build(c, week, now)).map_err(|e| e.to_string())?;
+                // The same question the send answers: who has no delivery of this week's report.
+                let (plan, text) = db
+                    .read_blocking(|c| {
+                        let plan = service::recipient_plan(c, week, &recipients)?;
+                        let text = match &plan.frozen {
+                            Some(r) => r.text.clone(),
+                            None => service::build(c, week, now)?.text,
+                        };
+                        Ok::<_, super::ReportError>((plan, text))
+                    })
+                    .map_err(|e| e.to_string())?;
                 eprintln!("Provkörning: inget sparas och inget skickas.");
                 if recipients.is_empty() {
                     eprintln!("Inga mottagare är inställda (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS).");
                 }
-                for (channel, to) in &recipients {
+                for (channel, to, state) in &plan.already {
+                    let what = match state {
+                        State::Delivered => "Redan skickad till",
+                        State::Failed => "Misslyckades tidigare till (skickas igen bara av personalen)",
+                        State::Pending | State::Sending => "Redan i kön till",
+                    };
+                    eprintln!("{what} {} {to}", channel.label_sv());
+                }
+                for (channel, to) in &plan.to_send {
                     eprintln!("Skulle skickas till {} {to}", channel.label_sv());
                 }
-                return Ok(built.text);
+                return Ok(text);
             }
             let released = service::release(db, week, &recipients, config.retry_for, crate::audit::CLI_ACTOR, now)
                 .map_err(|e| e.to_string())?;
@@ -75,18 +95,25 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
                 .block_on(async move { service::deliver_due(&db, &deliverer, &worker, config.retry_base).await })
                 .map_err(|e| e.to_string())?;
             let r = &released.report;
-            let head = if released.newly_sent {
+            let (number, week) = (r.number, week_label(&r.week));
+            let head = if recipients.is_empty() {
+                // Stored and frozen, but sent to nobody: it goes to whoever is configured later.
                 format!(
-                    "Rapport nr {} för vecka {} är skickad till {} mottagare.",
-                    r.number,
-                    week_label(&r.week),
+                    "Rapport nr {number} för vecka {week} är sparad men inte skickad: inga mottagare är inställda \
+                     (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS). Den skickas till dem som ställs in senare."
+                )
+            } else if released.newly_sent {
+                format!("Rapport nr {number} för vecka {week} är skickad till {} mottagare.", released.enqueued)
+            } else if released.enqueued > 0 {
+                format!(
+                    "Rapport nr {number} för vecka {week} var redan sparad; den skickas nu till {} mottagare som \
+                     inte fått den.",
                     released.enqueued
                 )
             } else {
                 format!(
-                    "Rapport nr {} för vecka {} var redan skickad; endast väntande leveranser försöktes.",
-                    r.number,
-                    week_label(&r.week)
+                    "Rapport nr {number} för vecka {week} var redan skickad till alla inställda mottagare; endast \
+                     väntande leveranser försöktes."
                 )
             };
             Ok(format!(

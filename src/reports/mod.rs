@@ -59,7 +59,7 @@ pub mod audit_hook {
     use crate::audit::{self, Action};
     use crate::db::DbConn;
 
-    /// A report was frozen as sent and `deliveries` deliveries were enqueued. `actor` is
+    /// A report was frozen and `deliveries` deliveries were enqueued (none: stored, not sent). `actor` is
     /// `schema:<worker>`, the command line's actor, or the staff user's name.
     pub fn report_sent(
         conn: &mut DbConn,
@@ -68,8 +68,29 @@ pub mod audit_hook {
         report: &StoredReport,
         deliveries: usize,
     ) -> diesel::QueryResult<()> {
-        let details =
-            format!("Rapport nr {} för vecka {} skickad till {deliveries} mottagare.", report.number, report.week);
+        let details = if deliveries == 0 {
+            format!(
+                "Rapport nr {} för vecka {} sparad utan mottagare (inga var inställda).",
+                report.number, report.week
+            )
+        } else {
+            format!("Rapport nr {} för vecka {} skickad till {deliveries} mottagare.", report.number, report.week)
+        };
+        audit::record(conn, actor, Action::ReportSent, &details, client_addr)
+    }
+
+    /// A frozen report was enqueued for `deliveries` recipients configured after it was frozen.
+    pub fn report_sent_to_added(
+        conn: &mut DbConn,
+        actor: &str,
+        client_addr: Option<&str>,
+        report: &StoredReport,
+        deliveries: usize,
+    ) -> diesel::QueryResult<()> {
+        let details = format!(
+            "Rapport nr {} för vecka {} skickad till {deliveries} mottagare som ställts in efter att den sparades.",
+            report.number, report.week
+        );
         audit::record(conn, actor, Action::ReportSent, &details, client_addr)
     }
 

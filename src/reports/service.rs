@@ -13,6 +13,7 @@ use super::store::{self, NewReport, StoredReport};
 use super::week::IsoWeek;
 use super::{audit_hook, render, ReportError};
 use crate::db::{Db, DbConn, DbError};
+use crate::ops::shutdown::Shutdown;
 use crate::snapshot::Snapshot;
 
 /// `now` as both databases store it (microseconds).
@@ -112,14 +113,18 @@ pub fn generate(db: &Db, week: IsoWeek, now: DateTime<Utc>) -> Result<StoredRepo
 #[derive(Debug, Clone)]
 pub struct Released {
     pub report: StoredReport,
-    /// False when the report had been sent before (by this or another instance).
+    /// True when this call froze the report (false: it was frozen before, by this or another
+    /// instance).
     pub newly_sent: bool,
+    /// Deliveries this call enqueued: every recipient when it froze the report, otherwise the
+    /// recipients configured since (none when all had theirs already).
     pub enqueued: usize,
 }
 
-/// Generates (or refreshes the draft of) the report for `week`, freezes it as sent and enqueues
-/// one delivery per recipient — all in one transaction, with its audit row. Releasing a sent
-/// report again changes nothing.
+/// Generates (or refreshes the draft of) the report for `week`, freezes it and enqueues one
+/// delivery per recipient — all in one transaction, with its audit row. Releasing a frozen
+/// report again does not change it, but enqueues it for each recipient that has no delivery of it
+/// yet (one configured after it was frozen), so each recipient gets each week's report once.
 pub fn release(
     db: &Db,
     week: IsoWeek,
@@ -144,20 +149,57 @@ pub fn release_from(
     let now = truncate(now);
     let retry_for = chrono::Duration::from_std(retry_for).unwrap_or(chrono::Duration::days(1));
     let released = db.write_blocking(|conn| {
+        // On PostgreSQL this takes the reports lock first, so two instances topping up the same
+        // report do so one after the other; the UNIQUE (report, channel, recipient) is the last
+        // word on both backends.
         let report = generate_in(conn, week, now)?;
-        if report.is_sent() {
+        let newly_sent = if report.is_sent() { false } else { store::mark_sent(conn, report.id, now)? == 1 };
+        let report = store::find(conn, report.id)?.unwrap_or(report);
+        if !report.is_sent() {
             return Ok::<_, ReportError>(Released { report, newly_sent: false, enqueued: 0 });
         }
-        if store::mark_sent(conn, report.id, now)? == 0 {
-            let report = store::find(conn, report.id)?.unwrap_or(report);
-            return Ok(Released { report, newly_sent: false, enqueued: 0 });
-        }
         let enqueued = outbox::enqueue(conn, report.id, report.number, &report.week, recipients, now, retry_for)?;
-        let report = store::find(conn, report.id)?.unwrap_or(report);
-        audit_hook::report_sent(conn, actor, client_addr, &report, enqueued)?;
-        Ok(Released { report, newly_sent: true, enqueued })
+        if newly_sent {
+            audit_hook::report_sent(conn, actor, client_addr, &report, enqueued)?;
+        } else if enqueued > 0 {
+            audit_hook::report_sent_to_added(conn, actor, client_addr, &report, enqueued)?;
+        }
+        Ok(Released { report, newly_sent, enqueued })
     })?;
     Ok(released)
+}
+
+/// How the configured recipients stand for one week's report.
+#[derive(Debug, Clone, Default)]
+pub struct RecipientPlan {
+    /// The week's report, if it is frozen.
+    pub frozen: Option<StoredReport>,
+    /// Recipients with no delivery of it yet: a send now enqueues these (all, if not frozen).
+    pub to_send: Vec<(Channel, String)>,
+    /// Recipients that have a delivery of it already, with its state.
+    pub already: Vec<(Channel, String, State)>,
+}
+
+/// Who a send of `week`'s report would reach now (what the dry run says and the scheduler
+/// checks before it takes the write path).
+pub fn recipient_plan(
+    conn: &mut DbConn,
+    week: IsoWeek,
+    recipients: &[(Channel, String)],
+) -> Result<RecipientPlan, ReportError> {
+    let frozen = store::find_by_week(conn, &week.to_string())?.filter(|r| r.is_sent());
+    let existing = match &frozen {
+        Some(r) => outbox::for_report(conn, r.id)?,
+        None => Vec::new(),
+    };
+    let mut plan = RecipientPlan { frozen, ..RecipientPlan::default() };
+    for (channel, to) in recipients {
+        match existing.iter().find(|d| d.channel == *channel && d.recipient == *to) {
+            Some(d) => plan.already.push((*channel, to.clone(), d.state)),
+            None => plan.to_send.push((*channel, to.clone())),
+        }
+    }
+    Ok(plan)
 }
 
 /// What one pass over the outbox did.
@@ -177,10 +219,25 @@ pub async fn deliver_due(
     worker: &str,
     backoff_base: std::time::Duration,
 ) -> Result<DeliverySummary, ReportError> {
+    deliver_due_until(db, deliverer, worker, backoff_base, &Shutdown::new()).await
+}
+
+/// [`deliver_due`] that claims nothing more once `shutdown` is requested; a delivery already
+/// claimed is still sent and its outcome recorded, so a stop never leaves it half done.
+pub async fn deliver_due_until(
+    db: &Db,
+    deliverer: &Deliverer,
+    worker: &str,
+    backoff_base: std::time::Duration,
+    shutdown: &Shutdown,
+) -> Result<DeliverySummary, ReportError> {
     let mut summary = DeliverySummary::default();
     let now = truncate(crate::clock::now());
     let ids = db.run(move |db| db.read_blocking(|c| outbox::due(c, now, 500).map_err(ReportError::from))).await?;
     for id in ids {
+        if shutdown.is_requested() {
+            break;
+        }
         let w = worker.to_string();
         let claimed = db
             .run(move |db| {

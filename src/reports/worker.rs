@@ -2,7 +2,7 @@
 //! Each pass: put webhook deliveries a dead worker left half-done back in the queue; if the latest
 //! scheduled run (weekday + time, Europe/Stockholm) has no sent report, release one — only the
 //! latest, so a service that was down for three weeks sends one report when it starts, not three;
-//! then deliver what is due. Several instances may run it against one PostgreSQL: generation is
+//! if it has one, enqueue it for any recipient configured since; then deliver what is due. Several instances may run it against one PostgreSQL: generation is
 //! serialised by a table lock and every delivery is claimed in the database.
 
 use std::sync::Arc;
@@ -21,6 +21,7 @@ use super::service::{self, DeliverySummary};
 use super::{store, ReportError};
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::db::Db;
+use crate::ops::shutdown::Shutdown;
 
 /// How long a claim may stand before it is taken as abandoned (see [`WorkerOptions::claim_lease`]).
 pub const CLAIM_LEASE: Duration = Duration::from_secs(600);
@@ -60,12 +61,19 @@ pub struct Worker {
     config: Arc<ReportConfig>,
     deliverer: Arc<Deliverer>,
     options: WorkerOptions,
+    shutdown: Shutdown,
 }
 
 impl Worker {
     pub fn new(db: Db, config: ReportConfig, options: WorkerOptions) -> Result<Self, SetupError> {
         let deliverer = Deliverer::new(&config)?;
-        Ok(Self { db, config: Arc::new(config), deliverer: Arc::new(deliverer), options })
+        Ok(Self { db, config: Arc::new(config), deliverer: Arc::new(deliverer), options, shutdown: Shutdown::new() })
+    }
+
+    /// Takes on no new delivery once `shutdown` is requested (the process got SIGTERM).
+    pub fn with_shutdown(mut self, shutdown: Shutdown) -> Self {
+        self.shutdown = shutdown;
+        self
     }
 
     pub fn id(&self) -> &str {
@@ -86,17 +94,27 @@ impl Worker {
             })
             .await?;
         let released = if self.config.enabled { self.run_schedule(now).await? } else { None };
-        let deliveries =
-            service::deliver_due(&self.db, &self.deliverer, &self.options.id, self.config.retry_base).await?;
+        let deliveries = service::deliver_due_until(
+            &self.db,
+            &self.deliverer,
+            &self.options.id,
+            self.config.retry_base,
+            &self.shutdown,
+        )
+        .await?;
         Ok(Pass { released, recovered, deliveries })
     }
 
     /// Releases the report of the latest scheduled run unless it (or a later one) was sent, or the
-    /// agreement has started (the reports run until then).
+    /// agreement has started (the reports run until then). When that week's report is frozen
+    /// already, enqueues it for the recipients configured since, if any.
     async fn run_schedule(&self, now: DateTime<Utc>) -> Result<Option<String>, ReportError> {
         let due = self.config.schedule.latest_due(now);
         let week = Schedule::week_of_run(due);
         let key = week.to_string();
+        let recipients = self.config.recipients();
+        let wanted = recipients.clone();
+        // A read first: most passes find nothing to do and take no lock.
         let skip = self
             .db
             .run(move |db| {
@@ -105,14 +123,19 @@ impl Worker {
                     if due.with_timezone(&Stockholm).date_naive() >= starts_on {
                         return Ok::<_, ReportError>(true);
                     }
-                    Ok(store::latest_sent(c)?.is_some_and(|last| last.week >= key))
+                    match store::latest_sent(c)? {
+                        Some(last) if last.week > key => Ok(true),
+                        Some(last) if last.week == key => {
+                            Ok(service::recipient_plan(c, week, &wanted)?.to_send.is_empty())
+                        }
+                        _ => Ok(false),
+                    }
                 })
             })
             .await?;
         if skip {
             return Ok(None);
         }
-        let recipients = self.config.recipients();
         let retry_for = self.config.retry_for;
         let actor = format!("schema:{}", self.options.id);
         let released = self.db.run(move |db| service::release(db, week, &recipients, retry_for, &actor, now)).await?;
@@ -121,6 +144,10 @@ impl Worker {
                 deliveries = released.enqueued, "weekly report released");
             Ok(Some(released.report.week))
         } else {
+            if released.enqueued > 0 {
+                tracing::info!(week = %released.report.week, number = released.report.number,
+                    deliveries = released.enqueued, "weekly report sent to recipients configured since its release");
+            }
             Ok(None)
         }
     }
@@ -143,9 +170,13 @@ impl Worker {
     /// Runs passes until stopped.
     pub fn spawn(self) -> WorkerHandle {
         let (stop_tx, mut stop_rx) = watch::channel(false);
+        let (db, id) = (self.db.clone(), self.options.id.clone());
         let join = tokio::spawn(async move {
             tracing::info!(worker = %self.options.id, schedule = %self.config.schedule, "report scheduler started");
             loop {
+                if self.shutdown.is_requested() {
+                    break;
+                }
                 let now = crate::clock::now();
                 if let Err(e) = self.pass(now).await {
                     tracing::error!(error = %e, "report scheduler pass failed; trying again later");
@@ -159,7 +190,7 @@ impl Worker {
                 }
             }
         });
-        WorkerHandle { stop: stop_tx, join }
+        WorkerHandle { stop: stop_tx, join, db, id }
     }
 }
 
@@ -167,6 +198,8 @@ impl Worker {
 pub struct WorkerHandle {
     stop: watch::Sender<bool>,
     join: JoinHandle<()>,
+    db: Db,
+    id: String,
 }
 
 impl WorkerHandle {
@@ -175,17 +208,49 @@ impl WorkerHandle {
         let _ = self.join.await;
     }
 
+    /// Ends it after the delivery in flight, waiting at most `limit` for that. If the send takes
+    /// longer, it is cut off and this worker's webhook claims go back to the queue (resent with
+    /// the same Idempotency-Key); an e-mail cut off mid-send stays "okänt utfall" and is logged.
+    /// Returns whether the worker ended by itself.
+    pub async fn stop_within(self, limit: Duration) -> bool {
+        let _ = self.stop.send(true);
+        let mut join = self.join;
+        if tokio::time::timeout(limit, &mut join).await.is_ok() {
+            return true;
+        }
+        join.abort();
+        let _ = join.await;
+        let worker = self.id.clone();
+        let released = self
+            .db
+            .run(move |db| {
+                db.write_blocking(|c| {
+                    outbox::release_claims_of(c, &worker, service::truncate(crate::clock::now()))
+                        .map_err(ReportError::from)
+                })
+            })
+            .await;
+        match released {
+            Ok(n) => tracing::warn!(worker = %self.id, webhooks_requeued = n,
+                "report worker did not finish its send in time; cut off"),
+            Err(e) => tracing::error!(worker = %self.id, error = %e,
+                "report worker cut off; its webhook claims are recovered after the lease"),
+        }
+        false
+    }
+
     /// Ends it at once, wherever it is (what a crash does).
     pub fn kill(self) {
         self.join.abort();
     }
 }
 
-/// Starts the scheduler if it is enabled; called from start-up.
-pub fn start(db: Db, config: ReportConfig) -> Result<Option<WorkerHandle>, SetupError> {
+/// Starts the scheduler if it is enabled; called from start-up. Once `shutdown` is requested it
+/// claims no new delivery; stop it with [`WorkerHandle::stop_within`].
+pub fn start(db: Db, config: ReportConfig, shutdown: Shutdown) -> Result<Option<WorkerHandle>, SetupError> {
     if !config.enabled {
         tracing::info!("report scheduler is off (RATIFY_REPORT_ENABLED=false)");
         return Ok(None);
     }
-    Ok(Some(Worker::new(db, config, WorkerOptions::default())?.spawn()))
+    Ok(Some(Worker::new(db, config, WorkerOptions::default())?.with_shutdown(shutdown).spawn()))
 }

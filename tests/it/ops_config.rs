@@ -120,3 +120,23 @@ async fn a_toml_file_with_the_environment_winning() {
     assert!(err.starts_with(&format!("ratify: {toml_arg}: okänd inställning \"mystery\"")), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1);
 }
+
+/// Issue 19, defect 3: passwords written with a raw `@` (not percent-encoded) in the database URL
+/// and the SMTP URL never show in `show-config`, whole or in part.
+#[test]
+fn show_config_hides_passwords_with_a_raw_at_sign() {
+    let out = ratify(
+        &["show-config"],
+        &[
+            ("RATIFY_DATABASE_URL", "postgres://ratify:p@ss:w@rd@db.example:5432/ratify"),
+            ("RATIFY_SMTP_URL", "smtp://mailer:hem@ligt@relay.example.se:587"),
+            ("RATIFY_SMTP_FROM", "Ratify <noreply@vastkom.example>"),
+        ],
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(shown.contains("db.example:5432/ratify") && shown.contains("relay.example.se"), "{shown}");
+    for part in ["p@ss", "w@rd", "hem@", "ligt@"] {
+        assert!(!shown.contains(part), "{part} shows in:\n{shown}");
+    }
+}

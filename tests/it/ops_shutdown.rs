@@ -67,3 +67,65 @@ fn an_idle_instance_exits_0_on_sigterm() {
     instance.terminate();
     assert_eq!(instance.wait_exit(Duration::from_secs(10)).code(), Some(0));
 }
+
+/// Issue 19, defect 1: SIGTERM while the report scheduler is sending (a webhook receiver that
+/// takes three seconds to answer) lets the send finish, or hands the delivery back to the
+/// queue; it never leaves it claimed and unfinished ("Okänt utfall" for an e-mail).
+fn sigterm_during_a_slow_report_delivery(backend: Backend) {
+    use ratify::reports::delivery::outbox::State;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+            .mount(&server),
+    );
+    let db = TestDb::new(backend);
+    crate::reports_support::agreement_starts_later(&db.url);
+    let hook = format!("{}/slow", server.uri());
+    let mut instance = Instance::start(
+        &db.url,
+        &[
+            ("RATIFY_REPORT_ENABLED", "true"),
+            ("RATIFY_REPORT_WEBHOOKS", &hook),
+            ("RATIFY_WEBHOOK_SECRET", crate::reports_support::SECRET),
+            ("RATIFY_SHUTDOWN_TIMEOUT", "20"),
+        ],
+    );
+    let check = ratify::db::Db::open(&db.url, 1).unwrap();
+    // The scheduler releases this week's report at start and claims the webhook delivery.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let d = crate::reports_support::deliveries(&check);
+        if d.iter().any(|d| d.state == State::Sending) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no delivery was being sent: {d:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    instance.terminate();
+    let status = instance.wait_exit(Duration::from_secs(40));
+    assert_eq!(status.code(), Some(0), "a graceful stop exits 0");
+
+    let d = crate::reports_support::deliveries(&check);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(matches!(d[0].state, State::Delivered | State::Pending), "left {:?}: {d:?}", d[0].state);
+    let requests = rt.block_on(server.received_requests()).unwrap_or_default();
+    if d[0].state == State::Delivered {
+        assert_eq!(requests.len(), 1, "delivered once");
+    }
+}
+
+#[test]
+fn sigterm_during_a_report_delivery_on_sqlite() {
+    sigterm_during_a_slow_report_delivery(Backend::Sqlite);
+}
+
+#[test]
+fn sigterm_during_a_report_delivery_on_postgres() {
+    sigterm_during_a_slow_report_delivery(Backend::Postgres);
+}

@@ -39,9 +39,9 @@ fn generate_and_send(backend: Backend) {
 
     let sent = ratify(&db, &["report", "send"]);
     assert!(sent.status.success(), "{}", text(&sent.stderr));
-    assert!(text(&sent.stdout).contains("är skickad till 0 mottagare"), "{}", text(&sent.stdout));
+    assert!(text(&sent.stdout).contains("sparad men inte skickad: inga mottagare"), "{}", text(&sent.stdout));
     let again = ratify(&db, &["report", "send"]);
-    assert!(text(&again.stdout).contains("var redan skickad"), "{}", text(&again.stdout));
+    assert!(text(&again.stdout).contains("inga mottagare"), "{}", text(&again.stdout));
 
     let a = ratify(&db, &["report", "generate"]);
     let b = ratify(&db, &["report", "generate"]);
@@ -64,4 +64,107 @@ fn report_commands_on_sqlite() {
 #[test]
 fn report_commands_on_postgres() {
     generate_and_send(Backend::Postgres);
+}
+
+/// `ratify` with the report variables cleared and then `env` set (the operator's configuration).
+fn ratify_with(db: &TestDb, args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env("RATIFY_DATABASE_URL", &db.url).env("RATIFY_LOG", "warn");
+    for var in [
+        "RATIFY_REPORT_WEBHOOKS",
+        "RATIFY_REPORT_EMAILS",
+        "RATIFY_SMTP_URL",
+        "RATIFY_SMTP_FROM",
+        "RATIFY_WEBHOOK_SECRET",
+        "RATIFY_REPORT_SCHEDULE",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run ratify")
+}
+
+/// Issue 15: the week's report is frozen while nobody is configured (a server started on a
+/// Tuesday); the operator then configures a webhook and an e-mail address. Each gets this week's
+/// report once — at `report send`, and a recipient added later at the scheduler's next tick —
+/// and the dry run names exactly those the send then delivers to.
+fn recipients_added_after_the_freeze_get_the_report_once(backend: Backend) {
+    use std::time::Duration;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server = rt.block_on(MockServer::start());
+    rt.block_on(Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server));
+    let sink = rt.block_on(crate::reports_support::SmtpSink::start());
+    let hits = |p: &str| {
+        let requests = rt.block_on(server.received_requests()).unwrap_or_default();
+        requests.iter().filter(|r| r.url.path() == p).count()
+    };
+    let db = TestDb::new(backend);
+    crate::reports_support::agreement_starts_later(&db.url);
+    let week = ratify::reports::service::current_week(ratify::clock::now()).to_string();
+
+    // Nobody configured: the report is stored, and not said to be sent.
+    let frozen = ratify_with(&db, &["report", "send", "--week", &week], &[]);
+    assert!(frozen.status.success(), "{}", text(&frozen.stderr));
+    let out = text(&frozen.stdout);
+    assert!(out.contains("inga mottagare") && !out.contains("är skickad"), "{out}");
+
+    let hook_a = format!("{}/a", server.uri());
+    let mut env = vec![
+        ("RATIFY_REPORT_WEBHOOKS", hook_a.clone()),
+        ("RATIFY_WEBHOOK_SECRET", crate::reports_support::SECRET.to_string()),
+        ("RATIFY_REPORT_EMAILS", "sro@example.se".to_string()),
+        ("RATIFY_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port)),
+        ("RATIFY_SMTP_FROM", "Ratify <noreply@vastkom.example>".to_string()),
+    ];
+    let dry = ratify_with(&db, &["report", "send", "--week", &week, "--dry-run"], &env);
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let said = text(&dry.stderr);
+    assert!(said.contains(&format!("Skulle skickas till Webhook {hook_a}")), "{said}");
+    assert!(said.contains("Skulle skickas till E-post sro@example.se"), "{said}");
+
+    let sent = ratify_with(&db, &["report", "send", "--week", &week], &env);
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    let out = text(&sent.stdout);
+    assert!(out.contains("Levererade nu: 2,"), "{out}");
+    assert_eq!((hits("/a"), sink.received().len()), (1, 1), "{out}");
+
+    // Dry run and send agree: nobody is left to send to, and nobody gets it twice.
+    let dry = ratify_with(&db, &["report", "send", "--week", &week, "--dry-run"], &env);
+    let said = text(&dry.stderr);
+    assert!(!said.contains("Skulle skickas till"), "{said}");
+    assert!(said.contains(&format!("Redan skickad till Webhook {hook_a}")), "{said}");
+    let again = ratify_with(&db, &["report", "send", "--week", &week], &env);
+    assert!(text(&again.stdout).contains("Levererade nu: 0,"), "{}", text(&again.stdout));
+    assert_eq!((hits("/a"), sink.received().len()), (1, 1));
+
+    // A second webhook is configured and the server started: its scheduler delivers this week's
+    // report to the new one at its first tick, and to nobody else again.
+    let hook_b = format!("{}/b", server.uri());
+    env[0].1 = format!("{hook_a},{hook_b}");
+    let mut server_env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    server_env.push(("RATIFY_REPORT_ENABLED", "true"));
+    let instance = crate::ops_process::Instance::start(&db.url, &server_env);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while hits("/b") == 0 {
+        assert!(std::time::Instant::now() < deadline, "the scheduler never delivered to the added webhook");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    drop(instance);
+    assert_eq!((hits("/a"), hits("/b"), sink.received().len()), (1, 1, 1));
+}
+
+#[test]
+fn recipients_added_after_the_freeze_on_sqlite() {
+    recipients_added_after_the_freeze_get_the_report_once(Backend::Sqlite);
+}
+
+#[test]
+fn recipients_added_after_the_freeze_on_postgres() {
+    recipients_added_after_the_freeze_get_the_report_once(Backend::Postgres);
 }

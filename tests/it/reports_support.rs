@@ -209,3 +209,19 @@ fn base64(s: &str) -> String {
     }
     String::from_utf8(out).expect("utf-8")
 }
+
+/// The tests that run the real binary's scheduler run on the real clock, and the scheduler sends
+/// no report once the agreement applies (1 January 2027). Moves the start far ahead, so that
+/// they keep testing delivery after that date.
+pub fn agreement_starts_later(url: &str) {
+    use diesel::prelude::*;
+    use ratify::db::schema::agreements;
+    let (db, _) = ratify::startup::prepare_database(url, 1).expect("database ready");
+    let mut conn = db.conn().expect("connection");
+    let later = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date");
+    let n = diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::AGREEMENT_SLUG)))
+        .set(agreements::starts_on.eq(later))
+        .execute(&mut *conn)
+        .expect("move the agreement's start");
+    assert_eq!(n, 1);
+}

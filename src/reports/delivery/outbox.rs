@@ -320,6 +320,24 @@ pub fn release_stale_webhooks(conn: &mut DbConn, older_than: DateTime<Utc>, now:
     .execute(conn)
 }
 
+/// The webhook rows `worker` still has claimed go back to pending (it is stopping and its sends
+/// were cut short): sent again with the same Idempotency-Key, as after a crash, but at once
+/// rather than after the lease. E-mail rows are left alone: one may have arrived.
+pub fn release_claims_of(conn: &mut DbConn, worker: &str, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        report_deliveries::table
+            .filter(report_deliveries::channel.eq(Channel::Webhook.code()))
+            .filter(report_deliveries::state.eq(State::Sending.code()))
+            .filter(report_deliveries::claimed_by.eq(worker)),
+    )
+    .set((
+        report_deliveries::state.eq(State::Pending.code()),
+        report_deliveries::next_attempt_at.eq(now.naive_utc()),
+        report_deliveries::last_error.eq(Some("avbröts när tjänsten stängdes; skickas igen med samma Idempotency-Key")),
+    ))
+    .execute(conn)
+}
+
 /// Staff's "skicka igen": a failed row, or an e-mail whose outcome is unknown, goes back to
 /// pending with a fresh retry window. Returns false if the row is in neither state.
 pub fn requeue(
