@@ -23,7 +23,8 @@ fn main() -> ExitCode {
         Ok(config) => Arc::new(config),
         Err(e) => return fail(e.to_string()),
     };
-    ratify::telemetry::init(&config.log);
+    // Held to the end of main: dropping it flushes the log lines still queued.
+    let _log_guard = ratify::telemetry::init(&config.log);
     for name in Config::unknown_env_vars() {
         tracing::warn!(variable = %name, "unknown RATIFY_ variable ignored (misspelt?)");
     }

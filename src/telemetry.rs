@@ -6,16 +6,23 @@ use actix_web::HttpMessage;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
-pub fn init(filter: &str) {
+/// Starts logging. Lines are written by a thread of their own (tracing-appender's non-blocking
+/// writer), so a request never waits for stderr; keep the guard until the process ends, since
+/// dropping it flushes what is still queued.
+pub fn init(filter: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let ansi = std::io::stderr().is_terminal();
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
     // try_init: tests may call this more than once.
-    let _ = tracing_subscriber::fmt()
+    tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(writer)
+        .with_ansi(ansi)
         // One line per request when its span closes (tracing-actix-web's span, with request_id).
         .with_span_events(FmtSpan::CLOSE)
-        .try_init();
+        .try_init()
+        .ok()
+        .map(|_| guard)
 }
 
 /// The request log's span: tracing-actix-web's fields, except that the client address follows the
