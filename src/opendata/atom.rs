@@ -5,9 +5,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use atom_syndication::{Category, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::{base_keyed, date_sv, host_of, public_base_url, OpenDataError};
+use super::{date_sv, host_of, public_base_url, OpenDataError};
 use crate::events::Event;
-use crate::http_cache::{self, Rendered};
+use crate::http_cache::{self, CacheKey, Rendered};
 use crate::snapshot::Snapshot;
 use crate::AppState;
 
@@ -19,8 +19,46 @@ const AUTHOR: &str = "VästKom";
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
     let base = public_base_url(&req, &state);
-    let key = base_keyed(req.path(), &base);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, &base, &host_of(&base))).await
+    let part = super::part_param(req.query_string())?;
+    let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| match &part {
+        None => render(snapshot, &base, &host_of(&base)),
+        Some(code) => render_party(snapshot, code, &base, &host_of(&base)),
+    })
+    .await
+}
+
+/// The feed of one party's events (`?part=CODE`), for a reader who follows that party only.
+pub fn render_party(snapshot: &Snapshot, code: &str, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
+    let party = super::party_named(snapshot, code)?;
+    let mut newest_first: Vec<&Event> = snapshot.events.iter().filter(|e| e.party_code == party.code).collect();
+    newest_first.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
+    let agreement = &snapshot.agreement;
+    let updated = newest_first.first().map_or(DateTime::UNIX_EPOCH, |e| e.recorded_at);
+    let entries = newest_first
+        .into_iter()
+        .take(MAX_ENTRIES)
+        .map(|e| entry(snapshot, e, snapshot.corrected_by(e.id), base, host))
+        .collect();
+    let feed = Feed {
+        title: Text::plain(format!("{} – {}", party.name, agreement.title)),
+        subtitle: Some(Text::plain(format!(
+            "Det {} har beslutat och planerat om avtalet, senast först. Alla parter: {base}/feed.atom.",
+            party.name
+        ))),
+        id: format!("tag:{host},{TAG_YEAR}:{}:handelser:{}", agreement.slug, party.code),
+        updated: atom_time(updated),
+        authors: vec![Person { name: AUTHOR.into(), ..Default::default() }],
+        links: vec![
+            link(format!("{base}/feed.atom?part={}", party.code), "self", Some("application/atom+xml"), None),
+            link(format!("{base}/parter/{}", party.code), "alternate", Some("text/html"), None),
+        ],
+        lang: Some("sv".into()),
+        entries,
+        ..Default::default()
+    };
+    let body = feed.write_to(Vec::new()).map_err(|e| OpenDataError::Internal(e.to_string()))?;
+    Ok(Rendered::new("application/atom+xml; charset=utf-8", body))
 }
 
 /// The stable identifier of an event's entry.

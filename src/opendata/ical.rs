@@ -9,19 +9,26 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use super::{base_keyed, date_sv, host_of, public_base_url, OpenDataError};
+use super::{date_sv, host_of, public_base_url, OpenDataError};
 use crate::events::Event;
-use crate::http_cache::{self, Rendered};
+use crate::http_cache::{self, CacheKey, Rendered};
 use crate::ratification::PartyKind;
 use crate::snapshot::Snapshot;
 use crate::AppState;
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
     let base = public_base_url(&req, &state);
-    let key = base_keyed(req.path(), &base);
+    let part = super::part_param(req.query_string())?;
+    let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
     let today = crate::clock::today();
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| Ok(render(snapshot, today, &base, &host_of(&base))))
-        .await
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+        let only = match &part {
+            Some(code) => Some(super::party_named(snapshot, code)?.code.clone()),
+            None => None,
+        };
+        Ok(render_for(snapshot, only.as_deref(), today, &base, &host_of(&base)))
+    })
+    .await
 }
 
 /// The stable UID of the calendar event made from a `scheduled` event.
@@ -29,19 +36,23 @@ pub fn uid(host: &str, agreement_slug: &str, event_id: i32) -> String {
     format!("{agreement_slug}-handelse-{event_id}@{host}")
 }
 
-pub fn render(snapshot: &Snapshot, today: NaiveDate, base: &str, host: &str) -> Rendered {
+/// The calendar of every party, or of `only` (`?part=CODE`: one party's planned meetings).
+pub fn render_for(snapshot: &Snapshot, only: Option<&str>, today: NaiveDate, base: &str, host: &str) -> Rendered {
     let mut cal = Calendar::default();
     cal.line("BEGIN:VCALENDAR");
     cal.line("VERSION:2.0");
     cal.line("PRODID:-//ratify//Halso- och sjukvardsavtalet//SV");
     cal.line("CALSCALE:GREGORIAN");
     cal.line("METHOD:PUBLISH");
-    let name = "Planerade beslut om hälso- och sjukvårdsavtalet";
-    cal.text("NAME", name);
-    cal.text("X-WR-CALNAME", name);
+    let name = match only.and_then(|code| snapshot.parties.iter().find(|p| p.code == code)) {
+        Some(party) => format!("Planerade beslut om hälso- och sjukvårdsavtalet: {}", party.name),
+        None => "Planerade beslut om hälso- och sjukvårdsavtalet".to_string(),
+    };
+    cal.text("NAME", &name);
+    cal.text("X-WR-CALNAME", &name);
     cal.line("REFRESH-INTERVAL;VALUE=DURATION:PT1H");
     cal.line("X-PUBLISHED-TTL:PT1H");
-    for party in &snapshot.parties {
+    for party in snapshot.parties.iter().filter(|p| only.is_none_or(|code| p.code == code)) {
         let Some(planned_on) = snapshot.next_planned_on(&party.code, today) else { continue };
         let Some(event) = standing_scheduled(snapshot, &party.code, planned_on, today) else { continue };
         let assembly = match party.kind {

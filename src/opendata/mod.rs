@@ -135,6 +135,8 @@ pub fn date_sv(date: NaiveDate) -> String {
 pub enum OpenDataError {
     #[error("{0}")]
     BadParameter(String),
+    #[error("{0}")]
+    NotFound(String),
     #[error("internt fel: {0}")]
     Internal(String),
 }
@@ -143,13 +145,14 @@ impl ResponseError for OpenDataError {
     fn status_code(&self) -> StatusCode {
         match self {
             OpenDataError::BadParameter(_) => StatusCode::BAD_REQUEST,
+            OpenDataError::NotFound(_) => StatusCode::NOT_FOUND,
             OpenDataError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let message = match self {
-            OpenDataError::BadParameter(message) => message.clone(),
+            OpenDataError::BadParameter(message) | OpenDataError::NotFound(message) => message.clone(),
             OpenDataError::Internal(detail) => {
                 tracing::error!(%detail, "open data: internal error");
                 "Ett internt fel inträffade. Försök igen om en stund.".to_string()
@@ -175,6 +178,39 @@ impl From<csv::Error> for OpenDataError {
     fn from(e: csv::Error) -> Self {
         OpenDataError::Internal(e.to_string())
     }
+}
+
+/// The optional `part=CODE` of the feed and the calendar (to follow one party): its form is
+/// checked here, before the cache; whether a party has that code, when rendering
+/// ([`party_named`]). Other parameters are ignored.
+pub fn part_param(query_string: &str) -> Result<Option<String>, OpenDataError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query_string)
+        .map_err(|_| OpenDataError::BadParameter("Frågesträngen kunde inte tolkas.".into()))?;
+    let mut values = pairs.iter().filter(|(k, _)| k == "part").map(|(_, v)| v.trim());
+    let Some(value) = values.next() else { return Ok(None) };
+    if values.next().is_some() {
+        return Err(OpenDataError::BadParameter("Parametern part får bara anges en gång.".into()));
+    }
+    if value.is_empty() || value.len() > 10 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(OpenDataError::BadParameter(format!(
+            "Parametern part ska vara en parts kod, t.ex. 1480 för Göteborg (fick \"{}\").",
+            value.chars().take(40).collect::<String>()
+        )));
+    }
+    Ok(Some(value.to_string()))
+}
+
+/// The party `code` names in the snapshot, or 404 naming the code: never the whole log instead.
+pub fn party_named<'a>(
+    snapshot: &'a crate::snapshot::Snapshot,
+    code: &str,
+) -> Result<&'a crate::parties::Party, OpenDataError> {
+    snapshot.parties.iter().find(|p| p.code == code).ok_or_else(|| {
+        OpenDataError::NotFound(format!(
+            "Det finns ingen part med koden {code} i {}. Koderna finns i /data/status.csv.",
+            snapshot.agreement.title
+        ))
+    })
 }
 
 /// The optional `datum=YYYY-MM-DD` parameter; other parameters are ignored (see the module doc).

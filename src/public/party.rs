@@ -199,6 +199,20 @@ fn timeline_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate) -> Mar
                     @for e in &events { (timeline_item(snapshot, e)) }
                 }
             }
+            (follow_links(party))
+        }
+    }
+}
+
+/// Links to follow this party only: its own feed and calendar (`?part=CODE`).
+fn follow_links(party: &Party) -> Markup {
+    // Swedish genitive: "Göteborgs", but "Borås" and "Lysekils" alike end in one s.
+    let of = if party.name.ends_with(['s', 'x', 'z']) { party.name.clone() } else { format!("{}s", party.name) };
+    html! {
+        h3 { "Följ " (party.name) }
+        ul {
+            li { a href=(format!("/feed.atom?part={}", party.code)) { "Nyhetsflöde (Atom) med " (of) " beslut och händelser" } }
+            li { a href=(format!("/kalender.ics?part={}", party.code)) { "Kalender (iCal) med " (of) " planerade sammanträden" } }
         }
     }
 }

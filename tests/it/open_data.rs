@@ -606,3 +606,45 @@ crate::both_backends!(
     etag_gives_304_and_a_write_shows_at_once,
     the_cache_is_bounded,
 );
+
+/// Following one party: `?part=CODE` on the feed and the calendar gives that party's entries
+/// only; an unknown or malformed code is refused, never answered with everything.
+async fn the_feed_and_the_calendar_follow_one_party(app: TestApp) {
+    let token = app.token("t");
+    app.record(&token, "1480", json!({"status": "scheduled", "body": "KF", "planned_on": "2099-01-20"})).await;
+    app.record(&token, "1490", json!({"status": "scheduled", "body": "KF", "planned_on": "2099-02-17"})).await;
+    app.record(&token, "1490", json!({"status": "in_preparation"})).await;
+    let text = |path: &'static str| {
+        let url = app.url(path);
+        let client = app.client.clone();
+        async move {
+            let resp = client.get(url).send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+    let (status, feed) = text("/feed.atom?part=1490").await;
+    assert_eq!(status, 200);
+    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+    assert!(feed.contains("Borås") && !feed.contains("Göteborg"), "{feed}");
+    assert!(feed.contains("/feed.atom?part=1490"), "its own self link");
+    let (_, all) = text("/feed.atom").await;
+    assert_eq!(all.matches("<entry>").count(), 3);
+    let (status, cal) = text("/kalender.ics?part=1480").await;
+    assert_eq!(status, 200);
+    assert_eq!(cal.matches("BEGIN:VEVENT").count(), 1, "{cal}");
+    assert!(cal.contains("DTSTART;VALUE=DATE:20990120"), "{cal}");
+    for (path, expected) in [
+        ("/feed.atom?part=9999", 404),
+        ("/kalender.ics?part=9999", 404),
+        ("/feed.atom?part=%3Cscript%3E", 400),
+        ("/kalender.ics?part=", 400),
+    ] {
+        let (status, body) = text(path).await;
+        assert_eq!(status, expected, "{path}: {body}");
+        assert!(body.contains("part") || body.contains("9999"), "{path}: {body}");
+    }
+    let page = text("/parter/1490").await.1;
+    assert!(page.contains("href=\"/feed.atom?part=1490\"") && page.contains("href=\"/kalender.ics?part=1490\""));
+}
+
+crate::both_backends!(the_feed_and_the_calendar_follow_one_party);
