@@ -148,14 +148,31 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// Checked when a connection goes back to the pool: one returned while its thread unwinds, or
+    /// whose transaction manager is in error or still inside a transaction (a panic in a
+    /// transaction's closure skips its commit and rollback), is closed instead of reused, as
+    /// diesel's own r2d2 manager (and so vaultwarden) does.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_connection_inside_a_transaction_is_broken() {
+        use diesel::connection::TransactionManager;
+        let manager = Manager::new(DatabaseUrl::parse(":memory:").unwrap());
+        let mut conn = manager.connect().unwrap();
+        assert!(!manager.has_broken(&mut conn));
+        <DbConn as Connection>::TransactionManager::begin_transaction(&mut conn).unwrap();
+        assert!(manager.has_broken(&mut conn), "a connection left inside a transaction goes back to the pool");
+        <DbConn as Connection>::TransactionManager::rollback_transaction(&mut conn).unwrap();
+        assert!(!manager.has_broken(&mut conn));
+    }
 
     #[test]
     fn schemes_choose_the_backend() {

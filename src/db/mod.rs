@@ -2,6 +2,8 @@
 //! and a write that is always one transaction.
 
 mod connection;
+#[cfg(test)]
+mod pool_tests;
 pub mod schema;
 
 pub use connection::{redact_password, split_password, Backend, DatabaseUrl, DbConn};
@@ -33,6 +35,9 @@ pub enum DbError {
     Migration(String),
     #[error("databasarbetet avbröts")]
     Canceled,
+    /// The work panicked; the panic's message.
+    #[error("databasarbetet fick panik: {0}")]
+    Panicked(String),
 }
 
 /// Shared handle to the database.
@@ -187,8 +192,28 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || f(&db)).await.map_err(|_| E::from(DbError::Canceled))?
+        // Caught here, where the message is still at hand: `web::block` reports a panic only as
+        // "canceled".
+        let work = move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&db)));
+        match actix_web::web::block(work).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(payload)) => {
+                let message = panic_message(payload.as_ref());
+                tracing::error!(panic = %message, "databasarbetet fick panik");
+                Err(E::from(DbError::Panicked(message)))
+            }
+            Err(_) => Err(E::from(DbError::Canceled)),
+        }
     }
+}
+
+/// The text of a panic's payload (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(panik utan text)".to_string())
 }
 
 fn one_line(s: &str) -> String {
