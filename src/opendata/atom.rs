@@ -21,44 +21,10 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let base = public_base_url(&req, &state);
     let part = super::part_param(req.query_string())?;
     let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| match &part {
-        None => render(snapshot, &base, &host_of(&base)),
-        Some(code) => render_party(snapshot, code, &base, &host_of(&base)),
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+        render(snapshot, part.as_deref(), &base, &host_of(&base))
     })
     .await
-}
-
-/// The feed of one party's events (`?part=CODE`), for a reader who follows that party only.
-pub fn render_party(snapshot: &Snapshot, code: &str, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
-    let party = super::party_named(snapshot, code)?;
-    let mut newest_first: Vec<&Event> = snapshot.events.iter().filter(|e| e.party_code == party.code).collect();
-    newest_first.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
-    let agreement = &snapshot.agreement;
-    let updated = newest_first.first().map_or(DateTime::UNIX_EPOCH, |e| e.recorded_at);
-    let entries = newest_first
-        .into_iter()
-        .take(MAX_ENTRIES)
-        .map(|e| entry(snapshot, e, snapshot.corrected_by(e.id), base, host))
-        .collect();
-    let feed = Feed {
-        title: Text::plain(format!("{} – {}", party.name, agreement.title)),
-        subtitle: Some(Text::plain(format!(
-            "Det {} har beslutat och planerat om avtalet, senast först. Alla parter: {base}/feed.atom.",
-            party.name
-        ))),
-        id: format!("tag:{host},{TAG_YEAR}:{}:handelser:{}", agreement.slug, party.code),
-        updated: atom_time(updated),
-        authors: vec![Person { name: AUTHOR.into(), ..Default::default() }],
-        links: vec![
-            link(format!("{base}/feed.atom?part={}", party.code), "self", Some("application/atom+xml"), None),
-            link(format!("{base}/parter/{}", party.code), "alternate", Some("text/html"), None),
-        ],
-        lang: Some("sv".into()),
-        entries,
-        ..Default::default()
-    };
-    let body = feed.write_to(Vec::new()).map_err(|e| OpenDataError::Internal(e.to_string()))?;
-    Ok(Rendered::new("application/atom+xml; charset=utf-8", body))
 }
 
 /// The stable identifier of an event's entry.
@@ -66,27 +32,51 @@ pub fn entry_id(host: &str, agreement_slug: &str, event_id: i32) -> String {
     format!("tag:{host},{TAG_YEAR}:{agreement_slug}:handelse:{event_id}")
 }
 
-pub fn render(snapshot: &Snapshot, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
+/// The feed of every party's events, or (`only`, from `?part=CODE`) of one party's, for a reader
+/// who follows that party alone; an unknown code is 404.
+pub fn render(snapshot: &Snapshot, only: Option<&str>, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
     let agreement = &snapshot.agreement;
-    let mut newest_first: Vec<&Event> = snapshot.events.iter().collect();
+    let party = only.map(|code| super::party_named(snapshot, code)).transpose()?;
+    let mut newest_first: Vec<&Event> =
+        snapshot.events.iter().filter(|e| party.is_none_or(|p| e.party_code == p.code)).collect();
     newest_first.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
+    let (title, subtitle, id, updated, links) = match party {
+        None => (
+            format!("{} – beslut och händelser", agreement.title),
+            format!(
+                "Hur Västra Götalandsregionen och de 49 kommunerna beslutar om avtalet. De senaste {MAX_ENTRIES} \
+                 händelserna; hela loggen finns i {base}/data/beslut.csv."
+            ),
+            format!("tag:{host},{TAG_YEAR}:{}:handelser", agreement.slug),
+            snapshot.last_change_at(),
+            [format!("{base}/feed.atom"), format!("{base}/")],
+        ),
+        Some(p) => (
+            format!("{} – {}", p.name, agreement.title),
+            format!(
+                "Det {} har beslutat och planerat om avtalet, senast först. Alla parter: {base}/feed.atom.",
+                p.name
+            ),
+            format!("tag:{host},{TAG_YEAR}:{}:handelser:{}", agreement.slug, p.code),
+            newest_first.first().map(|e| e.recorded_at),
+            [format!("{base}/feed.atom?part={}", p.code), format!("{base}/parter/{}", p.code)],
+        ),
+    };
     let entries = newest_first
         .into_iter()
         .take(MAX_ENTRIES)
         .map(|e| entry(snapshot, e, snapshot.corrected_by(e.id), base, host))
         .collect();
+    let [self_link, alternate] = links;
     let feed = Feed {
-        title: Text::plain(format!("{} – beslut och händelser", agreement.title)),
-        subtitle: Some(Text::plain(format!(
-            "Hur Västra Götalandsregionen och de 49 kommunerna beslutar om avtalet. De senaste {MAX_ENTRIES} \
-             händelserna; hela loggen finns i {base}/data/beslut.csv."
-        ))),
-        id: format!("tag:{host},{TAG_YEAR}:{}:handelser", agreement.slug),
-        updated: atom_time(snapshot.last_change_at().unwrap_or(DateTime::UNIX_EPOCH)),
+        title: Text::plain(title),
+        subtitle: Some(Text::plain(subtitle)),
+        id,
+        updated: atom_time(updated.unwrap_or(DateTime::UNIX_EPOCH)),
         authors: vec![Person { name: AUTHOR.into(), ..Default::default() }],
         links: vec![
-            link(format!("{base}/feed.atom"), "self", Some("application/atom+xml"), None),
-            link(format!("{base}/"), "alternate", Some("text/html"), None),
+            link(self_link, "self", Some("application/atom+xml"), None),
+            link(alternate, "alternate", Some("text/html"), None),
         ],
         lang: Some("sv".into()),
         entries,
