@@ -51,6 +51,16 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$NPORT/" >/dev/null 2>&1 && break; sleep 0.1; done
 NGINX="http://127.0.0.1:$NPORT"
+# Before timing: both answer 200 with the same bytes, plain and (decoded) compressed.
+for p in "/" "/api/v1/status" "/data/status.csv"; do
+  np="$p"; [ "$p" = "/" ] && np="/index.html"
+  curl -fs "$BASE$p" -o "$WORK/r.plain"; curl -fs "$NGINX$np" -o "$WORK/n.plain"
+  curl -fs --compressed -H "Accept-Encoding: gzip" "$BASE$p" -o "$WORK/r.gz"
+  curl -fs --compressed -H "Accept-Encoding: gzip" "$NGINX$np" -o "$WORK/n.gz"
+  for f in r.plain n.plain r.gz n.gz; do cmp -s "$WORK/$f" "$WORK/r.plain" || { echo "$p: $f differs from ratify's body" >&2; exit 1; }; done
+  [ "$(curl -fs -o /dev/null -w '%{http_code}' -H "Accept-Encoding: gzip" "$NGINX$np")" = 200 ] || { echo "$p: nginx not 200" >&2; exit 1; }
+  curl -fsI -H "Accept-Encoding: gzip" "$NGINX$np" | grep -qi '^content-encoding: gzip' || { echo "$p: nginx did not serve the .gz file" >&2; exit 1; }
+done
 
 echo "# public_page — $(date -u +%FT%TZ) — $(machine)"
 echo "# SYNTHETIC data: $(curl -fs "$BASE/api/v1/events" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') generated events; wrk -t2 -c64 -d${DURATION:-10s} --latency"
