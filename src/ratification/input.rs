@@ -42,7 +42,8 @@ pub struct EventInput {
     /// Notice-board (anslag) date of the certified minutes.
     pub posted_on: Option<NaiveDate>,
     pub recorded_at: DateTime<Utc>,
-    /// Id of an event of the same party that this one corrects (voids).
+    /// Id of an event of the same party that this one corrects (voids). With status
+    /// `Withdrawn` the event only voids it and counts nowhere itself.
     pub corrects: Option<i64>,
     /// Instrument ids the event concerns; `None` = all instruments.
     pub instruments: Option<Vec<String>>,

@@ -16,7 +16,8 @@
 //! # Rules
 //! 1. **Corrections.** An event named by another event's `corrects` is void: it counts nowhere,
 //!    at any date, even if the correcting event is itself later corrected. The correcting
-//!    event counts as an ordinary event.
+//!    event counts as an ordinary event, except a *withdrawal* (status `Withdrawn`), which
+//!    replaces what it voids with nothing and itself counts nowhere.
 //! 2. **Standing per instrument.** An event concerns the instruments it lists (all if `None`).
 //!    Events are *decisions* (`Adopted`, `Rejected`, `ReferredBack`, `Tabled`, `Appealed`) or
 //!    *steps* toward one (`InPreparation`, `Proposed`, `Scheduled`). "Latest" is by (effective

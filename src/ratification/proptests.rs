@@ -257,6 +257,44 @@ proptest! {
     }
 
     #[test]
+    fn withdrawing_an_event_is_the_same_as_never_having_recorded_it(
+        config in config(),
+        parties in county(),
+        as_of in as_of(),
+        who in any::<Index>(),
+        pick in any::<Index>(),
+        extra in raw_event(1),
+    ) {
+        let who = who.index(50);
+        let events = &parties[who].events;
+        // What the store lets an editor withdraw: an entry in force that corrects nothing (one
+        // that does would leave its own target void, which a log without it does not).
+        let named: Vec<i64> = events.iter().filter_map(|e| e.corrects).collect();
+        let candidates: Vec<i64> =
+            events.iter().filter(|e| e.corrects.is_none() && !named.contains(&e.id)).map(|e| e.id).collect();
+        prop_assume!(!candidates.is_empty());
+        let target = candidates[pick.index(candidates.len())];
+        let mut withdrawn = parties.clone();
+        // Its own dates are whatever the editor's clock gave: they must not matter.
+        let mut withdrawal = build_events(vec![extra]).remove(0);
+        withdrawal.id = 1_000;
+        withdrawal.status = Status::Withdrawn;
+        withdrawal.corrects = Some(target);
+        withdrawn[who].events.push(withdrawal);
+        let mut without = parties.clone();
+        without[who].events.retain(|e| e.id != target);
+        prop_assert_eq!(
+            evaluate(&config, &instruments(), &withdrawn, as_of),
+            evaluate(&config, &instruments(), &without, as_of)
+        );
+        let (from, to) = (base(), base() + Days::new(150));
+        prop_assert_eq!(
+            adoption_history(&config, &instruments(), &withdrawn, from, to),
+            adoption_history(&config, &instruments(), &without, from, to)
+        );
+    }
+
+    #[test]
     fn a_step_never_changes_what_the_conditions_count(
         config in config(),
         parties in county(),

@@ -33,8 +33,9 @@ pub struct Evaluation {
 pub struct StatusCounts([u32; 9]);
 
 impl StatusCounts {
+    /// 0 for `Withdrawn`, which no party stands in.
     pub fn get(&self, status: Status) -> u32 {
-        self.0[status.index()]
+        self.0.get(status.index()).copied().unwrap_or(0)
     }
 
     /// Every status with its count, in [`Status::ALL`] order.
@@ -47,7 +48,9 @@ impl StatusCounts {
     }
 
     pub(crate) fn add(&mut self, status: Status) {
-        self.0[status.index()] += 1;
+        if let Some(n) = self.0.get_mut(status.index()) {
+            *n += 1;
+        }
     }
 }
 

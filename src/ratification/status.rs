@@ -16,6 +16,10 @@ pub enum Status {
     ReferredBack,
     Tabled,
     Appealed,
+    /// Not a status a party can be in: the mark of an entry that withdraws (voids) another entry
+    /// made by mistake and replaces it with nothing. Only a correction carries it, and it is
+    /// not in [`Status::ALL`] (which lists what a party's status can be).
+    Withdrawn,
 }
 
 impl Status {
@@ -44,6 +48,7 @@ impl Status {
             Status::ReferredBack => "referred_back",
             Status::Tabled => "tabled",
             Status::Appealed => "appealed",
+            Status::Withdrawn => "withdrawn",
         }
     }
 
@@ -59,12 +64,19 @@ impl Status {
             Status::ReferredBack => "Återremitterat",
             Status::Tabled => "Bordlagt",
             Status::Appealed => "Överklagat",
+            Status::Withdrawn => "Tillbakadragen",
         }
     }
 
-    /// Exact (case-sensitive) match on [`Status::code`].
+    /// Exact (case-sensitive) match on [`Status::code`], for a status a new event may take:
+    /// `withdrawn` is not one (an entry is withdrawn by its own request, not by a status).
     pub fn parse(code: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// As [`Status::parse`], and `withdrawn` too: what a stored event may carry.
+    pub fn parse_stored(code: &str) -> Option<Status> {
+        Status::parse(code).or((code == Status::Withdrawn.code()).then_some(Status::Withdrawn))
     }
 
     /// True for the outcomes of a KF/RF meeting; such an event needs a `decided_on`.

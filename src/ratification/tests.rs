@@ -37,7 +37,11 @@ fn status_codes_labels_and_parse_round_trip() {
     );
     for s in Status::ALL {
         assert_eq!(Status::parse(s.code()), Some(s));
+        assert_eq!(Status::parse_stored(s.code()), Some(s));
     }
+    // Only stored withdrawals carry `withdrawn`: no new event may choose it as its status.
+    assert_eq!(Status::parse("withdrawn"), None);
+    assert_eq!(Status::parse_stored("withdrawn"), Some(Withdrawn));
     assert_eq!(Status::parse("Adopted"), None);
     assert_eq!(Status::parse(" adopted"), None);
     assert_eq!(NotStarted.label_sv(), "Ej påbörjat");
@@ -607,6 +611,54 @@ fn corrections_only_void_events_of_the_same_party() {
     let e = eval(&parties);
     assert_eq!(e.parties[0].status, Adopted);
     assert_eq!(e.parties[1].status, Proposed);
+}
+
+#[test]
+fn a_withdrawn_decision_leaves_the_step_before_it_standing() {
+    // Bengtsfors-like: KS proposes, an adoption is entered by mistake, then withdrawn.
+    let step = ev(Proposed).decided("2026-03-02").recorded("2026-03-03T08:00:00Z");
+    let step_id = step.id;
+    let wrong = ev(Adopted).decided("2026-03-24").recorded("2026-03-25T08:00:00Z");
+    let withdrawal = ev(Withdrawn).recorded("2026-03-26T08:00:00Z").corrects(&wrong);
+    let mut parties = county(24, vec![adopted()]);
+    set_events(&mut parties, &code(48), vec![step.clone(), wrong.clone()]);
+    let before = eval(&parties);
+    assert_eq!(party(&before, &code(48)).status, Adopted);
+    assert_eq!(before.municipalities_adopted, 25);
+    assert_eq!(before.majority.state, ConditionState::Satisfied);
+    set_events(&mut parties, &code(48), vec![step, wrong, withdrawal]);
+    let after = eval(&parties);
+    let p = party(&after, &code(48));
+    assert_eq!(p.status, Proposed);
+    assert_eq!(p.standing_event, Some(step_id));
+    assert!(!p.counts_as_adopted, "a withdrawn adoption no longer counts");
+    assert_eq!(after.municipalities_adopted, 24);
+    assert_ne!(after.majority.state, ConditionState::Satisfied);
+    // Retroactive: the adoption never counted, not even before it was withdrawn.
+    assert_eq!(party(&eval_at(&parties, "2026-03-24"), &code(48)).status, Proposed);
+}
+
+#[test]
+fn a_withdrawal_counts_nowhere_itself() {
+    let only = adopted();
+    let withdrawal = ev(Withdrawn).decided("2026-03-25").corrects(&only);
+    let e = eval(&[municipality("1401", vec![only, withdrawal])]);
+    assert_eq!(e.parties[0].status, NotStarted);
+    assert_eq!(e.parties[0].standing_event, None);
+    assert_eq!(e.counts.get(Withdrawn), 0);
+    // Even one naming nothing (the store refuses that) changes nothing.
+    let stray = ev(Withdrawn).decided("2026-03-25");
+    let e = eval(&[municipality("1401", vec![adopted(), stray])]);
+    assert_eq!(e.parties[0].status, Adopted);
+}
+
+#[test]
+fn withdrawing_a_correction_leaves_what_it_corrected_void() {
+    let first = ev(Adopted).decided("2026-03-24");
+    let fix = ev(Rejected).decided("2026-03-24").corrects(&first);
+    let withdrawal = ev(Withdrawn).corrects(&fix);
+    let e = eval(&[municipality("1401", vec![first, fix, withdrawal])]);
+    assert_eq!(e.parties[0].status, NotStarted);
 }
 
 // --- Instruments ---

@@ -114,6 +114,8 @@ impl Timeline {
             .iter()
             .enumerate()
             .filter(|(_, e)| voided.binary_search(&e.id).is_err())
+            // A withdrawal replaces what it voids with nothing.
+            .filter(|(_, e)| e.status != Status::Withdrawn)
             .map(|(i, e)| {
                 let effective = effective_date(e);
                 Entry {

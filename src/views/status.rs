@@ -36,6 +36,8 @@ pub fn look(status: Status) -> Look {
         Status::ReferredBack => ("#e69f00", Pattern::Horizontal, "#4d3500"),
         Status::Tabled => ("#f5c77e", Pattern::Vertical, "#4d3500"),
         Status::Appealed => ("#cc79a7", Pattern::Dots, "#ffffff"),
+        // No party stands in it (a withdrawal counts nowhere); drawn as nothing recorded.
+        Status::Withdrawn => ("#f2f2f2", Pattern::Solid, "#f2f2f2"),
     };
     Look { fill, pattern, ink }
 }

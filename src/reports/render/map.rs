@@ -50,6 +50,8 @@ pub fn colour(status: Status) -> &'static str {
         Status::ReferredBack => "#f0b429",
         Status::Tabled => "#f7d774",
         Status::Appealed => "#8e44ad",
+        // No party stands in it (a withdrawal counts nowhere); drawn as nothing recorded.
+        Status::Withdrawn => "#e4e4e4",
     }
 }
 
