@@ -1,5 +1,5 @@
-//! /admin/parter/{code}: a party's timeline, the form to record an event, corrections, and the
-//! guard against lost updates.
+//! /admin/parter/{code}: a party's timeline, the form to record an event, corrections,
+//! withdrawals of entries made by mistake, and the guard against lost updates.
 //!
 //! The form carries the id of the party's latest event as the page showed it (`latest`). On
 //! submit, in one transaction, the party row is locked (`store::lock_party`: PostgreSQL
@@ -192,6 +192,115 @@ pub async fn correct_page(
     Ok(layout::respond(correction_page(&view, target, &form, &[])))
 }
 
+/// GET /admin/parter/{code}/dra-tillbaka/{id}: the event and the form to withdraw it.
+pub async fn withdraw_page(
+    path: web::Path<(String, i32)>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (code, id) = path.into_inner();
+    let (snapshot, party) = load(&state, &code).await?;
+    let target = find_target(&snapshot, &party, id)?;
+    let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+    Ok(layout::respond(withdrawal_page(&view, target, "", &[])))
+}
+
+/// POST /admin/parter/{code}/dra-tillbaka/{id}: withdraws the event (the reason is required).
+pub async fn withdraw(
+    path: web::Path<(String, i32)>,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (code, id) = path.into_inner();
+    let reason = form.into_inner().into_iter().find(|(k, _)| k == "reason").map(|(_, v)| v);
+    let username = user.0.username.clone();
+    let addr = audit::client_addr(&req);
+    let (party_code, typed) = (code.clone(), reason.clone());
+    let outcome = state
+        .db
+        .run(move |db| {
+            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<Event, store::WithdrawError> {
+                let event =
+                    store::withdraw_in(conn, Some(&party_code), id, typed.as_deref(), &username, Audience::Staff)?;
+                audit::record_event(conn, &username, &event, Some(&addr))?;
+                Ok(event)
+            }))
+        })
+        .await?;
+    match outcome {
+        Ok(event) => {
+            state.changed();
+            Ok(HttpResponse::SeeOther()
+                .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
+                .finish())
+        }
+        Err(store::WithdrawError::Invalid(errors)) => {
+            let (snapshot, party) = load(&state, &code).await?;
+            let target = find_target(&snapshot, &party, id)?;
+            let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+            let page = withdrawal_page(&view, target, reason.as_deref().unwrap_or(""), &errors);
+            Ok(layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(store::WithdrawError::UnknownEvent(id)) => {
+            let (_, party) = load(&state, &code).await?;
+            Err(AdminError::NotFound(format!("{} har ingen händelse {id}.", party.name)))
+        }
+        Err(store::WithdrawError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The party's event `id`, or a 404 that says so.
+fn find_target<'s>(snapshot: &'s Snapshot, party: &Party, id: i32) -> Result<&'s Event, AdminError> {
+    snapshot
+        .events_of(&party.code)
+        .find(|e| e.id == id)
+        .ok_or_else(|| AdminError::NotFound(format!("{} har ingen händelse {id}.", party.name)))
+}
+
+fn withdrawal_page(view: &View, target: &Event, reason: &str, errors: &[FieldError]) -> Markup {
+    let View { snapshot, party, user, csrf } = view;
+    let replaced = snapshot.corrected_by(target.id);
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    let reason_errors = errors_for(errors, "reason");
+    let content = html! {
+        p { a href=(format!("/admin/parter/{}", party.code)) { "← " (party.name) } }
+        h1 { "Dra tillbaka händelse " (target.id) " för " (party.name) }
+        p {
+            "Dra tillbaka en händelse som registrerades av misstag. Den tas inte bort: den syns kvar i "
+            "historiken, markerad som tillbakadragen, med din motivering. Den räknas sedan inte någonstans, och "
+            "partens status räknas om som om den aldrig hade registrerats. Är bara någon uppgift fel, "
+            a href=(format!("/admin/parter/{}/ratta/{}", party.code, target.id)) { "rätta händelsen" }
+            " i stället."
+        }
+        @if !errors.is_empty() {
+            div.alert role="alert" {
+                p { strong { "Händelsen är inte tillbakadragen. Rätta det som är markerat:" } }
+                ul { @for (e, m) in errors.iter().zip(&messages) { li { a href=(format!("#{}", if e.field == "reason" { "reason" } else { "handelsen" })) { (m) } } } }
+            }
+        }
+        h2 id="handelsen" { "Händelsen som dras tillbaka" }
+        (event_details(snapshot, target))
+        @if let Some(by) = replaced {
+            p.warning { "Händelse " (target.id) " är redan ersatt av händelse " (by) " och kan inte dras tillbaka." }
+        } @else if target.is_withdrawal() {
+            p.warning { "Händelse " (target.id) " är ett tillbakadragande och kan inte dras tillbaka." }
+        } @else {
+            form method="post" action=(format!("/admin/parter/{}/dra-tillbaka/{}", party.code, target.id)) novalidate {
+                (csrf_field(csrf))
+                label for="reason" { "Motivering " span.hint { "(krävs: varför dras händelsen tillbaka?)" } }
+                @for m in &reason_errors { p.error id="reason-fel" { (m) } }
+                textarea id="reason" name="reason" aria-describedby=[(!reason_errors.is_empty()).then_some("reason-fel")] { (reason) }
+                p { button type="submit" { "Dra tillbaka händelsen" } }
+            }
+        }
+    };
+    layout::page(&format!("Dra tillbaka händelse {}", target.id), user, csrf, content)
+}
+
 /// What the editor is told after saving event `id`: the party's status today before and after
 /// it ("Bengtsfors: Antaget (var Under beredning)"), or why the status did not change. "Before"
 /// is the log without this event and anything recorded after it, so the page can say it on any
@@ -213,7 +322,9 @@ fn saved_notice(snapshot: &Snapshot, party: &Party, id: i32) -> String {
         return format!("{saved} {}: {} (var {}).", party.name, after.status.label_sv(), before.status.label_sv());
     }
     let still = format!("{saved} {}: fortfarande {}", party.name, after.status.label_sv());
-    let why = if after.standing_event == Some(i64::from(id)) {
+    let why = if event.is_withdrawal() {
+        "den tillbakadragna händelsen påverkade inte statusen".to_string()
+    } else if after.standing_event == Some(i64::from(id)) {
         "den nya händelsen har samma status som förut".to_string()
     } else if !event.status.is_decision() && before.status.is_final() {
         format!(
@@ -575,7 +686,10 @@ fn event_details(snapshot: &Snapshot, e: &Event) -> Markup {
             @if let Some(d) = e.posted_on { dt { "Anslaget" } dd { (format::date(d)) } }
             dt { "Gäller" } dd { (instruments_text(snapshot, e)) }
             @if let Some(n) = &e.note { dt { "Anteckning" } dd { (n) } }
-            @if let Some(c) = e.corrects { dt { "Rättar" } dd { "händelse " (c) } }
+            @if let Some(c) = e.corrects {
+                dt { @if e.is_withdrawal() { "Drar tillbaka" } @else { "Rättar" } }
+                dd { "händelse " (c) }
+            }
             dt { "Registrerad" } dd { (format::timestamp(e.recorded_at)) " av " (e.recorded_by) }
         }
     }
@@ -594,7 +708,10 @@ fn changes(snapshot: &Snapshot, party: &Party) -> Markup {
                 @for e in &events {
                     li {
                         (format::timestamp(e.recorded_at)) ": " strong { (e.recorded_by) }
-                        @if let Some(target) = e.corrects.and_then(|t| snapshot.event(t)) {
+                        @if let Some(target) = e.corrects.and_then(|t| snapshot.event(t)).filter(|_| e.is_withdrawal()) {
+                            " drog tillbaka händelse " (target.id) " (" (target.status.label_sv()) ") (händelse " (e.id) ")"
+                            @if let Some(n) = &e.note { ". Motivering: " (n.trim_end_matches('.')) }
+                        } @else if let Some(target) = e.corrects.and_then(|t| snapshot.event(t)) {
                             " rättade händelse " (target.id) " (" (target.status.label_sv()) ") till "
                             (e.status.label_sv()) " (händelse " (e.id) ")"
                             // Notes are sentences of their own: their final stop is the line's.
@@ -636,9 +753,13 @@ fn timeline(snapshot: &Snapshot, party: &Party) -> Markup {
                 tbody {
                     @for e in &events {
                         @let corrected_by = snapshot.corrected_by(e.id);
+                        @let withdrawn = corrected_by.and_then(|by| snapshot.event(by)).is_some_and(Event::is_withdrawal);
                         tr id=(format!("handelse-{}", e.id)) class=[corrected_by.map(|_| "corrected")] {
                             td { (e.id) }
-                            td { (e.status.label_sv()) @if let Some(b) = &e.body { " (" (b) ")" } }
+                            td {
+                                (e.status.label_sv()) @if let Some(b) = &e.body { " (" (b) ")" }
+                                @if withdrawn { br; strong { "Tillbakadragen" } }
+                            }
                             td {
                                 @if let Some(d) = e.decided_on { "Beslut " (format::date(d)) br; }
                                 @if let Some(d) = e.planned_on { "Planerat " (format::date(d)) br; }
@@ -653,10 +774,15 @@ fn timeline(snapshot: &Snapshot, party: &Party) -> Markup {
                             td.keep { (format::timestamp(e.recorded_at)) br; (e.recorded_by) }
                             td.keep {
                                 @if let Some(by) = corrected_by {
-                                    "Rättad av " a href=(format!("#handelse-{by}")) { "händelse " (by) }
+                                    @if withdrawn { "Tillbakadragen genom " } @else { "Rättad av " }
+                                    a href=(format!("#handelse-{by}")) { "händelse " (by) }
+                                } @else if let (true, Some(c)) = (e.is_withdrawal(), e.corrects) {
+                                    "Drar tillbaka " a href=(format!("#handelse-{c}")) { "händelse " (c) }
                                 } @else {
                                     @if let Some(c) = e.corrects { "Rättar " a href=(format!("#handelse-{c}")) { "händelse " (c) } br; }
                                     a href=(format!("/admin/parter/{}/ratta/{}", party.code, e.id)) { "Rätta" }
+                                    br;
+                                    a href=(format!("/admin/parter/{}/dra-tillbaka/{}", party.code, e.id)) { "Dra tillbaka" }
                                 }
                             }
                         }

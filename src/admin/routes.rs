@@ -66,6 +66,18 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         access: Editor,
         route: || web::get().to(party::correct_page),
     },
+    AdminRoute {
+        method: Get,
+        path: "/admin/parter/{code}/dra-tillbaka/{id}",
+        access: Editor,
+        route: || web::get().to(party::withdraw_page),
+    },
+    AdminRoute {
+        method: Post,
+        path: "/admin/parter/{code}/dra-tillbaka/{id}",
+        access: Editor,
+        route: || web::post().to(party::withdraw),
+    },
     AdminRoute { method: Get, path: "/admin/import", access: Editor, route: || web::get().to(import::page) },
     AdminRoute { method: Post, path: "/admin/import", access: Editor, route: || web::post().to(import::upload) },
     AdminRoute { method: Get, path: "/admin/import/{id}", access: Editor, route: || web::get().to(import::preview) },

@@ -1,4 +1,4 @@
-//! GET /api/v1/events and POST /api/v1/parties/{code}/events.
+//! GET /api/v1/events, POST /api/v1/parties/{code}/events and POST /api/v1/events/{id}/withdraw.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -70,4 +70,68 @@ pub async fn create(
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", event.party_code))).json(dto))
+}
+
+/// POST /api/v1/events/{id}/withdraw with `{"reason": "…"}`: withdraws an event entered by
+/// mistake (a correction that replaces it with nothing). 201 with the withdrawal, 404 for an
+/// unknown event, 422 naming `reason` or `id` otherwise.
+pub async fn withdraw(
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let token = auth::token_name(&req, &state).await?;
+    let unknown =
+        |id: &str| ApiError::NotFound(format!("Det finns ingen händelse {}.", id.chars().take(20).collect::<String>()));
+    let raw_id = path.into_inner();
+    let id: i32 = raw_id.parse().ok().filter(|id| *id > 0).ok_or_else(|| unknown(&raw_id))?;
+    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::BadRequest(format!("Begäran är inte giltig JSON (rad {}, kolumn {}).", e.line(), e.column()))
+    })?;
+    let reason = withdrawal_reason_from_json(&json).map_err(|e| ApiError::Invalid(vec![e]))?;
+    let recorded_by = format!("api:{token}");
+    let client_addr = crate::audit::client_addr(&req);
+    let outcome = state
+        .db
+        .run(move |db| {
+            // The withdrawal and its audit row in one transaction.
+            let event = db.write_blocking(|conn| {
+                let event =
+                    store::withdraw_in(conn, None, id, reason.as_deref(), &recorded_by, validate::Audience::Api)?;
+                crate::audit::record_event(conn, &recorded_by, &event, Some(&client_addr))?;
+                Ok::<_, store::WithdrawError>(event)
+            });
+            let slugs =
+                db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))?.instrument_slugs();
+            Ok::<_, ApiError>((event, slugs))
+        })
+        .await?;
+    let (event, slugs) = match outcome {
+        (Ok(event), slugs) => (event, slugs),
+        (Err(store::WithdrawError::UnknownEvent(id)), _) => return Err(unknown(&id.to_string())),
+        (Err(store::WithdrawError::Invalid(fields)), _) => return Err(ApiError::Invalid(fields)),
+        (Err(store::WithdrawError::Db(e)), _) => return Err(e.into()),
+    };
+    state.changed();
+    state.metrics.event_recorded();
+    let mut dto = EventDto::new(&event, None, &slugs);
+    dto.recorded_by = Some(event.recorded_by.clone());
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", event.party_code))).json(dto))
+}
+
+/// The `reason` of a withdrawal request; anything but one optional text field is refused.
+fn withdrawal_reason_from_json(json: &serde_json::Value) -> Result<Option<String>, validate::FieldError> {
+    let serde_json::Value::Object(map) = json else {
+        return Err(validate::FieldError::new("request", "Begäran ska vara ett JSON-objekt med fältet reason."));
+    };
+    if let Some(key) = map.keys().find(|k| k.as_str() != "reason") {
+        let key: String = key.chars().take(40).collect();
+        return Err(validate::FieldError::new("request", format!("Fältet \"{key}\" är okänt. Känt fält: reason.")));
+    }
+    match map.get("reason") {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(validate::FieldError::new("reason", "Fältet reason (motivering) ska vara text.")),
+    }
 }

@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/parties/{code}", web::get().to(parties::get))
             .route("/parties/{code}/events", web::post().to(events::create))
             .route("/events", web::get().to(events::list))
+            .route("/events/{id}/withdraw", web::post().to(events::withdraw))
             .route("/openapi.json", web::get().to(openapi::json))
             .default_service(web::to(not_found)),
     );

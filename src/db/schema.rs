@@ -52,6 +52,7 @@ diesel::table! {
         instruments -> Nullable<Text>,
         recorded_by -> Text,
         recorded_at -> Timestamp,
+        withdrawal -> Bool,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The decision log: one append-only timeline of events per party. An event records a status
 //! (with the meeting, paragraph and minutes when it is a decision); a wrong entry is corrected by
-//! a new event that names it, never by changing it.
+//! a new event that names it, never by changing it, or withdrawn by one (status `withdrawn`,
+//! naming it in `corrects`, the reason in `note`) that replaces it with nothing. A withdrawal
+//! is stored with status `not_started` and the column `withdrawal` set.
 
 pub mod store;
 pub mod validate;
@@ -60,6 +62,11 @@ impl Event {
 }
 
 impl Event {
+    /// Whether this event withdraws the one it names (and replaces it with nothing).
+    pub fn is_withdrawal(&self) -> bool {
+        self.status == Status::Withdrawn
+    }
+
     /// The plain data the rules engine works on.
     pub fn to_input(&self) -> EventInput {
         EventInput {
@@ -96,6 +103,7 @@ struct EventRow {
     instruments: Option<String>,
     recorded_by: String,
     recorded_at: NaiveDateTime,
+    withdrawal: bool,
 }
 
 fn from_row(row: EventRow) -> QueryResult<Event> {
@@ -114,8 +122,11 @@ fn from_row(row: EventRow) -> QueryResult<Event> {
         instruments,
         recorded_by,
         recorded_at,
+        withdrawal,
     } = row;
     let status = Status::parse(&status).ok_or_else(|| corrupt(format!("event {id}: unknown status {status}")))?;
+    // Stored as 'not_started' with the flag (see the migration event_withdrawal).
+    let status = if withdrawal { Status::Withdrawn } else { status };
     let instruments = match instruments {
         None => None,
         Some(json) => Some(

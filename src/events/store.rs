@@ -5,12 +5,13 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::validate::{validate, Audience, FieldError, RawEvent, ValidEvent};
+use super::validate::{self, validate, Audience, FieldError, RawEvent, ValidEvent};
 use super::Event;
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::db::schema::events;
 use crate::db::{Db, DbConn, DbError};
 use crate::parties;
+use crate::ratification::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -20,6 +21,24 @@ pub enum RecordError {
     Invalid(Vec<FieldError>),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// Why an event could not be withdrawn.
+#[derive(Debug, thiserror::Error)]
+pub enum WithdrawError {
+    /// No such event (or not the party's the caller named).
+    #[error("okänd händelse {0}")]
+    UnknownEvent(i32),
+    #[error("ogiltigt tillbakadragande")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<DieselError> for WithdrawError {
+    fn from(e: DieselError) -> Self {
+        WithdrawError::Db(DbError::Query(e))
+    }
 }
 
 impl From<DieselError> for RecordError {
@@ -116,12 +135,90 @@ fn check_correction(
     if in_agreement == 0 {
         return refuse(format!("{field} anger händelse {target}, som gäller ett annat avtal."));
     }
-    if let Some(by) = super::corrected_by(conn, target)? {
+    if let (Status::Withdrawn, Some(withdrawn)) = (event.status, event.corrects) {
         return refuse(format!(
-            "{field}: händelse {target} är redan rättad av händelse {by}. Rätta i stället den händelsen."
+            "{field} anger händelse {target}, som drar tillbaka händelse {withdrawn}. Ett tillbakadragande kan \
+             inte rättas: var händelse {withdrawn} rätt, registrera den på nytt."
         ));
     }
+    if let Some(by) = super::corrected_by(conn, target)? {
+        return refuse(already_replaced(conn, field, target, by)?);
+    }
     Ok(())
+}
+
+/// Why event `target`, already corrected or withdrawn by event `by`, cannot be replaced again.
+fn already_replaced(conn: &mut DbConn, field: &str, target: i32, by: i32) -> QueryResult<String> {
+    Ok(match super::find(conn, by)? {
+        Some(e) if e.is_withdrawal() => format!(
+            "{field}: händelse {target} är redan tillbakadragen (händelse {by}). Registrera i stället en ny händelse."
+        ),
+        _ => format!("{field}: händelse {target} är redan rättad av händelse {by}. Rätta i stället den händelsen."),
+    })
+}
+
+/// Withdraws event `target`, entered by mistake: stores a correction of it with status
+/// `withdrawn` and `reason` as its note, which replaces it with nothing (the rules engine then
+/// treats it as never recorded; both stay in the log). With `party_code`, an event of another
+/// party is unknown. Inside a transaction the caller holds, as [`record_in`].
+pub fn withdraw_in(
+    conn: &mut DbConn,
+    party_code: Option<&str>,
+    target: i32,
+    reason: Option<&str>,
+    recorded_by: &str,
+    audience: Audience,
+) -> Result<Event, WithdrawError> {
+    let event = super::find(conn, target)?
+        .filter(|e| party_code.is_none_or(|code| e.party_code == code))
+        .ok_or(WithdrawError::UnknownEvent(target))?;
+    lock_party(conn, &event.party_code)?;
+    let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
+    let in_agreement: i64 = events::table
+        .filter(events::id.eq(target))
+        .filter(events::agreement_id.eq(agreement.id))
+        .count()
+        .get_result(conn)?;
+    if in_agreement == 0 {
+        return Err(WithdrawError::UnknownEvent(target));
+    }
+    let field = format!("Händelse {target}");
+    let refuse = |msg: String| Err(WithdrawError::Invalid(vec![FieldError::new("id", msg)]));
+    if let (Status::Withdrawn, Some(withdrawn)) = (event.status, event.corrects) {
+        return refuse(format!(
+            "{field} drar själv tillbaka händelse {withdrawn} och kan inte dras tillbaka. Var händelse \
+             {withdrawn} rätt, registrera den på nytt."
+        ));
+    }
+    if let Some(by) = super::corrected_by(conn, target)? {
+        return refuse(already_replaced(conn, "Tillbakadragandet", target, by)?);
+    }
+    let reason = validate::withdrawal_reason(reason, audience).map_err(|e| WithdrawError::Invalid(vec![e]))?;
+    let valid = ValidEvent {
+        status: Status::Withdrawn,
+        body: None,
+        decided_on: None,
+        planned_on: None,
+        reference: None,
+        protocol_url: None,
+        posted_on: None,
+        note: Some(reason),
+        corrects: Some(target),
+        instruments: None,
+    };
+    let id = insert(conn, agreement.id, &event.party_code, &valid, recorded_by).map_err(|e| match e {
+        // Two editors replacing the same event at once: the unique index on `corrects` lets one in.
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => WithdrawError::Invalid(vec![
+            FieldError::new(
+                "id",
+                format!(
+                    "Händelse {target} har just rättats eller dragits tillbaka av någon annan. Läs in partens historik på nytt."
+                ),
+            ),
+        ]),
+        e => WithdrawError::from(e),
+    })?;
+    super::find(conn, id)?.ok_or(WithdrawError::Db(DbError::Query(DieselError::NotFound)))
 }
 
 fn insert(
@@ -131,6 +228,7 @@ fn insert(
     e: &ValidEvent,
     recorded_by: &str,
 ) -> Result<i32, DieselError> {
+    let withdrawal = e.status == Status::Withdrawn;
     let instruments = match &e.instruments {
         Some(list) => Some(serde_json::to_string(list).map_err(|err| DieselError::SerializationError(err.into()))?),
         None => None,
@@ -139,7 +237,9 @@ fn insert(
         .values((
             events::agreement_id.eq(agreement_id),
             events::party_code.eq(party_code),
-            events::status.eq(e.status.code()),
+            // A withdrawal is stored as "nothing recorded" with its flag (migration event_withdrawal).
+            events::status.eq(if withdrawal { Status::NotStarted.code() } else { e.status.code() }),
+            events::withdrawal.eq(withdrawal),
             events::body.eq(&e.body),
             events::decided_on.eq(e.decided_on),
             events::planned_on.eq(e.planned_on),

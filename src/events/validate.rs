@@ -160,6 +160,7 @@ pub fn field_label(field: &str) -> &'static str {
         "note" => "Anteckning",
         "corrects" => "Rättar händelse",
         "instruments" => "Beslutet gäller",
+        "reason" => "Motivering",
         _ => "Fältet",
     }
 }
@@ -251,6 +252,23 @@ pub fn validate(
         }
         Some(code) => match Status::parse(code) {
             Some(s) => Some(s),
+            None if code == Status::Withdrawn.code() => {
+                let how = match a {
+                    Audience::Api => {
+                        "Dra tillbaka en händelse med POST /api/v1/events/{id}/withdraw och en motivering (reason)."
+                    }
+                    Audience::Staff => "Dra tillbaka en händelse med knappen ”Dra tillbaka” i partens historik.",
+                };
+                errors.push(FieldError::new(
+                    "status",
+                    format!(
+                        "{}: en ny händelse kan inte ha status {}. {how}",
+                        a.field("status"),
+                        a.status(Status::Withdrawn)
+                    ),
+                ));
+                None
+            }
             None => {
                 errors.push(FieldError::new(
                     "status",
@@ -449,6 +467,27 @@ pub fn validate(
         }),
         _ => Err(errors),
     }
+}
+
+/// Checks the reason given for withdrawing an event: required, at most [`NOTE_MAX_CHARS`]
+/// characters, no control characters but line breaks and tabs. Refusals name the field
+/// `reason` (the staff form's "Motivering").
+pub fn withdrawal_reason(reason: Option<&str>, a: Audience) -> Result<String, FieldError> {
+    let what = match a {
+        Audience::Api => "Fältet reason (motivering)".to_string(),
+        Audience::Staff => a.field("reason"),
+    };
+    let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Err(FieldError::new("reason", format!("{what} saknas: skriv varför händelsen dras tillbaka.")));
+    };
+    let chars = reason.chars().count();
+    if chars > NOTE_MAX_CHARS {
+        return Err(FieldError::new("reason", format!("{what} får vara högst {NOTE_MAX_CHARS} tecken (nu {chars}).")));
+    }
+    if reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new("reason", format!("{what} innehåller otillåtna kontrolltecken.")));
+    }
+    Ok(reason.to_string())
 }
 
 /// The assembly that decides and the board that proposes, for a kind of party.

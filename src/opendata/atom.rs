@@ -88,12 +88,28 @@ pub fn render(snapshot: &Snapshot, only: Option<&str>, base: &str, host: &str) -
 
 fn entry(snapshot: &Snapshot, e: &Event, corrected_by: Option<i32>, base: &str, host: &str) -> Entry {
     let party = snapshot.party(&e.party_code).map_or(e.party_code.as_str(), |p| p.name.as_str());
+    let withdrawn_by = corrected_by.and_then(|id| snapshot.event(id)).filter(|by| by.is_withdrawal());
+    let (title, summary) =
+        match (e.corrects.and_then(|id| snapshot.event(id)).filter(|_| e.is_withdrawal()), withdrawn_by) {
+            (Some(target), _) => withdrawal_text(party, e, target),
+            (None, Some(by)) => {
+                let mut title = title(party, e, None);
+                title.push_str(" – tillbakadragen, gäller inte");
+                let mut summary = summary(snapshot, party, e, None);
+                summary.push_str(&format!(
+                    "\nHändelsen registrerades av misstag och har dragits tillbaka (händelse {}). Den räknas inte.",
+                    by.id
+                ));
+                (title, summary)
+            }
+            (None, None) => (title(party, e, corrected_by), summary(snapshot, party, e, corrected_by)),
+        };
     let mut links = vec![link(format!("{base}/parter/{}", e.party_code), "alternate", Some("text/html"), None)];
     if let Some(url) = &e.protocol_url {
         links.push(link(url.clone(), "related", None, Some("Protokoll")));
     }
     Entry {
-        title: Text::plain(title(party, e, corrected_by)),
+        title: Text::plain(title),
         id: entry_id(host, &snapshot.agreement.slug, e.id),
         updated: atom_time(e.recorded_at),
         published: Some(atom_time(e.recorded_at)),
@@ -103,9 +119,23 @@ fn entry(snapshot: &Snapshot, e: &Event, corrected_by: Option<i32>, base: &str, 
             ..Default::default()
         }],
         links,
-        summary: Some(Text::plain(summary(snapshot, party, e, corrected_by))),
+        summary: Some(Text::plain(summary)),
         ..Default::default()
     }
+}
+
+/// A withdrawal: "Bengtsfors: uppgiften Antaget (24 mars 2026) är tillbakadragen", with its reason.
+fn withdrawal_text(party: &str, e: &Event, target: &Event) -> (String, String) {
+    let what = format!("{} ({})", target.status.label_sv(), date_sv(target.effective_on()));
+    let title = format!("{party}: uppgiften {what} är tillbakadragen");
+    let mut lines = vec![format!(
+        "{party}: uppgiften {what} (händelse {}) registrerades av misstag och är tillbakadragen. Den räknas inte.",
+        target.id
+    )];
+    if let Some(reason) = &e.note {
+        lines.push(format!("Motivering: {reason}"));
+    }
+    (title, lines.join("\n"))
 }
 
 /// "Göteborg: Antaget (KF § 45, 24 mars 2026)".

@@ -1,5 +1,6 @@
 //! GET /data/beslut.csv[?datum=YYYY-MM-DD]: the decision log, one row per event in the order
-//! recorded, corrected events included (marked in `corrected_by`). With `datum`, the events
+//! recorded, corrected and withdrawn events included (marked in `corrected_by`; a withdrawal has
+//! status `withdrawn` and names what it withdraws in `corrects`). With `datum`, the events
 //! in effect on or before that day — those `status.csv?datum=` is computed from. Who recorded
 //! an event is personal data and is left out.
 
@@ -18,7 +19,7 @@ pub const COLUMNS: [(&str, &str); 17] = [
     ("id", "Händelsens id"),
     ("party_code", "Partens kod"),
     ("party_name", "Partens namn"),
-    ("status", "Statuskod"),
+    ("status", "Statuskod; withdrawn: händelsen drar tillbaka den i corrects, som då inte räknas"),
     ("status_label", "Statusen på svenska"),
     ("body", "Organ: KF, KS, RF, RS eller other"),
     ("decided_on", "Beslutsdatum"),
@@ -29,7 +30,7 @@ pub const COLUMNS: [(&str, &str); 17] = [
     ("posted_on", "Dagen protokollet anslogs"),
     ("note", "Anteckning"),
     ("corrects", "Id för händelsen som denna rättar"),
-    ("corrected_by", "Id för händelsen som rättat denna; en rättad händelse räknas inte"),
+    ("corrected_by", "Id för händelsen som rättat (eller dragit tillbaka) denna; en rättad händelse räknas inte"),
     ("instruments", "Delavtalen beslutet gäller, åtskilda med mellanslag"),
     ("recorded_at", "När händelsen registrerades (RFC 3339, UTC)"),
 ];

@@ -74,11 +74,6 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// As [`Status::parse`], and `withdrawn` too: what a stored event may carry.
-    pub fn parse_stored(code: &str) -> Option<Status> {
-        Status::parse(code).or((code == Status::Withdrawn.code()).then_some(Status::Withdrawn))
-    }
-
     /// True for the outcomes of a KF/RF meeting; such an event needs a `decided_on`.
     pub fn is_assembly_outcome(self) -> bool {
         matches!(self, Status::Adopted | Status::Rejected | Status::ReferredBack | Status::Tabled)

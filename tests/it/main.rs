@@ -47,3 +47,4 @@ mod reports_support;
 mod reports_webhook;
 mod security_review;
 mod standing_decision;
+mod withdraw;
