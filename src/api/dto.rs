@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::openapi::{AppliesToSchema, ConditionStateSchema, PartyKindSchema, StatusCountsSchema, StatusSchema};
+use super::openapi::{
+    AppliesToSchema, ConditionStateSchema, EventStatusSchema, PartyKindSchema, StatusCountsSchema, StatusSchema,
+};
 use crate::events::Event;
 use crate::parties::Party;
 use crate::ratification::{AppliesTo, ConditionState, Evaluation, PartyStanding, Status, StatusCounts};
@@ -130,7 +132,8 @@ impl StatusDto {
 pub struct EventDto {
     pub id: i32,
     pub party_code: String,
-    #[schema(value_type = StatusSchema)]
+    /// `withdrawn` for a withdrawal, which voids the event in `corrects`.
+    #[schema(value_type = EventStatusSchema)]
     pub status: Status,
     #[schema(example = "Antaget")]
     pub status_label: &'static str,
@@ -143,7 +146,7 @@ pub struct EventDto {
     pub posted_on: Option<NaiveDate>,
     pub note: Option<String>,
     pub corrects: Option<i32>,
-    /// Set when a later event corrected this one: it then counts nowhere.
+    /// Set when a later event corrected (or withdrew) this one: it then counts nowhere.
     pub corrected_by: Option<i32>,
     pub instruments: Vec<String>,
     #[schema(format = DateTime)]

@@ -35,8 +35,8 @@ use crate::AppState;
             en API-nyckel.",
         license(name = "MIT")
     ),
-    paths(status, parties, party, events, create_event, openapi_json),
-    components(schemas(ErrorBody, NewEvent)),
+    paths(status, parties, party, events, create_event, withdraw_event, openapi_json),
+    components(schemas(ErrorBody, NewEvent, Withdrawal)),
     modifiers(&BearerSecurity),
     tags(
         (name = "Läget", description = "Villkoren och utfallet vid ett datum"),
@@ -174,7 +174,8 @@ fn events() {}
 /// Registrera en händelse
 ///
 /// Lägger till en händelse i partens beslutslogg (loggen ändras aldrig i efterhand: ett fel rättas
-/// med en ny händelse som anger `corrects`). Svaret är den lagrade händelsen, med `recorded_by`.
+/// med en ny händelse som anger `corrects`, eller dras tillbaka, se nedan). Svaret är den lagrade
+/// händelsen, med `recorded_by`.
 /// En avvisad händelse lagrar ingenting.
 #[utoipa::path(
     post,
@@ -200,6 +201,36 @@ fn events() {}
 )]
 #[allow(dead_code)]
 fn create_event() {}
+
+/// Dra tillbaka en händelse
+///
+/// För en händelse som registrerades av misstag: lagrar en rättelse som ersätter den med
+/// ingenting. Den nya händelsen har status `withdrawn`, anger den tillbakadragna i `corrects` och
+/// motiveringen i `note`. Den tillbakadragna händelsen räknas sedan inte någonstans (status och
+/// villkor räknas om som om den aldrig hade registrerats) men finns kvar i loggen med
+/// `corrected_by`. Ett tillbakadragande kan inte självt rättas eller dras tillbaka: var det fel,
+/// registrera händelsen på nytt.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/withdraw",
+    tag = "Händelser",
+    params(("id" = i32, Path, description = "Id för händelsen som dras tillbaka.", example = 42)),
+    request_body(content = Withdrawal, content_type = "application/json", example = json!({
+        "reason": "Beslutet registrerades på fel kommun."
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Tillbakadragandet är lagrat (en händelse med status `withdrawn`).",
+            body = EventDto, headers(("Location" = String, description = "Partens adress i API:t."))),
+        (status = 400, description = "Begäran är inte giltig JSON.", body = ErrorBody),
+        (status = 401, description = "API-nyckel saknas eller är ogiltig.", body = ErrorBody),
+        (status = 404, description = "Ingen händelse har id:t.", body = ErrorBody),
+        (status = 422, description = "Motivering saknas (`field` är `reason`), eller händelsen är redan rättad, \
+            tillbakadragen eller själv ett tillbakadragande (`field` är `id`).", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn withdraw_event() {}
 
 /// Den här beskrivningen
 ///
@@ -288,6 +319,16 @@ pub struct NewEvent {
     instruments: Option<Vec<String>>,
 }
 
+/// Ett tillbakadragande. Okända fält avvisas.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Withdrawal {
+    /// Varför händelsen dras tillbaka; krävs, högst 4 000 tecken.
+    #[schema(example = "Beslutet registrerades på fel kommun.")]
+    reason: String,
+}
+
 // ---- the rules engine's enums, as schemas -----------------------------------------------------
 
 fn string_enum(codes: impl IntoIterator<Item = &'static str>, description: &str) -> RefOr<Schema> {
@@ -311,6 +352,26 @@ impl PartialSchema for StatusSchema {
 impl ToSchema for StatusSchema {
     fn name() -> Cow<'static, str> {
         "Status".into()
+    }
+}
+
+/// An event's status: a party's statuses and `withdrawn`, which only a withdrawal carries.
+pub struct EventStatusSchema;
+
+impl PartialSchema for EventStatusSchema {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            Status::ALL.into_iter().chain([Status::Withdrawn]).map(Status::code),
+            "Händelsens status: partens statusar (se Status) och withdrawn (Tillbakadragen), som bara ett \
+             tillbakadragande har. Det anger i corrects händelsen det drar tillbaka, som då inte räknas; \
+             ingen part får statusen withdrawn.",
+        )
+    }
+}
+
+impl ToSchema for EventStatusSchema {
+    fn name() -> Cow<'static, str> {
+        "EventStatus".into()
     }
 }
 
@@ -437,6 +498,9 @@ mod tests {
         };
         let json_code = |v: Value| v.as_str().expect("string").to_string();
         assert_eq!(codes("Status"), Status::ALL.map(|s| s.code().to_string()));
+        let mut event_codes = Status::ALL.map(|s| s.code().to_string()).to_vec();
+        event_codes.push("withdrawn".into());
+        assert_eq!(codes("EventStatus"), event_codes);
         assert_eq!(
             codes("ConditionState"),
             [ConditionState::Satisfied, ConditionState::Open, ConditionState::Blocked]
@@ -481,5 +545,12 @@ mod tests {
         for code in ["201", "400", "401", "404", "422"] {
             assert!(post["responses"][code].is_object(), "answer {code} declared");
         }
+        let withdraw = &doc["paths"]["/api/v1/events/{id}/withdraw"]["post"];
+        assert_eq!(withdraw["security"][0]["bearer"], serde_json::json!([]));
+        for code in ["201", "400", "401", "404", "422"] {
+            assert!(withdraw["responses"][code].is_object(), "withdraw answer {code} declared");
+        }
+        let reason = &doc["components"]["schemas"]["Withdrawal"];
+        assert_eq!(reason["required"], serde_json::json!(["reason"]));
     }
 }
