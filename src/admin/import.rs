@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
+use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
@@ -28,6 +29,25 @@ use crate::db::{DbConn, DbError};
 use crate::events::validate::body_label;
 use crate::AppState;
 
+/// The example file the guide describes, importable as it is.
+const EXAMPLE_CSV: &str = include_str!("../../docs/exempel-import.csv");
+/// The editors' guide. Served as the Markdown it is written in (made to read as plain text), so
+/// that no Markdown renderer has to be added to the build for one page.
+const GUIDE: &str = include_str!("../../docs/anvandarhandledning.md");
+
+/// GET /admin/exempel-import.csv: the example file, as a download.
+pub async fn example_csv() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"exempel-import.csv\""))
+        .body(EXAMPLE_CSV)
+}
+
+/// GET /admin/handledning: the editors' guide.
+pub async fn guide() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(GUIDE)
+}
+
 pub async fn page(user: CurrentUser, csrf: CsrfToken) -> HttpResponse {
     layout::respond(upload_page(&user, &csrf.0, None))
 }
@@ -44,6 +64,12 @@ fn upload_page(user: &CurrentUser, csrf: &str, error: Option<&str>) -> Markup {
                 a href="/admin/export.csv" { "export" } " härifrån. Första raden ska ha kolumnnamnen; "
                 code { "kommunkod" } " och " code { "status" } " krävs. Statusen skrivs som på sidorna, t.ex. "
                 "Antaget eller Beslut planerat. Du får se en förhandsgranskning innan något sparas."
+            }
+            p {
+                a href="/admin/exempel-import.csv" download { "Ladda ned en exempelfil (CSV)" }
+                " som går att importera som den är, och läs "
+                a href="/admin/handledning" { "användarhandledningen" }
+                " (avsnitt 5, ”Importera ett kalkylark”) om kolumnerna."
             }
             @if let Some(e) = error { p.alert role="alert" { (e) } }
             form method="post" action="/admin/import" enctype="multipart/form-data" {

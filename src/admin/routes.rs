@@ -79,6 +79,13 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         route: || web::post().to(party::withdraw),
     },
     AdminRoute { method: Get, path: "/admin/import", access: Editor, route: || web::get().to(import::page) },
+    AdminRoute {
+        method: Get,
+        path: "/admin/exempel-import.csv",
+        access: Editor,
+        route: || web::get().to(import::example_csv),
+    },
+    AdminRoute { method: Get, path: "/admin/handledning", access: Editor, route: || web::get().to(import::guide) },
     AdminRoute { method: Post, path: "/admin/import", access: Editor, route: || web::post().to(import::upload) },
     AdminRoute { method: Get, path: "/admin/import/{id}", access: Editor, route: || web::get().to(import::preview) },
     AdminRoute { method: Post, path: "/admin/import/{id}", access: Editor, route: || web::post().to(import::commit) },

@@ -182,7 +182,52 @@ async fn corrections_in_a_file_point_backwards_or_at_stored_events(app: TestApp)
     assert_eq!(app.event_count().await, 1);
 }
 
+/// The href of the link whose text starts with `text`.
+fn link_to(html: &str, text: &str) -> String {
+    let end = html.find(&format!(">{text}")).unwrap_or_else(|| panic!("a link {text}: {html}"));
+    let start = html[..end].rfind("href=\"").expect("href") + "href=\"".len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+async fn the_import_page_links_the_example_file_and_the_guide(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let page = s.page("/admin/import").await;
+    let example = link_to(&page, "Ladda ned en exempelfil");
+    let guide = link_to(&page, "användarhandledningen");
+    let resp = s.get(&example).await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let body = resp.text().await.unwrap();
+    let file = std::fs::read_to_string(format!("{}/docs/exempel-import.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert_eq!(body, file);
+    let resp = s.get(&guide).await;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/plain; charset=utf-8");
+    let body = resp.text().await.unwrap();
+    let file = std::fs::read_to_string(format!("{}/docs/anvandarhandledning.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    assert_eq!(body, file);
+    assert!(body.contains("## 5. Importera ett kalkylark"));
+    // The example file imports as it is, as the guide says.
+    let (path, preview) = s.preview("exempel-import.csv", file_bytes("docs/exempel-import.csv")).await;
+    assert!(!preview.contains("class=\"error\""), "{preview}");
+    assert_eq!(s.post(&path, &[]).await.status().as_u16(), 200);
+    // Behind the staff login.
+    let anonymous = Staff::anonymous(&app, None).await;
+    for path in [example, guide] {
+        let resp = anonymous.get(&path).await;
+        assert_eq!(resp.status().as_u16(), 303, "{path}");
+        assert!(crate::admin_support::location(&resp).starts_with("/admin/logga-in?next="), "{path}");
+    }
+}
+
+fn file_bytes(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
 crate::both_backends!(
+    the_import_page_links_the_example_file_and_the_guide,
     a_file_with_one_bad_row_stores_nothing,
     windows_1252_with_semicolons_imports,
     export_then_import_round_trips,
