@@ -281,7 +281,75 @@ async fn a_full_length_note_in_swedish_fits_the_form(app: TestApp) {
     assert_eq!(app.event_count().await, 1);
 }
 
+/// The parties (code, name) in the overview's order.
+async fn in_swedish_order(app: &TestApp) -> Vec<(String, String)> {
+    let parties = app.get_json("/api/v1/parties", 200).await;
+    let mut list: Vec<(String, String)> = parties
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap().to_string(), p["name"].as_str().unwrap().to_string()))
+        .collect();
+    list.sort_by_key(|(_, name)| ratify::sv::swedish_key(name));
+    list
+}
+
+/// The party the notice after a save offers next.
+fn offered_next(html: &str) -> Option<String> {
+    let at = html.find("Nästa part som behöver uppmärksamhet: <a href=\"/admin/parter/")?;
+    let rest = &html[at..];
+    let name = &rest[rest.find('>')? + 1..];
+    Some(name[..name.find('<')?].to_string())
+}
+
+async fn after_saving_the_next_party_needing_attention_is_offered(app: TestApp) {
+    let order = in_swedish_order(&app).await;
+    let token = app.token("t");
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let at = order.iter().position(|(_, name)| name == "Bengtsfors").unwrap();
+    let (settled, after) = (&order[at + 1], &order[at + 2]);
+    // The party right after is settled: adopted, with the minutes linked. It is skipped.
+    app.record(
+        &token,
+        &settled.0,
+        json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24", "protocol_url": "https://example.se/p.pdf"}),
+    )
+    .await;
+    let html = s.page("/admin/parter/1460").await;
+    let mut fields = vec![("latest", latest_in(&html)), ("status", "in_preparation".to_string())];
+    fields.extend(instruments(&html).into_iter().map(|i| ("instruments", i)));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let resp = s.post("/admin/parter/1460/handelser", &fields).await;
+    assert_eq!(resp.status().as_u16(), 303);
+    let saved = s.page(&location(&resp)).await;
+    assert_eq!(offered_next(&saved).as_deref(), Some(after.1.as_str()), "{saved}");
+    assert!(saved.contains(&format!("href=\"/admin/parter/{}\"", after.0)));
+    // An adoption without the minutes' link still needs attention, and says why.
+    app.record(&token, &after.0, json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24"})).await;
+    let saved = s.page(&location(&resp)).await;
+    assert_eq!(offered_next(&saved).as_deref(), Some(after.1.as_str()));
+    assert!(saved.contains("(Antagandet saknar länk till protokollet.)"), "{saved}");
+    // From the last party in order, the search goes round to the first.
+    let (last_code, _) = order.last().unwrap();
+    let html = s.page(&format!("/admin/parter/{last_code}")).await;
+    let mut fields = vec![("latest", latest_in(&html)), ("status", "in_preparation".to_string())];
+    fields.extend(instruments(&html).into_iter().map(|i| ("instruments", i)));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let resp = s.post(&format!("/admin/parter/{last_code}/handelser"), &fields).await;
+    assert_eq!(resp.status().as_u16(), 303);
+    let saved = s.page(&location(&resp)).await;
+    assert_eq!(offered_next(&saved).as_deref(), Some(order[0].1.as_str()), "{saved}");
+    // A withdrawal is a save too.
+    let id = location(&resp).split("sparad=").nth(1).unwrap().split('#').next().unwrap().to_string();
+    let resp = s.post(&format!("/admin/parter/{last_code}/dra-tillbaka/{id}"), &[("reason", "Fel part")]).await;
+    assert_eq!(resp.status().as_u16(), 303);
+    let saved = s.page(&location(&resp)).await;
+    assert_eq!(offered_next(&saved).as_deref(), Some(order[0].1.as_str()), "{saved}");
+}
+
 crate::both_backends!(
+    after_saving_the_next_party_needing_attention_is_offered,
     a_full_length_note_in_swedish_fits_the_form,
     an_editor_records_an_adoption,
     errors_are_shown_beside_the_fields_with_the_values_kept,
