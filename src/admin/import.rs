@@ -6,6 +6,9 @@
 //! it checks every row exactly as the commit will (the same validation as the API, corrections,
 //! parties). The commit runs it again in one transaction and keeps it only if every row passed;
 //! marking the upload committed in that same transaction makes a second click store nothing.
+//! Rows the party form would warn of (`validate::warnings`: a meeting already held, a paragraph
+//! naming another body) are shown in the preview, and the commit stores nothing until the editor
+//! ticks that they have read them.
 
 use std::collections::HashMap;
 
@@ -26,7 +29,7 @@ use super::session::{CsrfToken, CurrentUser};
 use crate::audit::{self, Action};
 use crate::db::schema::csv_uploads;
 use crate::db::{DbConn, DbError};
-use crate::events::validate::body_label;
+use crate::events::validate::{self, body_label, Audience};
 use crate::AppState;
 
 /// The example file the guide describes, importable as it is.
@@ -178,6 +181,8 @@ enum Stop {
     DryRun(Vec<RowResult>),
     /// Some row failed.
     Rows(Vec<RowResult>),
+    /// Some row has a warning, and the editor did not confirm having read them.
+    Unconfirmed(Vec<RowResult>),
     AlreadyCommitted,
     Admin(AdminError),
 }
@@ -246,10 +251,14 @@ pub async fn preview(
         Err(Stop::DryRun(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            Ok(layout::respond(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results, &names)))
+            let preview =
+                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            Ok(layout::respond(preview_page(&user, &csrf.0, &preview, false)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
-        Err(Stop::Rows(_)) | Ok(_) => Err(AdminError::Internal("a preview must roll back".into())),
+        Err(Stop::Rows(_) | Stop::Unconfirmed(_)) | Ok(_) => {
+            Err(AdminError::Internal("a preview must roll back".into()))
+        }
         Err(Stop::Admin(e)) => Err(e),
     }
 }
@@ -259,9 +268,11 @@ pub async fn commit(
     path: web::Path<String>,
     user: CurrentUser,
     csrf: CsrfToken,
+    form: web::Form<Vec<(String, String)>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
+    let confirmed = form.iter().any(|(k, v)| k == CONFIRM_FIELD && v == "ja");
     let (user_id, username) = (user.0.id, user.0.username.clone());
     let addr = audit::client_addr(&req);
     let upload_id = id.clone();
@@ -285,6 +296,10 @@ pub async fn commit(
                 let results = import_rows::store_rows(conn, &rows, &username, crate::clock::today())?;
                 if !import_rows::errors(&results).is_empty() {
                     return Err(Stop::Rows(results));
+                }
+                // Rolled back with the claim above: confirming and sending again stores it.
+                if !confirmed && !import_rows::warnings(&rows, &results, crate::clock::today()).is_empty() {
+                    return Err(Stop::Unconfirmed(results));
                 }
                 let ids: Vec<i32> = results
                     .iter()
@@ -329,7 +344,16 @@ pub async fn commit(
         Err(Stop::Rows(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            Ok(unprocessable(preview_page(&user, &csrf.0, &id, &upload.filename, &rows, &results, &names)))
+            let preview =
+                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            Ok(unprocessable(preview_page(&user, &csrf.0, &preview, false)))
+        }
+        Err(Stop::Unconfirmed(results)) => {
+            let (upload, rows) = reload(&state, &id, user_id).await?;
+            let names = party_names(&state).await?;
+            let preview =
+                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            Ok(unprocessable(preview_page(&user, &csrf.0, &preview, true)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
         Err(Stop::DryRun(_)) => Err(AdminError::Internal("a commit is no dry run".into())),
@@ -378,17 +402,25 @@ fn already_committed(user: &CurrentUser, csrf: &str) -> Markup {
     )
 }
 
-fn preview_page(
-    user: &CurrentUser,
-    csrf: &str,
-    id: &str,
-    filename: &str,
-    rows: &[ImportRow],
-    results: &[RowResult],
-    names: &HashMap<String, String>,
-) -> Markup {
+/// The form field by which the editor confirms having read the rows' warnings.
+const CONFIRM_FIELD: &str = "bekraftat";
+
+/// What a preview shows: the upload and each row's outcome.
+struct Preview<'a> {
+    id: &'a str,
+    filename: &'a str,
+    rows: &'a [ImportRow],
+    results: &'a [RowResult],
+    names: &'a HashMap<String, String>,
+}
+
+/// The preview; `unconfirmed` when the editor sent it without confirming the warnings.
+fn preview_page(user: &CurrentUser, csrf: &str, p: &Preview, unconfirmed: bool) -> Markup {
+    let Preview { id, filename, rows, results, names } = *p;
     let errors: Vec<RowError> = import_rows::errors(results);
+    let warnings: Vec<RowError> = import_rows::warnings(rows, results, crate::clock::today());
     let undated = rows.iter().filter(|r| r.raw.decided_on.is_none()).count();
+    let warned_rows = warnings.iter().map(|w| w.line).collect::<std::collections::BTreeSet<_>>().len();
     layout::page(
         "Förhandsgranskning",
         user,
@@ -407,8 +439,22 @@ fn preview_page(
                         " från dagen de sparas (" (format::date(crate::clock::today())) ")."
                     }
                 }
-                form method="post" action=(format!("/admin/import/{id}")) {
+                form method="post" action=(format!("/admin/import/{id}")) novalidate {
                     (csrf_field(csrf))
+                    @if !warnings.is_empty() {
+                        div.alert.warning role="alert" id="varningar" {
+                            p { strong { (rows_sv(warned_rows)) " ser ut att innehålla fel. Kontrollera det här innan du sparar:" } }
+                            ul { @for w in &warnings { li { "Rad " (w.line) ", kolumnen " (csv_format::swedish_column(&w.field)) ": " (w.message) } } }
+                            @if unconfirmed {
+                                p.error id="bekraftat-fel" { "Inget är sparat. Kryssa i rutan nedan om uppgifterna stämmer, och spara igen." }
+                            }
+                            p {
+                                input type="checkbox" id="bekraftat" name=(CONFIRM_FIELD) value="ja"
+                                    aria-describedby=[unconfirmed.then_some("bekraftat-fel")];
+                                label for="bekraftat" { "Jag har läst varningarna och vill spara ändå" }
+                            }
+                        }
+                    }
                     button type="submit" {
                         @if rows.len() == 1 { "Spara händelsen" } @else { "Spara alla " (events_sv(rows.len())) }
                     }
@@ -462,7 +508,12 @@ fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String,
                                 td { (e.reference.as_deref().unwrap_or("")) }
                                 td { @if let Some(u) = &e.protocol_url { a href=(u) rel="noopener noreferrer" { (u) } } }
                                 td { (e.note.as_deref().unwrap_or("")) }
-                                td { "OK" @if let Some(c) = e.corrects { " (rättar händelse " (c) ")" } }
+                                td {
+                                    "OK" @if let Some(c) = e.corrects { " (rättar händelse " (c) ")" }
+                                    @for w in validate::warnings_of_stored(e, crate::clock::today(), Audience::Staff) {
+                                        p.warning { "Varning: " (w.message) }
+                                    }
+                                }
                             }
                             RowResult::Failed(errs) => {
                                 td { (name(&row.party_code)) " (" (row.party_code) ")" }

@@ -14,7 +14,7 @@ use super::csv_format::ImportRow;
 use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
-use crate::events::validate::Audience;
+use crate::events::validate::{self, Audience};
 use crate::events::Event;
 
 /// What is wrong with one row.
@@ -129,5 +129,20 @@ pub fn errors(results: &[RowResult]) -> Vec<RowError> {
             RowResult::Stored(_) => None,
         })
         .flatten()
+        .collect()
+}
+
+/// What looks like a mistake in the stored rows but may be right, as the party form warns of it
+/// (`validate::warnings`), in row order: importing them needs the editor's confirmation.
+pub fn warnings(rows: &[ImportRow], results: &[RowResult], today: chrono::NaiveDate) -> Vec<RowError> {
+    rows.iter()
+        .zip(results)
+        .filter_map(|(row, r)| match r {
+            RowResult::Stored(e) => Some((row.line, validate::warnings_of_stored(e, today, Audience::Staff))),
+            RowResult::Failed(_) => None,
+        })
+        .flat_map(|(line, warnings)| {
+            warnings.into_iter().map(move |w| RowError { line, field: w.field.to_string(), message: w.message })
+        })
         .collect()
 }

@@ -498,8 +498,8 @@ fn assembly_and_board(kind: PartyKind) -> (&'static str, &'static str) {
     }
 }
 
-/// What looks like a mistake in a valid event but may be right: the staff form asks the editor
-/// to confirm before saving. The API and the import do not ask (a client has no one to confirm).
+/// What looks like a mistake in a valid event but may be right: the staff form and the import ask
+/// the editor to confirm before saving. The API does not ask (a client has no one to confirm).
 pub fn warnings(valid: &ValidEvent, today: NaiveDate, a: Audience) -> Vec<FieldError> {
     let mut out = Vec::new();
     if let Some(d) = valid.planned_on.filter(|d| valid.status == Status::Scheduled && *d < today) {
@@ -530,6 +530,24 @@ pub fn warnings(valid: &ValidEvent, today: NaiveDate, a: Audience) -> Vec<FieldE
         }
     }
     out
+}
+
+/// [`warnings`] for an event already stored (an import previews its rows by storing them in a
+/// transaction it then rolls back).
+pub fn warnings_of_stored(e: &super::Event, today: NaiveDate, a: Audience) -> Vec<FieldError> {
+    let valid = ValidEvent {
+        status: e.status,
+        body: e.body.clone(),
+        decided_on: e.decided_on,
+        planned_on: e.planned_on,
+        reference: e.reference.clone(),
+        protocol_url: e.protocol_url.clone(),
+        posted_on: e.posted_on,
+        note: e.note.clone(),
+        corrects: e.corrects,
+        instruments: e.instruments.clone(),
+    };
+    warnings(&valid, today, a)
 }
 
 /// A blank value counts as absent.

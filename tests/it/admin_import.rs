@@ -226,7 +226,56 @@ fn file_bytes(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
+async fn rows_with_warnings_need_the_editors_confirmation(app: TestApp) {
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let past = ratify::clock::today() - chrono::Days::new(3);
+    // Header = row 1. Row 2 is fine; row 3 plans a meeting already held; row 4 names KF in a KS proposal.
+    let file = format!(
+        "kommunkod;status;organ;planerat;paragraf\r\n\
+         1480;Under beredning;;;\r\n\
+         1490;Beslut planerat;KF;{past};\r\n\
+         1460;Föreslaget;KS;;KF § 5\r\n"
+    );
+    let (path, html) = s.preview("varningar.csv", file.into_bytes()).await;
+    let box_ = &html[html.find("id=\"varningar\"").expect("the warnings")..];
+    assert!(box_.contains("2 rader ser ut att innehålla fel"), "{box_}");
+    assert!(box_.contains("Rad 3, kolumnen planerat: Fältet ”Planerat sammanträde”"), "{box_}");
+    assert!(box_.contains("har redan varit"), "{box_}");
+    assert!(
+        box_.contains("Rad 4, kolumnen paragraf: Fältet ”Paragraf” ”KF § 5” anger Kommunfullmäktige (KF)"),
+        "{box_}"
+    );
+    assert!(!box_.contains("Rad 2,"), "row 2 has nothing to warn of");
+    assert!(box_.contains("name=\"bekraftat\" value=\"ja\""), "a confirmation box");
+    // Beside each row too.
+    let table = &html[html.find("<table").unwrap()..];
+    let row = |line: &str| {
+        let at = table.find(&format!("<tr><td>{line}</td>")).unwrap_or_else(|| panic!("row {line}: {table}"));
+        table[at..at + table[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row("3").contains("class=\"warning\">Varning: Fältet ”Planerat sammanträde”"), "{}", row("3"));
+    assert!(row("4").contains("class=\"warning\">Varning: Fältet ”Paragraf”"), "{}", row("4"));
+    assert!(!row("2").contains("Varning"));
+    // Saved without confirming: nothing stored, the page says why beside the box.
+    let resp = s.post(&path, &[]).await;
+    assert_eq!(resp.status().as_u16(), 422);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("<p class=\"error\" id=\"bekraftat-fel\">Inget är sparat."), "{body}");
+    assert!(body.contains("aria-describedby=\"bekraftat-fel\""));
+    assert_eq!(app.event_count().await, 0);
+    assert!(audit_rows(&app, "import.commit").is_empty());
+    // Confirmed: all three stored, once.
+    let resp = s.post(&path, &[("bekraftat", "ja")]).await;
+    assert_eq!(resp.status().as_u16(), 200, "{}", resp.text().await.unwrap());
+    assert_eq!(app.event_count().await, 3);
+    let again = s.post(&path, &[("bekraftat", "ja")]).await.text().await.unwrap();
+    assert!(again.contains("redan importerats"));
+    assert_eq!(app.event_count().await, 3);
+}
+
 crate::both_backends!(
+    rows_with_warnings_need_the_editors_confirmation,
     the_import_page_links_the_example_file_and_the_guide,
     a_file_with_one_bad_row_stores_nothing,
     windows_1252_with_semicolons_imports,
