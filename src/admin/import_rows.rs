@@ -85,6 +85,46 @@ pub fn store_rows(
                 None => raw.corrects = Some(target.to_string()),
             }
         }
+        if is_withdrawal(&raw) {
+            // A withdrawal (as the export writes one): the event in `corrects` withdrawn, the
+            // reason in `note`.
+            let outcome = match raw.corrects.as_deref().map(|c| c.trim().parse::<i32>()) {
+                Some(Ok(target)) => conn
+                    .transaction(|c| {
+                        store::withdraw_in(
+                            c,
+                            Some(&row.party_code),
+                            target,
+                            raw.note.as_deref(),
+                            recorded_by,
+                            Audience::Staff,
+                        )
+                    })
+                    .map_err(|e| withdrawal_errors(e, target)),
+                _ => Err(Ok(vec![(
+                    "corrects",
+                    "En rad med status Tillbakadragen ska i kolumnen rättar ange händelsen som dras tillbaka."
+                        .to_string(),
+                )])),
+            };
+            match outcome {
+                Ok(event) => {
+                    remember(&mut ids, row, Some(event.id));
+                    results.push(RowResult::Stored(event));
+                }
+                Err(Ok(errors)) => {
+                    remember(&mut ids, row, None);
+                    results.push(RowResult::Failed(
+                        errors
+                            .into_iter()
+                            .map(|(field, message)| RowError { line: row.line, field: field.into(), message })
+                            .collect(),
+                    ));
+                }
+                Err(Err(e)) => return Err(e),
+            }
+            continue;
+        }
         // A savepoint per row: a refused row leaves nothing behind and the transaction usable.
         let outcome =
             conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today, Audience::Staff));
@@ -112,6 +152,28 @@ pub fn store_rows(
         }
     }
     Ok(results)
+}
+
+/// A row whose status is the withdrawal's code or label ("withdrawn", "Tillbakadragen").
+fn is_withdrawal(raw: &crate::events::validate::RawEvent) -> bool {
+    let status = raw.status.as_deref().unwrap_or("").trim().to_lowercase();
+    let withdrawn = crate::ratification::Status::Withdrawn;
+    status == withdrawn.code() || status == withdrawn.label_sv().to_lowercase()
+}
+
+/// A refused withdrawal as row errors by column (the reason is the note column, the event
+/// withdrawn the corrects column), or the database error that ends the import.
+#[allow(clippy::type_complexity)]
+fn withdrawal_errors(e: store::WithdrawError, target: i32) -> Result<Vec<(&'static str, String)>, crate::db::DbError> {
+    match e {
+        store::WithdrawError::UnknownEvent(_) => {
+            Ok(vec![("corrects", format!("Kolumnen rättar anger händelse {target}, som inte finns hos radens part."))])
+        }
+        store::WithdrawError::Invalid(errors) => {
+            Ok(errors.into_iter().map(|e| (if e.field == "reason" { "note" } else { "corrects" }, e.message)).collect())
+        }
+        store::WithdrawError::Db(e) => Err(e),
+    }
 }
 
 fn remember<'a>(ids: &mut HashMap<&'a str, (usize, Option<i32>)>, row: &'a ImportRow, stored: Option<i32>) {

@@ -163,6 +163,44 @@ async fn export_then_import_round_trips(app: TestApp) {
     }
 }
 
+async fn an_exported_withdrawal_imports_as_a_withdrawal(app: TestApp) {
+    let token = app.token("t");
+    app.record(&token, "1460", json!({"status": "in_preparation"})).await;
+    let wrong =
+        app.record(&token, "1460", json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24"})).await;
+    let resp = app
+        .client
+        .post(app.url(&format!("/api/v1/events/{}/withdraw", wrong["id"])))
+        .bearer_auth(&token)
+        .json(&json!({"reason": "Fel kommun"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let first = s.get("/admin/export.csv").await.text().await.unwrap();
+    assert!(first.contains(";withdrawn;"), "{first}");
+    let backend = if app.db.backend() == ratify::db::Backend::Sqlite { Backend::Sqlite } else { Backend::Postgres };
+    let fresh = TestApp::spawn(backend).await;
+    user(&fresh, "anna", Role::Editor);
+    let f = Staff::login(&fresh, "anna").await;
+    let (path, html) = f.preview("export.csv", first.clone().into_bytes()).await;
+    assert!(html.contains("Alla 3 rader är giltiga"), "{html}");
+    assert_eq!(f.post(&path, &[]).await.status().as_u16(), 200);
+    let second = f.get("/admin/export.csv").await.text().await.unwrap();
+    assert_eq!(comparable(&first), comparable(&second), "the same events, the same withdrawal");
+    let party = fresh.get_json("/api/v1/parties/1460", 200).await;
+    assert_eq!(party["status"], "in_preparation", "{party}");
+    assert_eq!(party["events"][2]["status"], "withdrawn");
+    // A withdrawal row must name what it withdraws, and why.
+    let step = &party["events"][0]["id"];
+    let file = format!("kommunkod;status;rättar;anteckning\r\n1460;Tillbakadragen;;Fel\r\n1460;withdrawn;{step};\r\n");
+    let (_, html) = f.preview("fel.csv", file.into_bytes()).await;
+    assert!(html.contains("Rad 2, kolumnen rättar: En rad med status Tillbakadragen ska"), "{html}");
+    assert!(html.contains("Rad 3, kolumnen anteckning: Fältet ”Motivering” saknas"), "{html}");
+}
+
 async fn corrections_in_a_file_point_backwards_or_at_stored_events(app: TestApp) {
     user(&app, "anna", Role::Editor);
     let s = Staff::login(&app, "anna").await;
@@ -275,6 +313,7 @@ async fn rows_with_warnings_need_the_editors_confirmation(app: TestApp) {
 }
 
 crate::both_backends!(
+    an_exported_withdrawal_imports_as_a_withdrawal,
     rows_with_warnings_need_the_editors_confirmation,
     the_import_page_links_the_example_file_and_the_guide,
     a_file_with_one_bad_row_stores_nothing,
