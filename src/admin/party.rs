@@ -264,7 +264,6 @@ fn find_target<'s>(snapshot: &'s Snapshot, party: &Party, id: i32) -> Result<&'s
 fn withdrawal_page(view: &View, target: &Event, reason: &str, errors: &[FieldError]) -> Markup {
     let View { snapshot, party, user, csrf } = view;
     let replaced = snapshot.corrected_by(target.id);
-    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
     let reason_errors = errors_for(errors, "reason");
     let content = html! {
         p { a href=(format!("/admin/parter/{}", party.code)) { "← " (party.name) } }
@@ -279,7 +278,11 @@ fn withdrawal_page(view: &View, target: &Event, reason: &str, errors: &[FieldErr
         @if !errors.is_empty() {
             div.alert role="alert" {
                 p { strong { "Händelsen är inte tillbakadragen. Rätta det som är markerat:" } }
-                ul { @for (e, m) in errors.iter().zip(&messages) { li { a href=(format!("#{}", if e.field == "reason" { "reason" } else { "handelsen" })) { (m) } } } }
+                ul {
+                    @for e in errors {
+                        li { a href=(if e.field == "reason" { "#reason" } else { "#handelsen" }) { (e.message) } }
+                    }
+                }
             }
         }
         h2 id="handelsen" { "Händelsen som dras tillbaka" }

@@ -426,16 +426,18 @@ async fn openapi_document_lists_every_route(app: TestApp) {
             "GET /api/v1/parties",
             "GET /api/v1/parties/{code}",
             "GET /api/v1/status",
+            "POST /api/v1/events/{id}/withdraw",
             "POST /api/v1/parties/{code}/events",
         ]
     );
-    for schema in ["StatusDto", "PartyDto", "EventDto", "ErrorBody", "NewEvent", "Status"] {
+    for schema in ["StatusDto", "PartyDto", "EventDto", "ErrorBody", "NewEvent", "Status", "EventStatus", "Withdrawal"]
+    {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
     }
     // Every declared route is served (not the API's "no such address").
     for entry in &declared {
         let (method, path) = entry.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{code}", "1480"));
+        let url = app.url(&path.replace("{code}", "1480").replace("{id}", "1"));
         let resp = match method {
             "GET" => app.client.get(&url).send().await.unwrap(),
             _ => app.client.post(&url).json(&json!({})).send().await.unwrap(),
