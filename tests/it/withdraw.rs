@@ -7,8 +7,9 @@ use chrono::Days;
 use ratify::accounts::Role;
 use serde_json::{json, Value};
 
-use crate::admin_support::{audit_rows, location, user, Staff};
-use crate::support::TestApp;
+use crate::admin_support::{audit_rows, location, user, Staff, PASSWORD};
+use crate::browser_support::{browser, start_driver};
+use crate::support::{Backend, TestApp};
 
 const BENGTSFORS: &str = "1460";
 const REASON: &str = "Fel kommun: beslutet gällde Bengtsfors grannkommun";
@@ -212,3 +213,41 @@ crate::both_backends!(
     a_withdrawn_adoption_no_longer_counts,
     the_api_withdraws_with_a_token_and_refuses_clearly
 );
+
+/// In a real browser: "Dra tillbaka" beside the entry, the error beside the field, the result; and
+/// axe-core finds nothing on the pages on the way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_withdraws_an_entry_in_a_real_browser() {
+    use fantoccini::Locator;
+    let axe = crate::browser::axe_source();
+    let driver = start_driver().await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.token("t");
+    app.record(&token, BENGTSFORS, json!({"status": "in_preparation"})).await;
+    let wrong =
+        app.record(&token, BENGTSFORS, json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24"})).await;
+    user(&app, "anna", Role::Editor);
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.goto(&app.url("/admin/logga-in")).await.unwrap();
+    c.find(Locator::Id("username")).await.unwrap().send_keys("anna").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.goto(&app.url(&format!("/admin/parter/{BENGTSFORS}"))).await.unwrap();
+    let mut violations = crate::browser::axe_violations(&c, &axe, "the party page").await;
+    let link = format!("a[href='/admin/parter/{BENGTSFORS}/dra-tillbaka/{}']", wrong["id"]);
+    c.find(Locator::Css(&link)).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("reason")).await.unwrap();
+    violations.extend(crate::browser::axe_violations(&c, &axe, "the withdrawal form").await);
+    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let error = c.find(Locator::Id("reason-fel")).await.unwrap().text().await.unwrap();
+    assert!(error.contains("Motivering") && error.contains("saknas"), "{error}");
+    violations.extend(crate::browser::axe_violations(&c, &axe, "the withdrawal form with its error").await);
+    c.find(Locator::Id("reason")).await.unwrap().send_keys(REASON).await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    let notice = c.find(Locator::Css("p.notice")).await.unwrap().text().await.unwrap();
+    assert!(notice.contains("Bengtsfors: Under beredning (var Antaget)."), "{notice}");
+    violations.extend(crate::browser::axe_violations(&c, &axe, "the party page after the withdrawal").await);
+    c.close().await.unwrap();
+    assert!(violations.is_empty(), "axe-core violations:\n{}", violations.join("\n"));
+}
