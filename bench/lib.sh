@@ -3,10 +3,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # PROFILE=debug runs the scripts against a debug build (to try the scripts; figures are meaningless).
 PROFILE="${PROFILE:-release}"
-BIN="$ROOT/target/$PROFILE/ratify"
+# RATIFY_BENCH_BIN: time another build of ratify (e.g. the previous commit's) with the same script.
+BIN="${RATIFY_BENCH_BIN:-$ROOT/target/$PROFILE/ratify}"
 # The drivers (bench/driver: the API writer, the scale driver) are a workspace member built in the
 # same profile; `cargo build --release -p ratify-bench` reuses the service's release build.
-WRITER="$ROOT/target/$PROFILE/bench_writer"
+WRITER="${RATIFY_BENCH_WRITER:-$ROOT/target/$PROFILE/bench_writer}"
 WORK="$(mktemp -d /tmp/ratify-bench.XXXXXX)"
 chmod 755 "$WORK" # nginx's workers (nobody/www-data) read the files served from here
 PIDS=()

@@ -70,20 +70,48 @@ impl Rendered {
 }
 
 /// A rendered response with its `ETag`, ready to answer any number of requests: the body in
-/// every content coding made for it ([`compression`]), each with a strong tag of its own.
+/// every content coding made for it ([`compression`]), each with a strong tag of its own. The
+/// header values a hit sends are made here, once, not on every hit (bench/RESULTS.md).
 #[derive(Debug)]
 pub struct CachedResponse {
     rendered: Rendered,
-    encoded: Encoded,
-    /// The identity body's tag; a coding's tag adds its suffix inside the quotes.
+    content_type: HeaderValue,
+    /// Identity first; each coding's bytes with its tag (the identity body's tag with the coding's
+    /// suffix inside the quotes).
+    variants: Vec<Variant>,
+    codings: Vec<Coding>,
+    /// The identity body's tag, quotes included.
     etag: String,
+}
+
+#[derive(Debug)]
+struct Variant {
+    coding: Coding,
+    body: Bytes,
+    etag: HeaderValue,
 }
 
 impl CachedResponse {
     pub fn new(rendered: Rendered) -> Self {
         let etag = etag_of(&rendered.body);
         let encoded = Encoded::of(rendered.body.clone(), &rendered.content_type);
-        Self { rendered, encoded, etag }
+        let variants: Vec<Variant> = encoded
+            .variants
+            .into_iter()
+            .map(|(coding, body)| {
+                let tag = match coding {
+                    Coding::Identity => etag.clone(),
+                    other => format!("{}{}\"", etag.trim_end_matches('"'), other.etag_suffix()),
+                };
+                // A hex digest in quotes is always a valid header value.
+                let etag = HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+                Variant { coding, body, etag }
+            })
+            .collect();
+        let codings = variants.iter().map(|v| v.coding).collect();
+        let content_type = HeaderValue::from_str(&rendered.content_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+        Self { rendered, content_type, variants, codings, etag }
     }
 
     /// The strong entity tag of the identity body, quotes included.
@@ -91,16 +119,9 @@ impl CachedResponse {
         &self.etag
     }
 
-    fn etag_for(&self, coding: Coding) -> String {
-        match coding {
-            Coding::Identity => self.etag.clone(),
-            other => format!("{}{}\"", self.etag.trim_end_matches('"'), other.etag_suffix()),
-        }
-    }
-
     /// Every coding's bytes count against the cache's size.
     fn size(&self) -> usize {
-        self.encoded.variants.iter().map(|(_, b)| b.len()).sum()
+        self.variants.iter().map(|v| v.body.len()).sum()
     }
 
     /// 304 without a body if the request's `If-None-Match` names the tag of the coding it gets,
@@ -110,41 +131,42 @@ impl CachedResponse {
     }
 
     fn respond_marked(&self, req: &HttpRequest, marker: Option<&'static str>) -> HttpResponse {
-        let Some(coding) = compression::negotiate(req.headers(), &self.encoded.codings()) else {
+        let chosen = compression::negotiate(req.headers(), &self.codings)
+            .and_then(|coding| self.variants.iter().find(|v| v.coding == coding));
+        let Some(variant) = chosen else {
             return HttpResponse::NotAcceptable()
                 .insert_header((header::VARY, "Accept-Encoding"))
                 .content_type("text/plain; charset=utf-8")
                 .body("Svaret finns bara okomprimerat eller som gzip eller br, och begäran godtar ingen av dem.");
         };
-        let etag = self.etag_for(coding);
-        let not_modified = if_none_match_matches(req, &etag);
+        let not_modified = if_none_match_matches(req, &variant.etag);
         let mut builder = if not_modified {
             HttpResponse::NotModified()
         } else {
             let mut ok = HttpResponse::Ok();
-            ok.insert_header((header::CONTENT_TYPE, self.rendered.content_type.as_str()));
+            ok.insert_header((header::CONTENT_TYPE, self.content_type.clone()));
             for (name, value) in &self.rendered.headers {
                 ok.insert_header((name.clone(), value.clone()));
             }
-            if coding != Coding::Identity {
-                ok.insert_header((header::CONTENT_ENCODING, coding.token()));
+            if variant.coding != Coding::Identity {
+                ok.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(variant.coding.token())));
             }
             ok
         };
-        if self.encoded.varies() {
-            builder.insert_header((header::VARY, "Accept-Encoding"));
+        if self.variants.len() > 1 {
+            builder.insert_header((header::VARY, HeaderValue::from_static("Accept-Encoding")));
         }
-        builder.insert_header((header::ETAG, etag));
-        builder.insert_header((header::CACHE_CONTROL, CACHE_CONTROL));
+        builder.insert_header((header::ETAG, variant.etag.clone()));
+        builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL)));
         if let Some(marker) = marker {
-            builder.insert_header(("X-Cache", marker));
+            builder.insert_header(("X-Cache", HeaderValue::from_static(marker)));
         }
         // The demo mark is in the body already (made at render time, see `cached_keyed`).
         builder.extensions_mut().insert(crate::demo::banner::Marked);
         if not_modified {
             builder.finish()
         } else {
-            builder.body(self.encoded.get(coding).cloned().unwrap_or_else(|| self.rendered.body.clone()))
+            builder.body(variant.body.clone())
         }
     }
 }
@@ -158,7 +180,8 @@ fn etag_of(body: &[u8]) -> String {
 }
 
 /// RFC 9110 §13.1.2: `*` or a list of tags compared weakly (a `W/` prefix is ignored).
-fn if_none_match_matches(req: &HttpRequest, etag: &str) -> bool {
+fn if_none_match_matches(req: &HttpRequest, etag: &HeaderValue) -> bool {
+    let Ok(etag) = etag.to_str() else { return false };
     req.headers().get_all(header::IF_NONE_MATCH).filter_map(|v| v.to_str().ok()).any(|value| {
         value.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
     })

@@ -12,7 +12,11 @@ use tracing_subscriber::EnvFilter;
 pub fn init(filter: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::stderr().is_terminal();
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    // Buffered: the writer thread drains every line queued and then flushes, so under load one
+    // write(2) carries many lines (as nginx's `access_log … buffer=`), and when idle a line is
+    // written at once.
+    let (writer, guard) =
+        tracing_appender::non_blocking(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
     // try_init: tests may call this more than once.
     tracing_subscriber::fmt()
         .with_env_filter(filter)

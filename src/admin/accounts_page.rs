@@ -140,8 +140,8 @@ async fn generated_password() -> Result<(String, password::Hashed), AdminError> 
     let to_hash = clear.clone();
     let hashed = web::block(move || password::hash(&to_hash))
         .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?
-        .map_err(|e| AdminError::Internal(e.to_string()))?;
+        .map_err(|e| AdminError::Internal(e.into()))?
+        .map_err(|e| AdminError::Internal(e.into()))?;
     Ok((clear, hashed))
 }
 
@@ -192,7 +192,7 @@ pub async fn create(
             Ok(fail(&list(&state).await?, "username", &format!("Det finns redan ett konto med användarnamnet {n}.")))
         }
         Err(AccountError::BadUsername(m)) => Ok(fail(&list(&state).await?, "username", &m)),
-        Err(e) => Err(AdminError::Internal(e.to_string())),
+        Err(e) => Err(AdminError::Internal(e.into())),
     }
 }
 
@@ -244,7 +244,7 @@ async fn set_active(
         Ok(_) => Ok(HttpResponse::SeeOther().insert_header(("Location", "/admin/konton")).finish()),
         Err(AccountError::NotFound) => Err(AdminError::NotFound("Kontot finns inte.".into())),
         Err(AccountError::Refused(m)) => refuse(&state, &user, &csrf.0, &m).await,
-        Err(e) => Err(AdminError::Internal(e.to_string())),
+        Err(e) => Err(AdminError::Internal(e.into())),
     }
 }
 
@@ -280,6 +280,6 @@ pub async fn reset_password(
             show_password(&state, &user, &csrf.0, &shown).await
         }
         Err(AccountError::NotFound) => Err(AdminError::NotFound("Kontot finns inte.".into())),
-        Err(e) => Err(AdminError::Internal(e.to_string())),
+        Err(e) => Err(AdminError::Internal(e.into())),
     }
 }

@@ -140,7 +140,7 @@ fn next_after(chunk: &[audit::Entry]) -> Option<i32> {
 /// The CSV lines of `entries` (after `header`, if given). Each chunk has its own writer: the csv
 /// crate quotes field by field, so the lines are the same as from one writer for the whole file.
 fn csv_rows(header: Option<&[&str]>, entries: &[audit::Entry]) -> Result<Vec<u8>, AdminError> {
-    let internal = |e: csv::Error| AdminError::Internal(e.to_string());
+    let internal = |e: csv::Error| AdminError::Internal(e.into());
     let mut w = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     if let Some(header) = header {
         w.write_record(header).map_err(internal)?;
@@ -156,5 +156,5 @@ fn csv_rows(header: Option<&[&str]>, entries: &[audit::Entry]) -> Result<Vec<u8>
         ])
         .map_err(internal)?;
     }
-    w.into_inner().map_err(|e| AdminError::Internal(e.to_string()))
+    w.into_inner().map_err(|e| AdminError::Internal(e.into()))
 }

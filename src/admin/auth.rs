@@ -163,9 +163,8 @@ pub async fn change_password(
         .run(move |db| db.read_blocking(|c| accounts::password_hash(c, id).map_err(AdminError::from)))
         .await?
         .unwrap_or_default();
-    let current_ok = web::block(move || password::verify(&current, &stored))
-        .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?;
+    let current_ok =
+        web::block(move || password::verify(&current, &stored)).await.map_err(|e| AdminError::Internal(e.into()))?;
     if !current_ok {
         errors.current = Some("Det nuvarande lösenordet stämmer inte.".into());
     }
@@ -180,8 +179,8 @@ pub async fn change_password(
     }
     let hashed = web::block(move || password::hash(&new))
         .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?
-        .map_err(|e| AdminError::Internal(e.to_string()))?;
+        .map_err(|e| AdminError::Internal(e.into()))?
+        .map_err(|e| AdminError::Internal(e.into()))?;
     let addr = audit::client_addr(&req);
     let name = user.0.username.clone();
     let updated = state
@@ -194,7 +193,7 @@ pub async fn change_password(
             })
         })
         .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?;
+        .map_err(|e| AdminError::Internal(e.into()))?;
     // Other sessions of the account end; this one goes on.
     session::refresh_version(&session, &updated)?;
     let user = CurrentUser(updated);

@@ -21,18 +21,22 @@ pub enum AdminError {
     #[error("för stor begäran")]
     TooLarge,
     #[error("internt fel")]
-    Internal(String),
+    Internal(#[source] crate::error::Cause),
 }
 
 impl From<DbError> for AdminError {
     fn from(e: DbError) -> Self {
-        AdminError::Internal(e.to_string())
+        if e.is_not_found() {
+            AdminError::NotFound(crate::error::ROW_NOT_FOUND.into())
+        } else {
+            AdminError::Internal(e.into())
+        }
     }
 }
 
 impl From<diesel::result::Error> for AdminError {
     fn from(e: diesel::result::Error) -> Self {
-        AdminError::Internal(e.to_string())
+        DbError::from(e).into()
     }
 }
 
@@ -66,8 +70,8 @@ impl ResponseError for AdminError {
             AdminError::NotFound(what) => ("Hittades inte", what.clone()),
             AdminError::BadRequest(what) => ("Felaktig begäran", what.clone()),
             AdminError::TooLarge => ("För stor fil", "Det som skickades är för stort (högst 5 MB).".to_string()),
-            AdminError::Internal(detail) => {
-                tracing::error!(%detail, "internal error on a staff page");
+            AdminError::Internal(cause) => {
+                crate::error::log_internal("staff page", cause.as_ref());
                 ("Internt fel", "Ett internt fel inträffade och inget sparades. Försök igen om en stund.".to_string())
             }
         };

@@ -19,7 +19,7 @@ pub async fn events_csv(state: web::Data<AppState>) -> Result<HttpResponse, Admi
             })
         })
         .await?;
-    let body = csv_format::write(&all).map_err(|e| AdminError::Internal(e.to_string()))?;
+    let body = csv_format::write(&all).map_err(|e| AdminError::Internal(e.into()))?;
     let name = format!("ratify-handelser-{}.csv", crate::clock::today());
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -36,7 +36,7 @@ impl From<ReportError> for AdminError {
     fn from(e: ReportError) -> Self {
         match e {
             ReportError::UnknownDelivery(_) => AdminError::NotFound("Leveransen finns inte.".into()),
-            other => AdminError::Internal(other.to_string()),
+            other => AdminError::Internal(other.into()),
         }
     }
 }

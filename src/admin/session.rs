@@ -96,13 +96,13 @@ pub fn start(session: &Session, user: &User, session_id: &str) -> Result<String,
         .and_then(|_| session.insert(KEY_VERSION, user.session_version))
         .and_then(|_| session.insert(KEY_LOGIN_AT, Utc::now().timestamp()))
         .and_then(|_| session.insert(crate::csrf::FIELD, &csrf));
-    r.map_err(|e| AdminError::Internal(format!("session: {e}")))?;
+    r.map_err(|e| AdminError::Internal(format!("session: {e}").into()))?;
     Ok(csrf)
 }
 
 /// After the account's session version changed (own password change): keep this session valid.
 pub fn refresh_version(session: &Session, user: &User) -> Result<(), AdminError> {
-    session.insert(KEY_VERSION, user.session_version).map_err(|e| AdminError::Internal(format!("session: {e}")))
+    session.insert(KEY_VERSION, user.session_version).map_err(|e| AdminError::Internal(format!("session: {e}").into()))
 }
 
 /// The session's CSRF token, made if missing.

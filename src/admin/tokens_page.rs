@@ -121,7 +121,7 @@ pub async fn create(
             let page = tokens_page(&user, &csrf.0, &all, &name, Some(&message), None);
             Ok(layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
-        Err(e) => Err(AdminError::Internal(e.to_string())),
+        Err(e) => Err(AdminError::Internal(e.into())),
     }
 }
 
@@ -163,7 +163,7 @@ pub async fn revoke(
         Ok(()) => {}
         // Already revoked (another admin, another tab): nothing to do.
         Err(TokenError::NotFound(_)) => {}
-        Err(e) => return Err(AdminError::Internal(e.to_string())),
+        Err(e) => return Err(AdminError::Internal(e.into())),
     }
     Ok(HttpResponse::SeeOther().insert_header(("Location", "/admin/nycklar")).finish())
 }

@@ -20,8 +20,8 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let base = opendata::public_base_url(&req, &state);
     let key = opendata::base_keyed(req.path(), &base);
     http_cache::cached_keyed(&req, &state, key, move |_| {
-        let json = openapi::document_for(&base).to_json().map_err(|e| ApiError::Internal(e.to_string()))?;
-        let doc: Value = serde_json::from_str(&json).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let json = openapi::document_for(&base).to_json().map_err(|e| ApiError::Internal(e.into()))?;
+        let doc: Value = serde_json::from_str(&json).map_err(|e| ApiError::Internal(e.into()))?;
         Ok(Rendered::html(page(&doc, &base)))
     })
     .await

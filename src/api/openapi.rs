@@ -66,7 +66,7 @@ pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let base = crate::opendata::public_base_url(&req, &state);
     let key = crate::opendata::base_keyed(req.path(), &base);
     http_cache::cached_keyed(&req, &state, key, move |_| {
-        let body = document_for(&base).to_pretty_json().map_err(|e| ApiError::Internal(e.to_string()))?;
+        let body = document_for(&base).to_pretty_json().map_err(|e| ApiError::Internal(e.into()))?;
         Ok(Rendered::new("application/json", body))
     })
     .await

@@ -15,7 +15,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let key = CacheKey::new(req.path(), &[("as_of", &as_of.to_string())]);
     http_cache::cached_keyed(&req, &state, key, move |snapshot| {
         let eval = snapshot.evaluate(as_of);
-        Rendered::json(&StatusDto::new(snapshot, &eval)).map_err(|e| ApiError::Internal(e.to_string()))
+        Rendered::json(&StatusDto::new(snapshot, &eval)).map_err(|e| ApiError::Internal(e.into()))
     })
     .await
 }

@@ -40,6 +40,13 @@ pub enum DbError {
     Panicked(String),
 }
 
+impl DbError {
+    /// A query found no row (diesel's `NotFound`): the faces answer 404 for it, not 500.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, DbError::Query(diesel::result::Error::NotFound))
+    }
+}
+
 /// Shared handle to the database.
 #[derive(Clone)]
 pub struct Db {

@@ -82,7 +82,7 @@ pub fn render(snapshot: &Snapshot, only: Option<&str>, base: &str, host: &str) -
         entries,
         ..Default::default()
     };
-    let body = feed.write_to(Vec::new()).map_err(|e| OpenDataError::Internal(e.to_string()))?;
+    let body = feed.write_to(Vec::new()).map_err(|e| OpenDataError::Internal(e.into()))?;
     Ok(Rendered::new("application/atom+xml; charset=utf-8", body))
 }
 

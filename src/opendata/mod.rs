@@ -137,8 +137,8 @@ pub enum OpenDataError {
     BadParameter(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("internt fel: {0}")]
-    Internal(String),
+    #[error("internt fel")]
+    Internal(#[source] crate::error::Cause),
 }
 
 impl ResponseError for OpenDataError {
@@ -153,8 +153,8 @@ impl ResponseError for OpenDataError {
     fn error_response(&self) -> HttpResponse {
         let message = match self {
             OpenDataError::BadParameter(message) | OpenDataError::NotFound(message) => message.clone(),
-            OpenDataError::Internal(detail) => {
-                tracing::error!(%detail, "open data: internal error");
+            OpenDataError::Internal(cause) => {
+                crate::error::log_internal("open data", cause.as_ref());
                 "Ett internt fel inträffade. Försök igen om en stund.".to_string()
             }
         };
@@ -164,19 +164,23 @@ impl ResponseError for OpenDataError {
 
 impl From<DbError> for OpenDataError {
     fn from(e: DbError) -> Self {
-        OpenDataError::Internal(e.to_string())
+        if e.is_not_found() {
+            OpenDataError::NotFound(crate::error::ROW_NOT_FOUND.into())
+        } else {
+            OpenDataError::Internal(e.into())
+        }
     }
 }
 
 impl From<diesel::result::Error> for OpenDataError {
     fn from(e: diesel::result::Error) -> Self {
-        OpenDataError::Internal(e.to_string())
+        DbError::from(e).into()
     }
 }
 
 impl From<csv::Error> for OpenDataError {
     fn from(e: csv::Error) -> Self {
-        OpenDataError::Internal(e.to_string())
+        OpenDataError::Internal(e.into())
     }
 }
 
@@ -257,10 +261,10 @@ impl CsvFile {
 
     /// The file as a response body served inline under `filename`.
     fn finish(self, filename: &str) -> Result<crate::http_cache::Rendered, OpenDataError> {
-        let body = self.writer.into_inner().map_err(|e| OpenDataError::Internal(e.to_string()))?;
+        let body = self.writer.into_inner().map_err(|e| OpenDataError::Internal(e.into()))?;
         let disposition = format!("inline; filename=\"{filename}\"");
         let value = actix_web::http::header::HeaderValue::from_str(&disposition)
-            .map_err(|e| OpenDataError::Internal(e.to_string()))?;
+            .map_err(|e| OpenDataError::Internal(e.into()))?;
         Ok(crate::http_cache::Rendered::new("text/csv; charset=utf-8", body)
             .with_header(actix_web::http::header::CONTENT_DISPOSITION, value))
     }

@@ -15,8 +15,8 @@ pub enum PageError {
     BadParameter { param: &'static str, message: String },
     #[error("{0}")]
     NotFound(String),
-    #[error("internt fel: {0}")]
-    Internal(String),
+    #[error("internt fel")]
+    Internal(#[source] crate::error::Cause),
 }
 
 impl ResponseError for PageError {
@@ -32,8 +32,8 @@ impl ResponseError for PageError {
         let (title, message) = match self {
             PageError::BadParameter { message, .. } => ("Felaktig adress", message.clone()),
             PageError::NotFound(message) => ("Sidan finns inte", message.clone()),
-            PageError::Internal(detail) => {
-                tracing::error!(%detail, "internal error on a public page");
+            PageError::Internal(cause) => {
+                crate::error::log_internal("public page", cause.as_ref());
                 ("Något gick fel", "Ett internt fel inträffade. Försök igen om en stund.".to_string())
             }
         };
@@ -52,13 +52,17 @@ impl ResponseError for PageError {
 
 impl From<DbError> for PageError {
     fn from(e: DbError) -> Self {
-        PageError::Internal(e.to_string())
+        if e.is_not_found() {
+            PageError::NotFound(crate::error::ROW_NOT_FOUND.into())
+        } else {
+            PageError::Internal(e.into())
+        }
     }
 }
 
 impl From<diesel::result::Error> for PageError {
     fn from(e: diesel::result::Error) -> Self {
-        PageError::Internal(e.to_string())
+        DbError::from(e).into()
     }
 }
 

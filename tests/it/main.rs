@@ -2,6 +2,10 @@
 //! PostgreSQL (RATIFY_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres).
 //! One test binary, so the suite links once.
 
+// A failed unwrap here is a failed test, which is what it should be (the service itself may not
+// unwrap: Cargo.toml's [lints]).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod admin_audit;
