@@ -28,6 +28,8 @@ enum Notice {
 pub struct PageQuery {
     /// The week just sent (after "Skicka nu").
     skickad: Option<String>,
+    /// The week just frozen with no recipient configured (after "Skicka nu").
+    sparad: Option<String>,
     /// The delivery just put back in the queue (after "Skicka igen").
     igen: Option<i32>,
 }
@@ -52,6 +54,11 @@ pub async fn page(
         (Some(week), _) => Some(Notice::Done(format!(
             "Rapporten för vecka {} är skickad. Leveranserna har börjat; status syns nedan (ladda om sidan).",
             week_label(&week)
+        ))),
+        (None, _) if query.sparad.is_some() => Some(Notice::Done(format!(
+            "Rapporten för vecka {} är sparad men inte skickad: inga mottagare är inställda. Den skickas till dem \
+             som ställs in senare.",
+            week_label(query.sparad.as_deref().unwrap_or_default())
         ))),
         (None, Some(id)) => Some(Notice::Done(format!("Leverans {id} ligger i kön igen och skickas nu."))),
         _ => None,
@@ -115,7 +122,11 @@ fn report_section(entry: &HistoryEntry, csrf: &str) -> Markup {
     html! {
         h3 {
             "Nr " (r.number) ", vecka " (week_label(&r.week))
-            @if let Some(at) = r.sent_at { ", skickad " (format::timestamp(at)) } @else { " (utkast)" }
+            @match r.sent_at {
+                Some(at) if r.is_sent_to_anyone() => { ", skickad " (format::timestamp(at)) }
+                Some(at) => { ", sparad " (format::timestamp(at)) ", inte skickad" }
+                None => { " (utkast)" }
+            }
         }
         @if r.sent_at.is_some() {
             p { a href=(format!("/rapporter/{}", r.week)) { "Rapporten som den skickades" } }
@@ -184,7 +195,8 @@ pub async fn send_now(
     match result {
         Ok(released) => {
             deliver_now(&state);
-            let location = format!("/admin/rapporter?skickad={}", released.report.week);
+            let what = if released.newly_sent && released.enqueued == 0 { "sparad" } else { "skickad" };
+            let location = format!("/admin/rapporter?{what}={}", released.report.week);
             Ok(HttpResponse::SeeOther().insert_header(("Location", location)).finish())
         }
         Err(ReportError::AlreadySent { week, number }) => {
