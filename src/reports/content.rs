@@ -643,4 +643,141 @@ mod tests {
         assert_eq!(r.population.outcome_share, r.status.outcome.population_share);
         assert!(r.region.counts_as_adopted);
     }
+
+    /// The opening sentences, for the logs that give each wording (render/sv.rs).
+    #[test]
+    fn what_changed_since_the_previous_report_in_words() {
+        use crate::reports::render::sv;
+        let adopt = |id, code: &str, recorded| {
+            let mut e = event(id, code, Status::Adopted, recorded);
+            e.decided_on = Some(d("2026-11-19"));
+            e
+        };
+        // Previous report at the 20th; this one at the 25th (week 48, the previous week 47).
+        let s = snapshot(vec![adopt(1, "1401", at(22, 9)), adopt(2, "14", at(22, 9))]);
+        let r = build(&s, header(at(25, 6), Some(at(20, 6))));
+        assert_eq!(
+            sv::since_previous(&r).as_deref(),
+            Some("Sedan förra veckan: +1 kommun har antagit (Part 1401); regionen har antagit.")
+        );
+        let nothing = build(&snapshot(vec![]), header(at(25, 6), Some(at(20, 6))));
+        assert_eq!(
+            sv::since_previous(&nothing).as_deref(),
+            Some("Sedan förra veckan: inget nytt beslut om att anta eller avslå avtalet.")
+        );
+        assert_eq!(sv::since_previous(&build(&s, header(at(25, 6), None))), None, "a first report has no previous");
+
+        // Two adopted before the previous report; one of them corrected away since, one rejected.
+        let mut correction = event(4, "1402", Status::Proposed, at(23, 9));
+        correction.corrects = Some(3);
+        let mut rejected = event(5, "1403", Status::Rejected, at(23, 9));
+        rejected.decided_on = Some(d("2026-11-22"));
+        let s = snapshot(vec![adopt(1, "1401", at(2, 9)), adopt(3, "1402", at(2, 9)), correction, rejected]);
+        let mut h = header(at(25, 6), Some(at(20, 6)));
+        h.previous = h.previous.map(|p| PreviousReport { week: "2026-W45".into(), ..p });
+        let r = build(&s, h);
+        assert_eq!(
+            sv::since_previous(&r).as_deref(),
+            Some("Sedan rapport nr 1: 1 kommun har avslagit (Part 1403); −1 kommun räknas inte längre som antagen (Part 1402).")
+        );
+        let c = r.changes.iter().find(|c| c.event_id == 4).unwrap();
+        assert_eq!(
+            sv::change_sentence(c),
+            "Uppgiften om Part 1402 rättades: Föreslaget, inte antaget (19 november 2026)."
+        );
+    }
+
+    #[test]
+    fn before_the_start_in_words() {
+        use crate::reports::render::sv;
+        let plan = |id, code: &str, on: &str| {
+            let mut e = event(id, code, Status::Scheduled, at(2, 9));
+            e.planned_on = Some(d(on));
+            e
+        };
+        let says = |events: Vec<Event>| {
+            let r = build(&snapshot(events), header(at(25, 6), None));
+            (sv::before_start(&r).unwrap_or_default(), sv::days_left(&r).unwrap_or_default())
+        };
+        assert_eq!(
+            says(vec![]),
+            (
+                "Inför 1 januari 2027: 3 kommuner har inte antagit; ingen av dem har något beslut planerat.".into(),
+                "Det är 37 dagar kvar till avtalsstarten.".into()
+            )
+        );
+        let all_before =
+            vec![plan(1, "1401", "2026-12-10"), plan(2, "1402", "2026-12-11"), plan(3, "1403", "2026-12-12")];
+        assert_eq!(
+            says(all_before).0,
+            "Inför 1 januari 2027: 3 kommuner har inte antagit; alla har beslut planerat före 1 januari."
+        );
+        let mixed = vec![plan(1, "1401", "2026-12-10"), plan(2, "1402", "2027-01-12")];
+        assert_eq!(
+            says(mixed).0,
+            "Inför 1 januari 2027: 3 kommuner har inte antagit; 1 har beslut planerat före 1 januari, 1 efter, 1 inget planerat."
+        );
+        let after_and_none = vec![plan(2, "1402", "2027-01-12")];
+        assert_eq!(
+            says(after_and_none).0,
+            "Inför 1 januari 2027: 3 kommuner har inte antagit; 1 har beslut planerat efter 1 januari, 2 inget planerat."
+        );
+        let adopt = |id, code: &str| {
+            let mut e = event(id, code, Status::Adopted, at(2, 9));
+            e.decided_on = Some(d("2026-11-01"));
+            e
+        };
+        assert_eq!(
+            says(vec![adopt(1, "1401"), adopt(2, "1402"), plan(3, "1403", "2026-12-10")]).0,
+            "Inför 1 januari 2027: 1 kommun har inte antagit; den har beslut planerat före 1 januari."
+        );
+        assert_eq!(
+            says(vec![adopt(1, "1401"), adopt(2, "1402"), adopt(3, "1403")]).0,
+            "Inför 1 januari 2027: alla kommuner har antagit."
+        );
+        let r = build(&snapshot(vec![]), header(Utc.with_ymd_and_hms(2026, 12, 31, 8, 0, 0).unwrap(), None));
+        assert_eq!(sv::days_left(&r).as_deref(), Some("Det är 1 dag kvar till avtalsstarten."));
+        let started = build(&snapshot(vec![]), header(Utc.with_ymd_and_hms(2027, 1, 4, 8, 0, 0).unwrap(), None));
+        assert_eq!((sv::before_start(&started), sv::days_left(&started)), (None, None), "nothing to count down");
+    }
+
+    #[test]
+    fn stalled_after_four_weeks_and_planned_after_the_start() {
+        let as_of = d("2026-11-25");
+        let decided = |id, code: &str, status, days_before: u64| {
+            let mut e = event(id, code, status, at(1, 9));
+            e.decided_on = Some(as_of - Days::new(days_before));
+            e
+        };
+        let mut late = event(3, "14", Status::Scheduled, at(2, 9));
+        late.planned_on = Some(d("2027-01-01"));
+        let s =
+            snapshot(vec![decided(1, "1401", Status::ReferredBack, 29), decided(2, "1402", Status::Tabled, 28), late]);
+        let r = build(&s, header(at(25, 6), None));
+        let stalled: Vec<&str> = r.risk.stalled.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(stalled, ["1401"], "four weeks to the day is not yet stalled");
+        assert_eq!(r.risk.stalled[0].since, as_of - Days::new(29));
+        let no_plan: Vec<&str> = r.risk.no_planned_decision.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(no_plan, ["1402", "1403"], "a stalled party is not also listed here");
+        let after: Vec<&str> = r.risk.planned_after_start.iter().map(|p| p.party_code.as_str()).collect();
+        assert_eq!(after, ["14"], "a meeting on the start day is too late");
+        assert_eq!(
+            (r.before_start.municipalities_not_adopted, r.before_start.planned_before, r.before_start.nothing_planned),
+            (3, 0, 3)
+        );
+    }
+
+    #[test]
+    fn conditions_in_subordinate_clauses() {
+        use crate::ratification::ConditionState;
+        use crate::reports::render::sv;
+        for state in [ConditionState::Satisfied, ConditionState::Open, ConditionState::Blocked] {
+            let clause = sv::condition_explanation(state);
+            assert!(!clause.contains("kan inte") && !clause.contains("är inte"), "{clause}");
+        }
+        assert_eq!(
+            sv::condition_explanation(ConditionState::Blocked),
+            "villkoret inte kan uppfyllas med de beslut som har registrerats"
+        );
+    }
 }

@@ -115,19 +115,21 @@ pub fn since_previous(d: &ReportData) -> Option<String> {
         (names, refs.iter().any(|r| &r.code == region))
     };
     let mut parts: Vec<String> = Vec::new();
-    let mut say = |refs: &[PartyRef], sign: &str, verb: &str, region_verb: &str| {
+    // (one, several): "1 kommun räknas inte längre som antagen", "2 kommuner … antagna".
+    let mut say = |refs: &[PartyRef], sign: &str, verb: (&str, &str)| {
         let (names, has_region) = split(refs);
         if !names.is_empty() {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let verb = if names.len() == 1 { verb.0 } else { verb.1 };
             parts.push(format!("{sign}{} {verb} ({})", municipalities(names.len()), names.join(", ")));
         }
         if has_region {
-            parts.push(format!("regionen {region_verb}"));
+            parts.push(format!("regionen {}", verb.0));
         }
     };
-    say(&m.adopted, "+", "har antagit", "har antagit");
-    say(&m.rejected, "", "har avslagit", "har avslagit");
-    say(&m.no_longer_adopted, "−", "räknas inte längre som antagna", "räknas inte längre som antagen");
+    say(&m.adopted, "+", ("har antagit", "har antagit"));
+    say(&m.rejected, "", ("har avslagit", "har avslagit"));
+    say(&m.no_longer_adopted, "−", ("räknas inte längre som antagen", "räknas inte längre som antagna"));
     if parts.is_empty() {
         return Some(format!("{since}: inget nytt beslut om att anta eller avslå avtalet."));
     }
