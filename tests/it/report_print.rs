@@ -1,7 +1,8 @@
 //! The weekly report printed on A4 in the real browser (issue 15): Chromium prints the report
 //! page to PDF through WebDriver's "Print Page" command, and the PDF is looked at — a sane
 //! number of A4 pages, every link of the report still in it (nothing cut at a page's edge or
-//! left off), and no line wider than an A4 page's text area.
+//! left off), and no line wider than an A4 page's text area. The archive and the report page pass
+//! axe-core.
 //!
 //! SQLite only, like the other browser tests: the page is the same from either backend.
 
@@ -68,7 +69,15 @@ async fn the_report_prints_on_a4_with_nothing_cut() {
     let (path, links) = report_with_changes(&app).await;
     let profile = tempfile::tempdir().unwrap();
     let client = browser(&driver, profile.path()).await;
-    client.goto(&app.url(&path)).await.unwrap();
+    // The archive and the report page pass axe-core, as the other public pages do.
+    let axe = crate::browser::axe_source();
+    let mut violations = Vec::new();
+    for page in ["/rapporter", path.as_str()] {
+        client.set_window_size(1280, 900).await.unwrap();
+        client.goto(&app.url(page)).await.unwrap();
+        violations.extend(crate::browser::axe_violations(&client, &axe, page).await);
+    }
+    assert!(violations.is_empty(), "axe-core found accessibility violations:\n{}", violations.join("\n"));
 
     // An A4 page's text area is 180 mm wide (15 mm margins): about 680 CSS pixels. At that
     // width no line of the report may stick out.

@@ -219,7 +219,7 @@ async fn the_report_opens_with_what_changed_and_names_the_risks(app: TestApp) {
         "Sedan förra veckan: +2 kommuner har antagit (Dals-Ed, Vårgårda); 1 kommun har avslagit (Karlsborg).".to_string(),
         format!("Inför {start}: 47 kommuner har inte antagit; 1 har beslut planerat före {start_day}, 1 efter, 45 inget planerat."),
         "Det är 30 dagar kvar till avtalsstarten.".to_string(),
-        format!("Essunga: planerat {}, status beslut planerat.", ratify::sv::date(today + Days::new(40))),
+        format!("Essunga: beslut planerat {}.", ratify::sv::date(today + Days::new(40))),
         format!("Tanum: återremitterat {} (KF § 137), inget nytt beslut planerat.", ratify::sv::date(today - Days::new(40))),
         format!(
             "Uppgiften om Lysekil rättades: Föreslaget (KS, {d}), inte antaget (KF § 7, {d}).",

@@ -59,9 +59,15 @@ pub fn population(d: &ReportData) -> String {
     s
 }
 
-/// "Essunga: planerat 12 januari 2027, status föreslaget."
+/// "Essunga: beslut planerat 12 januari 2027." (with ", status nu föreslaget" when the status
+/// is another than the plan itself).
 pub fn planned_after_start(p: &Planned) -> String {
-    format!("{}: planerat {}, status {}.", p.party_name, date(p.planned_on), p.status_label.to_lowercase())
+    let mut s = format!("{}: beslut planerat {}", p.party_name, date(p.planned_on));
+    if p.status != Status::Scheduled {
+        s.push_str(&format!(", status nu {}", p.status_label.to_lowercase()));
+    }
+    s.push('.');
+    s
 }
 
 /// "Lysekil: återremitterat 3 oktober 2026 (KF § 12), inget nytt beslut planerat."
