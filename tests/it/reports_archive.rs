@@ -112,3 +112,40 @@ async fn the_archive_is_a_page_of_the_site_with_a_text_version(app: TestApp) {
 }
 
 crate::both_backends!(the_archive_is_a_page_of_the_site_with_a_text_version);
+
+/// A report frozen before issue 15 (its data without the fields added since, its HTML and text in
+/// the old wording) is still listed and served as stored, in all three forms.
+async fn a_report_frozen_before_is_served_as_stored(app: TestApp) {
+    use ratify::reports::store::{self, NewReport};
+    let week = service::current_week(now()).previous();
+    let old_data =
+        r#"{"schema":1,"number":1,"week":"WEEK","changes":[],"risk":{"no_planned_decision":[],"overdue":[]}}"#
+            .replace("WEEK", &week.to_string());
+    let html = "<!DOCTYPE html><html lang=\"sv\"><head><title>Lägesrapport</title></head><body><main>\
+                <p>Lägesrapport nr 1 till SRO</p></main></body></html>";
+    let text = "LÄGESRAPPORT NR 1 TILL SRO – VECKA 48, 2026\n- Göteborg: Antaget. Rättelse av händelse 3\n";
+    let at = now() - chrono::Duration::days(7);
+    app.db
+        .write_blocking(|c| {
+            let row = NewReport {
+                number: 1,
+                week: &week.to_string(),
+                as_of: at.date_naive(),
+                generated_at: at,
+                cutoff: at,
+                data: &old_data,
+                html,
+                text,
+            };
+            let id = store::insert(c, &row)?;
+            store::mark_sent(c, id, at)?;
+            Ok::<_, ratify::db::DbError>(())
+        })
+        .unwrap();
+    assert!(app.get("/rapporter").await.text().await.unwrap().contains("Rapport nr 1"));
+    assert_eq!(app.get(&format!("/rapporter/{week}")).await.text().await.unwrap(), html);
+    assert_eq!(app.get(&format!("/rapporter/{week}.txt")).await.text().await.unwrap(), text);
+    assert_eq!(app.get(&format!("/rapporter/{week}.json")).await.text().await.unwrap(), old_data);
+}
+
+crate::both_backends!(a_report_frozen_before_is_served_as_stored);

@@ -76,9 +76,15 @@ pub fn stalled(s: &Stalled) -> String {
     format!("{}: {} {}{reference}, inget nytt beslut planerat.", s.name, s.status_label.to_lowercase(), date(s.since))
 }
 
-/// "Mark: planerat 10 november 2026, status under beredning."
+/// "Mark: beslut planerat 10 november 2026, inget utfall registrerat." (with ", status nu …"
+/// when the status is another than the plan itself).
 pub fn overdue(o: &Overdue) -> String {
-    format!("{}: planerat {}, status {}.", o.name, date(o.planned_on), o.status_label.to_lowercase())
+    let mut s = format!("{}: beslut planerat {}, inget utfall registrerat", o.name, date(o.planned_on));
+    if o.status != Status::Scheduled {
+        s.push_str(&format!(", status nu {}", o.status_label.to_lowercase()));
+    }
+    s.push('.');
+    s
 }
 
 /// "Ale (under beredning), Alingsås (ej påbörjat)."

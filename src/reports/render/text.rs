@@ -94,7 +94,11 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
     }
     for p in &d.planned {
         let after = if p.planned_on >= s.agreement.starts_on { " (efter avtalsstarten)" } else { "" };
-        writeln!(t, "- {}{after}: {}, status {}", sv::date(p.planned_on), p.party_name, p.status_label.to_lowercase())?;
+        write!(t, "- {}{after}: {}", sv::date(p.planned_on), p.party_name)?;
+        if p.status != Status::Scheduled {
+            write!(t, ", status nu {}", p.status_label.to_lowercase())?;
+        }
+        writeln!(t)?;
     }
 
     heading(t, "RISKER")?;
