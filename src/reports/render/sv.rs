@@ -1,4 +1,5 @@
-//! Swedish formatting of dates, times, numbers and the rules engine's states.
+//! Swedish formatting of dates, times, numbers and the rules engine's states, and the sentences
+//! the HTML and the text report share (so that both say the same, in the same words).
 
 use chrono::NaiveDate;
 
@@ -100,15 +101,6 @@ pub fn municipalities(n: usize) -> String {
         "1 kommun".into()
     } else {
         format!("{n} kommuner")
-    }
-}
-
-/// `Dals-Ed`, `Dals-Ed och Vårgårda`, `Ale, Dals-Ed och Vårgårda`.
-pub fn list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} och {last}", rest.join(", ")),
     }
 }
 
