@@ -83,6 +83,10 @@ async fn render(
         .await?;
     let current = service::current_week(now);
     let recipients = state.config.report.recipients();
+    // This week's report, frozen while nobody was configured: stored, not sent.
+    let current_unsent = history
+        .iter()
+        .any(|h| h.report.week == current.to_string() && h.report.sent_at.is_some() && !h.report.is_sent_to_anyone());
     let content = html! {
         h1 { "Veckorapport till SRO" }
         @match &notice {
@@ -103,10 +107,19 @@ async fn render(
                 (csrf_field(csrf))
                 button type="submit" { "Skicka veckans rapport nu" }
             }
+        } @else if current_unsent {
+            p { "Veckans rapport är sparad men inte skickad: inga mottagare var inställda. Den skickas till mottagare "
+                "som ställs in senare, vid schemats nästa körning eller med knappen här." }
+            @if !recipients.is_empty() {
+                form method="post" action="/admin/rapporter/skicka" {
+                    (csrf_field(csrf))
+                    button type="submit" { "Skicka veckans rapport till " (recipients.len()) " mottagare nu" }
+                }
+            }
         } @else {
             p { "Veckans rapport är redan skickad. Nästa rapport skickas enligt schemat." }
         }
-        h2 { "Skickade rapporter" }
+        h2 { "Sparade rapporter" }
         @if history.is_empty() {
             p { "Ingen rapport har skickats än." }
         }
@@ -129,7 +142,9 @@ fn report_section(entry: &HistoryEntry, csrf: &str) -> Markup {
             }
         }
         @if r.sent_at.is_some() {
-            p { a href=(format!("/rapporter/{}", r.week)) { "Rapporten som den skickades" } }
+            p { a href=(format!("/rapporter/{}", r.week)) {
+                @if r.is_sent_to_anyone() { "Rapporten som den skickades" } @else { "Rapporten som den sparades" }
+            } }
         }
         @if entry.deliveries.is_empty() {
             p { "Inga mottagare." }
@@ -203,6 +218,14 @@ pub async fn send_now(
             let message = format!(
                 "Rapporten för vecka {} är redan skickad (nr {number}). En skickad rapport skickas inte en gång till; \
                  en enskild misslyckad leverans kan skickas igen nedan.",
+                week_label(&week)
+            );
+            refused(&user, &csrf.0, &state, StatusCode::CONFLICT, message).await
+        }
+        Err(ReportError::NoRecipients { week, number }) => {
+            let message = format!(
+                "Rapporten för vecka {} (nr {number}) är sparad men inte skickad: inga mottagare är inställda \
+                 (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS). Den skickas till dem som ställs in senare.",
                 week_label(&week)
             );
             refused(&user, &csrf.0, &state, StatusCode::CONFLICT, message).await

@@ -55,3 +55,28 @@ async fn preview_send_now_and_history(app: TestApp) {
 }
 
 crate::both_backends!(preview_send_now_and_history);
+
+/// Issue 15, through the staff page with no recipient configured: "Skicka nu" freezes the
+/// week's report and says it was stored, not sent; the page then lists it as not sent, and a
+/// second "Skicka nu" does not call it sent either.
+async fn send_now_with_nobody_configured_is_not_called_sent(app: TestApp) {
+    use ratify::accounts::Role;
+
+    use crate::admin_support::{location, user, Staff};
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let sent = s.post("/admin/rapporter/skicka", &[]).await;
+    assert_eq!(sent.status().as_u16(), 303);
+    let page = s.page(&location(&sent)).await;
+    let said = |page: &str| page.replace("inte skickad", "").replace("Skicka", "");
+    assert!(page.contains("sparad men inte skickad"), "{page}");
+    assert!(!said(&page).contains("skickad"), "{page}");
+
+    let again = s.post("/admin/rapporter/skicka", &[]).await;
+    let status = again.status().as_u16();
+    let body = again.text().await.unwrap();
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("inte skickad") && !said(&body).contains("skickad"), "{body}");
+}
+
+crate::both_backends!(send_now_with_nobody_configured_is_not_called_sent);
