@@ -28,6 +28,8 @@ enum Notice {
 pub struct PageQuery {
     /// The week just sent (after "Skicka nu").
     skickad: Option<String>,
+    /// The week just frozen with no recipient configured (after "Skicka nu").
+    sparad: Option<String>,
     /// The delivery just put back in the queue (after "Skicka igen").
     igen: Option<i32>,
 }
@@ -53,6 +55,11 @@ pub async fn page(
             "Rapporten för vecka {} är skickad. Leveranserna har börjat; status syns nedan (ladda om sidan).",
             week_label(&week)
         ))),
+        (None, _) if query.sparad.is_some() => Some(Notice::Done(format!(
+            "Rapporten för vecka {} är sparad men inte skickad: inga mottagare är inställda. Den skickas till dem \
+             som ställs in senare.",
+            week_label(query.sparad.as_deref().unwrap_or_default())
+        ))),
         (None, Some(id)) => Some(Notice::Done(format!("Leverans {id} ligger i kön igen och skickas nu."))),
         _ => None,
     };
@@ -76,6 +83,10 @@ async fn render(
         .await?;
     let current = service::current_week(now);
     let recipients = state.config.report.recipients();
+    // This week's report, frozen while nobody was configured: stored, not sent.
+    let current_unsent = history
+        .iter()
+        .any(|h| h.report.week == current.to_string() && h.report.sent_at.is_some() && !h.report.is_sent_to_anyone());
     let content = html! {
         h1 { "Veckorapport till SRO" }
         @match &notice {
@@ -96,10 +107,19 @@ async fn render(
                 (csrf_field(csrf))
                 button type="submit" { "Skicka veckans rapport nu" }
             }
+        } @else if current_unsent {
+            p { "Veckans rapport är sparad men inte skickad: inga mottagare var inställda. Den skickas till mottagare "
+                "som ställs in senare, vid schemats nästa körning eller med knappen här." }
+            @if !recipients.is_empty() {
+                form method="post" action="/admin/rapporter/skicka" {
+                    (csrf_field(csrf))
+                    button type="submit" { "Skicka veckans rapport till " (recipients.len()) " mottagare nu" }
+                }
+            }
         } @else {
             p { "Veckans rapport är redan skickad. Nästa rapport skickas enligt schemat." }
         }
-        h2 { "Skickade rapporter" }
+        h2 { "Sparade rapporter" }
         @if history.is_empty() {
             p { "Ingen rapport har skickats än." }
         }
@@ -115,10 +135,16 @@ fn report_section(entry: &HistoryEntry, csrf: &str) -> Markup {
     html! {
         h3 {
             "Nr " (r.number) ", vecka " (week_label(&r.week))
-            @if let Some(at) = r.sent_at { ", skickad " (format::timestamp(at)) } @else { " (utkast)" }
+            @match r.sent_at {
+                Some(at) if r.is_sent_to_anyone() => { ", skickad " (format::timestamp(at)) }
+                Some(at) => { ", sparad " (format::timestamp(at)) ", inte skickad" }
+                None => { " (utkast)" }
+            }
         }
         @if r.sent_at.is_some() {
-            p { a href=(format!("/rapporter/{}", r.week)) { "Rapporten som den skickades" } }
+            p { a href=(format!("/rapporter/{}", r.week)) {
+                @if r.is_sent_to_anyone() { "Rapporten som den skickades" } @else { "Rapporten som den sparades" }
+            } }
         }
         @if entry.deliveries.is_empty() {
             p { "Inga mottagare." }
@@ -184,13 +210,22 @@ pub async fn send_now(
     match result {
         Ok(released) => {
             deliver_now(&state);
-            let location = format!("/admin/rapporter?skickad={}", released.report.week);
+            let what = if released.newly_sent && released.enqueued == 0 { "sparad" } else { "skickad" };
+            let location = format!("/admin/rapporter?{what}={}", released.report.week);
             Ok(HttpResponse::SeeOther().insert_header(("Location", location)).finish())
         }
         Err(ReportError::AlreadySent { week, number }) => {
             let message = format!(
                 "Rapporten för vecka {} är redan skickad (nr {number}). En skickad rapport skickas inte en gång till; \
                  en enskild misslyckad leverans kan skickas igen nedan.",
+                week_label(&week)
+            );
+            refused(&user, &csrf.0, &state, StatusCode::CONFLICT, message).await
+        }
+        Err(ReportError::NoRecipients { week, number }) => {
+            let message = format!(
+                "Rapporten för vecka {} (nr {number}) är sparad men inte skickad: inga mottagare är inställda \
+                 (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS). Den skickas till dem som ställs in senare.",
                 week_label(&week)
             );
             refused(&user, &csrf.0, &state, StatusCode::CONFLICT, message).await

@@ -27,7 +27,8 @@ pub fn preview_html(db: &Db, now: DateTime<Utc>) -> Result<String, ReportError> 
 }
 
 /// "Skicka nu": releases this week's report at once, or sends this week's frozen report to the
-/// recipients configured since it was frozen (if every recipient has it, says so). The
+/// recipients configured since it was frozen (if every recipient has it, says so; if it was
+/// frozen with nobody configured and still nobody is, says that instead). The
 /// deliveries are then made by the scheduler, or by `service::deliver_due` right away.
 pub fn send_now(
     db: &Db,
@@ -39,7 +40,13 @@ pub fn send_now(
     let week = service::current_week(now);
     let released = service::release_from(db, week, &config.recipients(), config.retry_for, actor, client_addr, now)?;
     if !released.newly_sent && released.enqueued == 0 {
-        return Err(ReportError::AlreadySent { week: released.report.week, number: released.report.number });
+        let (week, number) = (released.report.week, released.report.number);
+        let reached = db.read_blocking(|c| store::delivery_count(c, released.report.id).map_err(ReportError::from))?;
+        return Err(if reached == 0 {
+            ReportError::NoRecipients { week, number }
+        } else {
+            ReportError::AlreadySent { week, number }
+        });
     }
     Ok(released)
 }

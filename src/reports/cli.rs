@@ -41,13 +41,20 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
         ReportCommand::Generate { week } => {
             let week = week.unwrap_or_else(|| service::current_week(now));
             let r = service::generate(db, week, now).map_err(|e| e.to_string())?;
-            let what = if r.is_sent() {
-                format!("är skickad {} och ändras inte", sv::date_time(r.sent_at.unwrap_or(r.generated_at)))
-            } else {
-                "är sparad som utkast".to_string()
+            let deliveries = db
+                .read_blocking(|c| super::store::delivery_count(c, r.id).map_err(super::ReportError::from))
+                .map_err(|e| e.to_string())?;
+            let frozen_at = sv::date_time(r.sent_at.unwrap_or(r.generated_at));
+            let what = match (r.is_sent(), deliveries) {
+                (false, _) => "är sparad som utkast".to_string(),
+                // Frozen, but nobody was configured: it goes to whoever is configured later.
+                (true, 0) => {
+                    format!("är sparad {frozen_at} men inte skickad: inga mottagare var inställda. Den ändras inte")
+                }
+                (true, _) => format!("är skickad {frozen_at} och ändras inte"),
             };
             eprintln!(
-                "Rapport nr {} för vecka {} {what} (läget {}).",
+                "Rapport nr {} för vecka {} (läget {}) {what}.",
                 r.number,
                 week_label(&r.week),
                 sv::date(r.as_of)
@@ -89,14 +96,21 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
             let released = service::release(db, week, &recipients, config.retry_for, crate::audit::CLI_ACTOR, now)
                 .map_err(|e| e.to_string())?;
             let deliverer = Deliverer::new(config).map_err(|e| e.to_string())?;
-            let db = db.clone();
+            let pool = db.clone();
             let worker = new_worker_id();
             let summary = actix_web::rt::System::new()
-                .block_on(async move { service::deliver_due(&db, &deliverer, &worker, config.retry_base).await })
+                .block_on(async move { service::deliver_due(&pool, &deliverer, &worker, config.retry_base).await })
                 .map_err(|e| e.to_string())?;
             let r = &released.report;
             let (number, week) = (r.number, week_label(&r.week));
-            let head = if recipients.is_empty() {
+            let reached = db.read_blocking(|c| super::store::delivery_count(c, r.id).map_err(super::ReportError::from));
+            let reached = reached.map_err(|e| e.to_string())?;
+            let head = if recipients.is_empty() && reached > 0 {
+                format!(
+                    "Rapport nr {number} för vecka {week} var redan skickad till {reached} mottagare; inga mottagare \
+                     är inställda nu (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS)."
+                )
+            } else if recipients.is_empty() {
                 // Stored and frozen, but sent to nobody: it goes to whoever is configured later.
                 format!(
                     "Rapport nr {number} för vecka {week} är sparad men inte skickad: inga mottagare är inställda \

@@ -20,6 +20,9 @@ use crate::snapshot::Snapshot;
 pub const SCHEMA_VERSION: u32 = 1;
 /// "Decisions planned in the next four weeks": the report date and the 27 days after it.
 pub const PLANNING_HORIZON_DAYS: u64 = 27;
+/// A party whose matter was referred back or tabled longer ago than this, with no new meeting
+/// planned, is a risk of its own ("stalled").
+pub const STALLED_AFTER_DAYS: u64 = 28;
 
 /// Identity of a report: its number, week and the moment the log was read.
 #[derive(Debug, Clone)]
@@ -57,6 +60,14 @@ pub struct ReportData {
     /// Every event recorded after the previous report's cut-off (all, for the first report), in
     /// the order recorded; corrections included.
     pub changes: Vec<Change>,
+    /// What changed in the parties' standing since the previous report (none for the first).
+    /// Added in issue 15: reports frozen before it lack this and the fields below marked so; they
+    /// are served as stored (HTML, text), never rendered again.
+    #[serde(default)]
+    pub since_previous: Option<Movement>,
+    /// The municipalities that have not adopted, by when their decision is planned.
+    #[serde(default)]
+    pub before_start: BeforeStart,
     pub planned_until: NaiveDate,
     pub planned: Vec<Planned>,
     pub risk: Risk,
@@ -82,7 +93,46 @@ pub struct Change {
     pub corrects: Option<i32>,
     /// A later event (up to the cut-off) corrected this one; it no longer counts.
     pub corrected_by: Option<i32>,
+    /// What the corrected event said (for a correction), so the report can say it in words.
+    #[serde(default)]
+    pub corrected: Option<Corrected>,
     pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Corrected {
+    pub status: Status,
+    pub status_label: &'static str,
+    pub body: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub planned_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+}
+
+/// Parties whose standing moved between the previous report's date and this one's.
+#[derive(Debug, Default, Serialize)]
+pub struct Movement {
+    /// Count as adopted now, did not then.
+    pub adopted: Vec<PartyRef>,
+    /// Stand rejected now, did not then.
+    pub rejected: Vec<PartyRef>,
+    /// Counted as adopted then, no longer (a reversal, an appeal or a correction).
+    pub no_longer_adopted: Vec<PartyRef>,
+}
+
+/// "Inför 1 januari 2027": the municipalities that have not adopted, by their planned decision.
+#[derive(Debug, Default, Serialize)]
+pub struct BeforeStart {
+    pub starts_on: Option<NaiveDate>,
+    /// Days from the report's date to the start (0 or less: it has started).
+    pub days_left: i64,
+    pub municipalities_not_adopted: u32,
+    /// Of those: a KF meeting is planned before the start.
+    pub planned_before: u32,
+    /// Of those: a KF meeting is planned on or after the start.
+    pub planned_after: u32,
+    /// Of those: no meeting planned.
+    pub nothing_planned: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,9 +150,26 @@ pub struct Risk {
     pub no_planned_decision: Vec<PartyRef>,
     /// Planned meeting dates that passed with no KF/RF outcome recorded.
     pub overdue: Vec<Overdue>,
+    /// Undecided parties whose decision is planned on or after the agreement's start.
+    #[serde(default)]
+    pub planned_after_start: Vec<Planned>,
+    /// Referred back or tabled more than four weeks ago, with no new meeting planned.
+    #[serde(default)]
+    pub stalled: Vec<Stalled>,
 }
 
 #[derive(Debug, Serialize)]
+pub struct Stalled {
+    pub code: String,
+    pub name: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    /// The date of the referral back or tabling.
+    pub since: NaiveDate,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct PartyRef {
     pub code: String,
     pub name: String,
@@ -195,6 +262,14 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
             note: e.note.clone(),
             corrects: e.corrects,
             corrected_by: snapshot.corrected_by(e.id),
+            corrected: e.corrects.and_then(|id| snapshot.event(id)).map(|old| Corrected {
+                status: old.status,
+                status_label: old.status.label_sv(),
+                body: old.body.clone(),
+                decided_on: old.decided_on,
+                planned_on: old.planned_on,
+                reference: old.reference.clone(),
+            }),
             recorded_at: rfc3339(e.recorded_at),
         })
         .collect();
@@ -219,30 +294,67 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
         .collect();
     planned.sort_by(|a, b| (a.planned_on, &a.party_name).cmp(&(b.planned_on, &b.party_name)));
 
+    let starts_on = snapshot.agreement.starts_on;
     let mut overdue = Vec::new();
     let mut no_planned_decision = Vec::new();
+    let mut planned_after_start = Vec::new();
+    let mut stalled = Vec::new();
     for (p, s) in lines.iter().filter(|(_, s)| undecided(s)) {
-        if snapshot.next_planned_on(&p.code, as_of).is_some() {
+        if let Some(on) = snapshot.next_planned_on(&p.code, as_of) {
+            if on >= starts_on {
+                planned_after_start.push(Planned {
+                    party_code: p.code.clone(),
+                    party_name: p.name.clone(),
+                    planned_on: on,
+                    status: s.status,
+                    status_label: s.status.label_sv(),
+                });
+            }
             continue;
         }
-        match passed_plan_without_outcome(&snapshot, &p.code, as_of) {
-            Some(planned_on) => overdue.push(Overdue {
+        if let Some(planned_on) = passed_plan_without_outcome(&snapshot, &p.code, as_of) {
+            overdue.push(Overdue {
                 code: p.code.clone(),
                 name: p.name.clone(),
                 planned_on,
                 status: s.status,
                 status_label: s.status.label_sv(),
-            }),
-            None => no_planned_decision.push(PartyRef {
+            });
+        } else if let Some(e) = stalled_decision(&snapshot, &p.code, s.status, as_of) {
+            stalled.push(Stalled {
                 code: p.code.clone(),
                 name: p.name.clone(),
                 status: s.status,
                 status_label: s.status.label_sv(),
-            }),
+                since: e.effective_on(),
+                reference: e.reference.clone(),
+            });
+        } else {
+            no_planned_decision.push(PartyRef {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                status: s.status,
+                status_label: s.status.label_sv(),
+            });
         }
     }
     overdue.sort_by(|a, b| (a.planned_on, &a.name).cmp(&(b.planned_on, &b.name)));
     no_planned_decision.sort_by(|a, b| a.name.cmp(&b.name));
+    planned_after_start.sort_by(|a, b| (a.planned_on, &a.party_name).cmp(&(b.planned_on, &b.party_name)));
+    stalled.sort_by(|a, b| (a.since, &a.name).cmp(&(b.since, &b.name)));
+
+    let mut before_start =
+        BeforeStart { starts_on: Some(starts_on), days_left: (starts_on - as_of).num_days(), ..BeforeStart::default() };
+    for (p, _) in lines.iter().filter(|(p, s)| p.kind == PartyKind::Municipality && !s.counts_as_adopted) {
+        before_start.municipalities_not_adopted += 1;
+        match snapshot.next_planned_on(&p.code, as_of) {
+            Some(on) if on < starts_on => before_start.planned_before += 1,
+            Some(_) => before_start.planned_after += 1,
+            None => before_start.nothing_planned += 1,
+        }
+    }
+
+    let since_previous = header.previous.as_ref().map(|p| movement(full, p.cutoff, &lines));
 
     let region =
         lines.iter().find(|(p, _)| p.kind == PartyKind::Region).map(|(p, s)| line(p, s)).unwrap_or_else(|| PartyLine {
@@ -297,9 +409,11 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
         previous: header.previous,
         status: StatusDto::new(&snapshot, &eval),
         changes,
+        since_previous,
+        before_start,
         planned_until,
         planned,
-        risk: Risk { no_planned_decision, overdue },
+        risk: Risk { no_planned_decision, overdue, planned_after_start, stalled },
         region,
         subregions,
         population: Population {
@@ -308,6 +422,43 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
             outcome_share: eval.outcome.population_share,
         },
     }
+}
+
+/// How the parties' standing moved from the previous report (the log as of its cut-off, at its
+/// date) to this one's `now`.
+fn movement(full: &Snapshot, previous_cutoff: DateTime<Utc>, now: &[(&Party, &PartyStanding)]) -> Movement {
+    let then_snapshot = snapshot_at(full, previous_cutoff);
+    let then = then_snapshot.evaluate(previous_cutoff.with_timezone(&Stockholm).date_naive());
+    let mut m = Movement::default();
+    for (p, s) in now {
+        let Some(before) = then.parties.iter().find(|b| b.code == p.code) else { continue };
+        let r = PartyRef {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            status: s.status,
+            status_label: s.status.label_sv(),
+        };
+        if s.counts_as_adopted && !before.counts_as_adopted {
+            m.adopted.push(r);
+        } else if !s.counts_as_adopted && before.counts_as_adopted {
+            m.no_longer_adopted.push(r);
+        } else if s.status == Status::Rejected && before.status != Status::Rejected {
+            m.rejected.push(r);
+        }
+    }
+    for list in [&mut m.adopted, &mut m.rejected, &mut m.no_longer_adopted] {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    m
+}
+
+/// The party's standing referral back or tabling, when it is older than four weeks.
+fn stalled_decision<'a>(snapshot: &'a Snapshot, code: &'a str, status: Status, as_of: NaiveDate) -> Option<&'a Event> {
+    if !matches!(status, Status::ReferredBack | Status::Tabled) {
+        return None;
+    }
+    let decision = snapshot.latest_decision(code, as_of)?;
+    (decision.status == status && decision.effective_on() + Days::new(STALLED_AFTER_DAYS) < as_of).then_some(decision)
 }
 
 fn share(part: u64, whole: u64) -> f64 {
@@ -491,5 +642,142 @@ mod tests {
         assert!((r.population.adopted_share - 0.5).abs() < 1e-9);
         assert_eq!(r.population.outcome_share, r.status.outcome.population_share);
         assert!(r.region.counts_as_adopted);
+    }
+
+    /// The opening sentences, for the logs that give each wording (render/sv.rs).
+    #[test]
+    fn what_changed_since_the_previous_report_in_words() {
+        use crate::reports::render::sv;
+        let adopt = |id, code: &str, recorded| {
+            let mut e = event(id, code, Status::Adopted, recorded);
+            e.decided_on = Some(d("2026-11-19"));
+            e
+        };
+        // Previous report at the 20th; this one at the 25th (week 48, the previous week 47).
+        let s = snapshot(vec![adopt(1, "1401", at(22, 9)), adopt(2, "14", at(22, 9))]);
+        let r = build(&s, header(at(25, 6), Some(at(20, 6))));
+        assert_eq!(
+            sv::since_previous(&r).as_deref(),
+            Some("Sedan förra veckan: +1 kommun har antagit (Part 1401); regionen har antagit.")
+        );
+        let nothing = build(&snapshot(vec![]), header(at(25, 6), Some(at(20, 6))));
+        assert_eq!(
+            sv::since_previous(&nothing).as_deref(),
+            Some("Sedan förra veckan: inget nytt beslut om att anta eller avslå avtalet.")
+        );
+        assert_eq!(sv::since_previous(&build(&s, header(at(25, 6), None))), None, "a first report has no previous");
+
+        // Two adopted before the previous report; one of them corrected away since, one rejected.
+        let mut correction = event(4, "1402", Status::Proposed, at(23, 9));
+        correction.corrects = Some(3);
+        let mut rejected = event(5, "1403", Status::Rejected, at(23, 9));
+        rejected.decided_on = Some(d("2026-11-22"));
+        let s = snapshot(vec![adopt(1, "1401", at(2, 9)), adopt(3, "1402", at(2, 9)), correction, rejected]);
+        let mut h = header(at(25, 6), Some(at(20, 6)));
+        h.previous = h.previous.map(|p| PreviousReport { week: "2026-W45".into(), ..p });
+        let r = build(&s, h);
+        assert_eq!(
+            sv::since_previous(&r).as_deref(),
+            Some("Sedan rapport nr 1: 1 kommun har avslagit (Part 1403); −1 kommun räknas inte längre som antagen (Part 1402).")
+        );
+        let c = r.changes.iter().find(|c| c.event_id == 4).unwrap();
+        assert_eq!(
+            sv::change_sentence(c),
+            "Uppgiften om Part 1402 rättades: Föreslaget, inte antaget (19 november 2026)."
+        );
+    }
+
+    #[test]
+    fn before_the_start_in_words() {
+        use crate::reports::render::sv;
+        let plan = |id, code: &str, on: &str| {
+            let mut e = event(id, code, Status::Scheduled, at(2, 9));
+            e.planned_on = Some(d(on));
+            e
+        };
+        let says = |events: Vec<Event>| {
+            let r = build(&snapshot(events), header(at(25, 6), None));
+            (sv::before_start(&r).unwrap_or_default(), sv::days_left(&r).unwrap_or_default())
+        };
+        assert_eq!(
+            says(vec![]),
+            (
+                "Inför 1 januari 2027: 3 kommuner har inte antagit; ingen av dem har något beslut planerat.".into(),
+                "Det är 37 dagar kvar till avtalsstarten.".into()
+            )
+        );
+        let all_before =
+            vec![plan(1, "1401", "2026-12-10"), plan(2, "1402", "2026-12-11"), plan(3, "1403", "2026-12-12")];
+        assert_eq!(
+            says(all_before).0,
+            "Inför 1 januari 2027: 3 kommuner har inte antagit; alla har beslut planerat före 1 januari."
+        );
+        let mixed = vec![plan(1, "1401", "2026-12-10"), plan(2, "1402", "2027-01-12")];
+        assert_eq!(
+            says(mixed).0,
+            "Inför 1 januari 2027: 3 kommuner har inte antagit; 1 har beslut planerat före 1 januari, 1 efter, 1 inget planerat."
+        );
+        let after_and_none = vec![plan(2, "1402", "2027-01-12")];
+        assert_eq!(
+            says(after_and_none).0,
+            "Inför 1 januari 2027: 3 kommuner har inte antagit; 1 har beslut planerat efter 1 januari, 2 inget planerat."
+        );
+        let adopt = |id, code: &str| {
+            let mut e = event(id, code, Status::Adopted, at(2, 9));
+            e.decided_on = Some(d("2026-11-01"));
+            e
+        };
+        assert_eq!(
+            says(vec![adopt(1, "1401"), adopt(2, "1402"), plan(3, "1403", "2026-12-10")]).0,
+            "Inför 1 januari 2027: 1 kommun har inte antagit; den har beslut planerat före 1 januari."
+        );
+        assert_eq!(
+            says(vec![adopt(1, "1401"), adopt(2, "1402"), adopt(3, "1403")]).0,
+            "Inför 1 januari 2027: alla kommuner har antagit."
+        );
+        let r = build(&snapshot(vec![]), header(Utc.with_ymd_and_hms(2026, 12, 31, 8, 0, 0).unwrap(), None));
+        assert_eq!(sv::days_left(&r).as_deref(), Some("Det är 1 dag kvar till avtalsstarten."));
+        let started = build(&snapshot(vec![]), header(Utc.with_ymd_and_hms(2027, 1, 4, 8, 0, 0).unwrap(), None));
+        assert_eq!((sv::before_start(&started), sv::days_left(&started)), (None, None), "nothing to count down");
+    }
+
+    #[test]
+    fn stalled_after_four_weeks_and_planned_after_the_start() {
+        let as_of = d("2026-11-25");
+        let decided = |id, code: &str, status, days_before: u64| {
+            let mut e = event(id, code, status, at(1, 9));
+            e.decided_on = Some(as_of - Days::new(days_before));
+            e
+        };
+        let mut late = event(3, "14", Status::Scheduled, at(2, 9));
+        late.planned_on = Some(d("2027-01-01"));
+        let s =
+            snapshot(vec![decided(1, "1401", Status::ReferredBack, 29), decided(2, "1402", Status::Tabled, 28), late]);
+        let r = build(&s, header(at(25, 6), None));
+        let stalled: Vec<&str> = r.risk.stalled.iter().map(|s| s.code.as_str()).collect();
+        assert_eq!(stalled, ["1401"], "four weeks to the day is not yet stalled");
+        assert_eq!(r.risk.stalled[0].since, as_of - Days::new(29));
+        let no_plan: Vec<&str> = r.risk.no_planned_decision.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(no_plan, ["1402", "1403"], "a stalled party is not also listed here");
+        let after: Vec<&str> = r.risk.planned_after_start.iter().map(|p| p.party_code.as_str()).collect();
+        assert_eq!(after, ["14"], "a meeting on the start day is too late");
+        assert_eq!(
+            (r.before_start.municipalities_not_adopted, r.before_start.planned_before, r.before_start.nothing_planned),
+            (3, 0, 3)
+        );
+    }
+
+    #[test]
+    fn conditions_in_subordinate_clauses() {
+        use crate::ratification::ConditionState;
+        use crate::reports::render::sv;
+        for state in [ConditionState::Satisfied, ConditionState::Open, ConditionState::Blocked] {
+            let clause = sv::condition_explanation(state);
+            assert!(!clause.contains("kan inte") && !clause.contains("är inte"), "{clause}");
+        }
+        assert_eq!(
+            sv::condition_explanation(ConditionState::Blocked),
+            "villkoret inte kan uppfyllas med de beslut som har registrerats"
+        );
     }
 }

@@ -34,6 +34,9 @@ pub enum ReportError {
     BeforeLatestSent { week: String, number: i32, last: String },
     #[error("rapporten för vecka {week} är redan skickad (nr {number})")]
     AlreadySent { week: String, number: i32 },
+    /// Frozen while no recipient was configured, and none is configured now: it reached nobody.
+    #[error("rapporten för vecka {week} (nr {number}) är sparad men inte skickad: inga mottagare är inställda")]
+    NoRecipients { week: String, number: i32 },
     #[error("leverans {0} finns inte")]
     UnknownDelivery(i32),
     #[error("leverans {id} kan inte skickas igen: den är {state}")]

@@ -1,11 +1,15 @@
 //! The `reports` table: one numbered row per ISO week with the report's data (JSON), HTML and
 //! plain text. A draft (not sent) may be replaced; a sent report is frozen — there is no update
 //! path for it here, and the database refuses one (triggers in the migration).
+//!
+//! The column `sent_at` is the moment a report was frozen. Frozen is not the same as sent: a
+//! report frozen while no recipient was configured reached nobody. It counts as sent once it has
+//! a delivery (a recipient configured later gets it), see [`delivery_count`].
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::reports;
+use crate::db::schema::{report_deliveries, reports};
 use crate::db::DbConn;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +40,15 @@ pub struct ReportSummary {
     pub week: String,
     pub as_of: NaiveDate,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Deliveries of it to recipients, whatever their state: none means it reached nobody.
+    pub deliveries: i64,
+}
+
+impl ReportSummary {
+    /// Frozen and addressed to at least one recipient.
+    pub fn is_sent_to_anyone(&self) -> bool {
+        self.sent_at.is_some() && self.deliveries > 0
+    }
 }
 
 /// What generation produces for a row.
@@ -130,6 +143,10 @@ pub fn list(conn: &mut DbConn, sent_only: bool) -> QueryResult<Vec<ReportSummary
     if sent_only {
         q = q.filter(reports::sent_at.is_not_null());
     }
+    let counts: Vec<(i32, i64)> = report_deliveries::table
+        .group_by(report_deliveries::report_id)
+        .select((report_deliveries::report_id, diesel::dsl::count_star()))
+        .load(conn)?;
     Ok(q.load::<(i32, i32, String, NaiveDate, Option<NaiveDateTime>)>(conn)?
         .into_iter()
         .map(|(id, number, week, as_of, sent_at)| ReportSummary {
@@ -138,8 +155,14 @@ pub fn list(conn: &mut DbConn, sent_only: bool) -> QueryResult<Vec<ReportSummary
             week,
             as_of,
             sent_at: sent_at.map(|t| t.and_utc()),
+            deliveries: counts.iter().find(|(r, _)| *r == id).map_or(0, |(_, n)| *n),
         })
         .collect())
+}
+
+/// How many deliveries (to any recipient, in any state) the report has.
+pub fn delivery_count(conn: &mut DbConn, report_id: i32) -> QueryResult<i64> {
+    report_deliveries::table.filter(report_deliveries::report_id.eq(report_id)).count().get_result(conn)
 }
 
 /// The number the next report gets: one more than any sent report.

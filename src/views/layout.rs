@@ -58,6 +58,7 @@ pub fn page(title: &str, changed: Changed, content: Markup) -> Markup {
                                 li { a href="/#parter" { "Alla parter" } }
                                 li { a href="/#historik" { "Över tid" } }
                                 li { a href="/api" { "Öppna data" } }
+                                li { a href="/rapporter" { "Rapporter" } }
                             }
                         }
                     }

@@ -55,3 +55,73 @@ async fn preview_send_now_and_history(app: TestApp) {
 }
 
 crate::both_backends!(preview_send_now_and_history);
+
+/// Issue 15, through the staff page with no recipient configured: "Skicka nu" freezes the
+/// week's report and says it was stored, not sent; the page then lists it as not sent, and a
+/// second "Skicka nu" does not call it sent either.
+async fn send_now_with_nobody_configured_is_not_called_sent(app: TestApp) {
+    use ratify::accounts::Role;
+
+    use crate::admin_support::{location, user, Staff};
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let sent = s.post("/admin/rapporter/skicka", &[]).await;
+    assert_eq!(sent.status().as_u16(), 303);
+    let page = s.page(&location(&sent)).await;
+    let said = |page: &str| page.replace("inte skickad", "").replace("Skicka", "");
+    assert!(page.contains("sparad men inte skickad"), "{page}");
+    assert!(!said(&page).contains("skickad"), "{page}");
+
+    let again = s.post("/admin/rapporter/skicka", &[]).await;
+    let status = again.status().as_u16();
+    let body = again.text().await.unwrap();
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("inte skickad") && !said(&body).contains("skickad"), "{body}");
+}
+
+crate::both_backends!(send_now_with_nobody_configured_is_not_called_sent);
+
+/// The week's report was frozen while nobody was configured; a webhook is configured since. The
+/// staff page offers to send it, and "Skicka nu" sends that same report to the webhook, once.
+async fn a_report_frozen_for_nobody_is_sent_from_the_page_to_a_recipient_added_since(backend: crate::support::Backend) {
+    use ratify::accounts::Role;
+
+    use crate::admin_support::{location, user, Staff};
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let cfg = ratify::config::Config {
+        report: config(&[format!("{}/sro", server.uri())], &[], None),
+        ..ratify::config::Config::default()
+    };
+    let app = TestApp::spawn_with(backend, cfg).await;
+    let week = service::current_week(now());
+    let frozen = service::release(&app.db, week, &[], Duration::from_secs(60), "schema:test", now()).unwrap();
+    user(&app, "anna", Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let page = s.page("/admin/rapporter").await;
+    assert!(page.contains("Skicka veckans rapport till 1 mottagare nu"), "{page}");
+    let sent = s.post("/admin/rapporter/skicka", &[]).await;
+    assert_eq!(sent.status().as_u16(), 303);
+    assert!(location(&sent).contains("skickad="), "{}", location(&sent));
+    for _ in 0..100 {
+        if !server.received_requests().await.unwrap_or_default().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let requests = server.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].body, frozen.report.data.as_bytes(), "the report frozen before, unchanged");
+    let page = s.page("/admin/rapporter").await;
+    assert!(page.contains("Veckans rapport är redan skickad"), "{page}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_frozen_for_nobody_is_sent_from_the_page_on_sqlite() {
+    a_report_frozen_for_nobody_is_sent_from_the_page_to_a_recipient_added_since(crate::support::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_frozen_for_nobody_is_sent_from_the_page_on_postgres() {
+    a_report_frozen_for_nobody_is_sent_from_the_page_to_a_recipient_added_since(crate::support::Backend::Postgres).await
+}

@@ -56,3 +56,96 @@ async fn a_closed_archive_answers_404(app: TestApp) {
 }
 
 crate::both_backends!(the_archive_shows_sent_reports_only, a_closed_archive_answers_404);
+
+/// Issue 15: a report frozen while no recipient was configured reached nobody. The archive keeps
+/// it (it is the week's report) but says it was not sent; a report addressed to a recipient is
+/// shown as sent. Its text version is served beside the HTML and JSON.
+async fn a_report_frozen_for_nobody_is_not_listed_as_sent(app: TestApp) {
+    let week = service::current_week(now());
+    service::release(&app.db, week, &[], std::time::Duration::from_secs(60), "test", now()).unwrap();
+    let list = app.get("/rapporter").await.text().await.unwrap();
+    let item = list.split("Rapport nr 1").nth(1).expect("report 1 listed").split("</li>").next().unwrap();
+    assert!(item.contains("inte skickad"), "{item}");
+    assert!(!item.contains("Skickad"), "{item}");
+
+    let next_now = now() + chrono::Duration::days(7);
+    let hook = vec![(ratify::reports::delivery::Channel::Webhook, "http://127.0.0.1:9/sro".to_string())];
+    service::release(&app.db, week.next(), &hook, std::time::Duration::from_secs(60), "test", next_now).unwrap();
+    let list = app.get("/rapporter").await.text().await.unwrap();
+    let item = list.split("Rapport nr 2").nth(1).expect("report 2 listed").split("</li>").next().unwrap();
+    assert!(item.contains("Skickad till SRO") && !item.contains("inte skickad"), "{item}");
+}
+
+crate::both_backends!(a_report_frozen_for_nobody_is_not_listed_as_sent);
+
+/// Issue 15: `/rapporter` is a page of the site (its layout, stylesheet and navigation), linked
+/// from every public page's navigation; each report is offered as text too, and the addresses
+/// that answered before still do.
+async fn the_archive_is_a_page_of_the_site_with_a_text_version(app: TestApp) {
+    let home = app.get("/").await.text().await.unwrap();
+    let nav = home.split("<nav").nth(1).expect("navigation").split("</nav>").next().unwrap();
+    assert!(nav.contains("href=\"/rapporter\""), "{nav}");
+
+    let week = service::current_week(now());
+    let hook = vec![(ratify::reports::delivery::Channel::Webhook, "http://127.0.0.1:9/sro".to_string())];
+    let released = service::release(&app.db, week, &hook, std::time::Duration::from_secs(60), "test", now()).unwrap();
+    let list = app.get("/rapporter").await;
+    assert_eq!(list.status().as_u16(), 200);
+    let list = list.text().await.unwrap();
+    assert!(list.contains("rel=\"stylesheet\"") && list.contains("class=\"skip-link\""), "site layout: {list}");
+    let nav = list.split("<nav").nth(1).expect("navigation").split("</nav>").next().unwrap();
+    assert!(nav.contains("href=\"/rapporter\""), "{nav}");
+    assert!(list.contains(&format!("href=\"/rapporter/{week}.txt\"")), "{list}");
+
+    let text = app.get(&format!("/rapporter/{week}.txt")).await;
+    assert_eq!(text.status().as_u16(), 200);
+    assert!(text.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert_eq!(text.text().await.unwrap(), released.report.text, "the text exactly as e-mailed");
+    for old in [format!("/rapporter/{week}"), format!("/rapporter/{week}.json"), "/rapporter/".to_string()] {
+        assert_eq!(app.get(&old).await.status().as_u16(), 200, "{old}");
+    }
+    let head = reqwest::Client::new().head(app.url("/rapporter")).send().await.unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    let missing = app.get("/rapporter/2020-W01.txt").await;
+    assert_eq!(missing.status().as_u16(), 404);
+    assert!(missing.text().await.unwrap().contains("rel=\"stylesheet\""), "the site's 404 page");
+}
+
+crate::both_backends!(the_archive_is_a_page_of_the_site_with_a_text_version);
+
+/// A report frozen before issue 15 (its data without the fields added since, its HTML and text in
+/// the old wording) is still listed and served as stored, in all three forms.
+async fn a_report_frozen_before_is_served_as_stored(app: TestApp) {
+    use ratify::reports::store::{self, NewReport};
+    let week = service::current_week(now()).previous();
+    let old_data =
+        r#"{"schema":1,"number":1,"week":"WEEK","changes":[],"risk":{"no_planned_decision":[],"overdue":[]}}"#
+            .replace("WEEK", &week.to_string());
+    let html = "<!DOCTYPE html><html lang=\"sv\"><head><title>Lägesrapport</title></head><body><main>\
+                <p>Lägesrapport nr 1 till SRO</p></main></body></html>";
+    let text = "LÄGESRAPPORT NR 1 TILL SRO – VECKA 48, 2026\n- Göteborg: Antaget. Rättelse av händelse 3\n";
+    let at = now() - chrono::Duration::days(7);
+    app.db
+        .write_blocking(|c| {
+            let row = NewReport {
+                number: 1,
+                week: &week.to_string(),
+                as_of: at.date_naive(),
+                generated_at: at,
+                cutoff: at,
+                data: &old_data,
+                html,
+                text,
+            };
+            let id = store::insert(c, &row)?;
+            store::mark_sent(c, id, at)?;
+            Ok::<_, ratify::db::DbError>(())
+        })
+        .unwrap();
+    assert!(app.get("/rapporter").await.text().await.unwrap().contains("Rapport nr 1"));
+    assert_eq!(app.get(&format!("/rapporter/{week}")).await.text().await.unwrap(), html);
+    assert_eq!(app.get(&format!("/rapporter/{week}.txt")).await.text().await.unwrap(), text);
+    assert_eq!(app.get(&format!("/rapporter/{week}.json")).await.text().await.unwrap(), old_data);
+}
+
+crate::both_backends!(a_report_frozen_before_is_served_as_stored);

@@ -66,6 +66,34 @@ fn report_commands_on_postgres() {
     generate_and_send(Backend::Postgres);
 }
 
+/// Issue 15: a report frozen with no recipient configured is stored, and no command says it was
+/// sent: not `report send` (again), not `report generate`.
+fn a_report_frozen_for_nobody_is_not_called_sent(backend: Backend) {
+    let db = TestDb::new(backend);
+    let first = ratify(&db, &["report", "send"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    for args in [&["report", "send"][..], &["report", "generate"][..], &["report", "send", "--dry-run"][..]] {
+        let out = ratify(&db, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let said = format!("{}{}", text(&out.stderr), text(&out.stdout).lines().next().unwrap_or_default());
+        let said = said.replace("inte skickad", "");
+        assert!(!said.contains("skickad") && !said.contains("Redan"), "{args:?} calls it sent: {said}");
+    }
+    let gen = ratify(&db, &["report", "generate"]);
+    assert!(text(&gen.stderr).contains("inte skickad"), "{}", text(&gen.stderr));
+    assert!(text(&gen.stderr).contains("ändras inte"), "{}", text(&gen.stderr));
+}
+
+#[test]
+fn a_report_frozen_for_nobody_on_sqlite() {
+    a_report_frozen_for_nobody_is_not_called_sent(Backend::Sqlite);
+}
+
+#[test]
+fn a_report_frozen_for_nobody_on_postgres() {
+    a_report_frozen_for_nobody_is_not_called_sent(Backend::Postgres);
+}
+
 /// `ratify` with the report variables cleared and then `env` set (the operator's configuration).
 fn ratify_with(db: &TestDb, args: &[&str], env: &[(&str, String)]) -> Output {
     let mut cmd = Command::new(BIN);

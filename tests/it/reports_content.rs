@@ -131,7 +131,8 @@ async fn a_sent_report_is_never_regenerated(app: TestApp) {
     assert_eq!(changes[0]["event_id"], correction["id"]);
     assert_eq!(changes[0]["corrects"], adopted["id"]);
     assert_eq!(data["status"]["municipalities_adopted"], 0);
-    assert!(next.report.text.contains("Rättelse av händelse"));
+    assert!(next.report.text.contains("Uppgiften om Göteborg rättades: Föreslaget (KS, 10 mars 2026), inte antaget"));
+    assert!(!next.report.text.contains("händelse"), "a correction in words, not event numbers");
     // An older week cannot be sent after a newer one.
     let e =
         service::release(&app.db, week.previous(), &[], std::time::Duration::from_secs(60), "test", now()).unwrap_err();
@@ -159,4 +160,108 @@ crate::both_backends!(
     the_reports_numbers_equal_the_status_api,
     a_sent_report_is_never_regenerated,
     a_draft_is_refreshed_until_it_is_sent,
+);
+
+/// Moves the agreement's start to `starts_on`, so that the test reads the same whatever today is.
+fn agreement_starts_on(app: &TestApp, starts_on: chrono::NaiveDate) {
+    use diesel::prelude::*;
+    use ratify::db::schema::agreements;
+    let mut conn = app.db.conn().unwrap();
+    diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::AGREEMENT_SLUG)))
+        .set(agreements::starts_on.eq(starts_on))
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+/// Issue 15: the report SRO reads opens with what changed since last week and where the
+/// municipalities stand before the start; its risks name decisions planned after the start and
+/// matters stalled after återremiss or bordläggning, with the days left; a correction is told in
+/// words; the text e-mail says everything the HTML says.
+async fn the_report_opens_with_what_changed_and_names_the_risks(app: TestApp) {
+    let today = ratify::clock::today();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    agreement_starts_on(&app, today + Days::new(30));
+    let week = service::current_week(now());
+    let hook = vec![(ratify::reports::delivery::Channel::Webhook, "http://127.0.0.1:9/sro".to_string())];
+    let a_minute = std::time::Duration::from_secs(60);
+    // Last week's report, on an empty log.
+    service::release(&app.db, week.previous(), &hook, a_minute, "test", now() - chrono::Duration::days(7)).unwrap();
+
+    let token = app.token("test");
+    let adopt = |on: String, r: &str| json!({"status": "adopted", "body": "KF", "decided_on": on, "reference": r});
+    app.record(&token, "1438", adopt(day(-3), "KF § 10")).await; // Dals-Ed
+    app.record(&token, "1442", adopt(day(-2), "KF § 20")).await; // Vårgårda
+    let wrong = app.record(&token, "1484", adopt(day(-5), "KF § 7")).await; // Lysekil
+    app.record(
+        &token,
+        "1484",
+        json!({"status": "proposed", "body": "KS", "decided_on": day(-5), "corrects": wrong["id"],
+               "note": "Beslutet fattades i kommunstyrelsen."}),
+    )
+    .await;
+    app.record(&token, "1446", json!({"status": "rejected", "body": "KF", "decided_on": day(-4)})).await; // Karlsborg
+    app.record(
+        &token,
+        "1435",
+        json!({"status": "referred_back", "body": "KF", "decided_on": day(-40), "reference": "KF § 137"}),
+    )
+    .await; // Tanum: stalled
+    app.record(&token, "1445", json!({"status": "scheduled", "planned_on": day(40)})).await; // Essunga: after the start
+    app.record(&token, "1480", json!({"status": "scheduled", "planned_on": day(10)})).await; // Göteborg: before
+
+    let released = service::release(&app.db, week, &hook, a_minute, "test", now()).unwrap();
+    let html = app.get(&format!("/rapporter/{week}")).await.text().await.unwrap();
+    let text = app.get(&format!("/rapporter/{week}.txt")).await.text().await.unwrap();
+    assert_eq!(text, released.report.text);
+    let start = ratify::sv::date(today + Days::new(30));
+    let start_day = start.rsplit_once(' ').unwrap().0.to_string();
+    let expected = [
+        "Sedan förra veckan: +2 kommuner har antagit (Dals-Ed, Vårgårda); 1 kommun har avslagit (Karlsborg).".to_string(),
+        format!("Inför {start}: 47 kommuner har inte antagit; 1 har beslut planerat före {start_day}, 1 efter, 45 inget planerat."),
+        "Det är 30 dagar kvar till avtalsstarten.".to_string(),
+        format!("Essunga: beslut planerat {}.", ratify::sv::date(today + Days::new(40))),
+        format!("Tanum: återremitterat {} (KF § 137), inget nytt beslut planerat.", ratify::sv::date(today - Days::new(40))),
+        format!(
+            "Uppgiften om Lysekil rättades: Föreslaget (KS, {d}), inte antaget (KF § 7, {d}).",
+            d = ratify::sv::date(today - Days::new(5))
+        ),
+        "Har avslagit: Karlsborg.".to_string(),
+        "Det betyder att villkoret inte kan uppfyllas med de beslut som har registrerats.".to_string(),
+    ];
+    for sentence in &expected {
+        assert!(html.contains(sentence.as_str()), "HTML lacks «{sentence}»:\n{html}");
+        assert!(text.contains(sentence.as_str()), "text lacks «{sentence}»:\n{text}");
+    }
+    let stalled_then_no_plan = text.split("Parter utan planerat beslut").nth(1).unwrap();
+    assert!(!stalled_then_no_plan.contains("Tanum ("), "a stalled party is not listed twice: {text}");
+    for said_in_numbers in ["händelse ", "kan inte uppfyllas med"] {
+        assert!(!text.contains(said_in_numbers) && !html.contains(said_in_numbers), "«{said_in_numbers}»:\n{text}");
+    }
+    let data: Value = serde_json::from_str(&released.report.data).unwrap();
+    assert_eq!(data["before_start"]["days_left"], 30);
+    assert_eq!(data["risk"]["stalled"][0]["code"], "1435");
+    assert_eq!(data["risk"]["planned_after_start"][0]["party_code"], "1445");
+}
+
+/// The first report has no earlier one to compare with: it summarises the log instead of listing
+/// every event ever recorded.
+async fn the_first_report_summarises_instead_of_listing_everything(app: TestApp) {
+    let token = app.token("test");
+    for code in ["1438", "1442", "1480"] {
+        app.record(&token, code, json!({"status": "in_preparation", "note": format!("Anteckning {code}")})).await;
+    }
+    let week = service::current_week(now());
+    let released = service::release(&app.db, week, &[], std::time::Duration::from_secs(60), "test", now()).unwrap();
+    for body in [&released.report.html, &released.report.text] {
+        assert!(
+            body.contains("Detta är den första rapporten. Hittills har 3 uppgifter om 3 parter registrerats"),
+            "{body}"
+        );
+        assert!(!body.contains("Anteckning 1438") && !body.contains("Sedan förra"), "{body}");
+    }
+}
+
+crate::both_backends!(
+    the_report_opens_with_what_changed_and_names_the_risks,
+    the_first_report_summarises_instead_of_listing_everything,
 );

@@ -23,7 +23,16 @@ ul{padding-left:1.2rem}.changes li{margin:.25rem 0}.legend{list-style:none;paddi
 .swatch{display:inline-block;width:.9rem;height:.9rem;border:1px solid #333;margin-right:.3rem;vertical-align:-.1rem}
 .map svg{width:100%;max-width:30rem;height:auto;display:block;margin:0 auto}
 .muted{color:#555}small{color:#555}a{color:#0b4f8a}
-@media print{main{max-width:none;padding:0}h2{break-after:avoid}table,figure,.condition{break-inside:avoid}a{color:#000}}
+.summary{border-left:4px solid #0b4f8a;padding:.2rem .8rem;margin:1rem 0;background:#f4f7fb}.summary p{margin:.4rem 0}
+@page{size:A4;margin:16mm 15mm 18mm}
+@media print{
+body{font-size:10pt;line-height:1.35;background:#fff}main{max-width:none;padding:0}
+h1{font-size:16pt}h2{font-size:12.5pt;margin:1rem 0 .4rem;break-after:avoid}h3{font-size:11pt;break-after:avoid}
+.conditions{display:block}.condition{margin:0 0 .4rem;break-inside:avoid}
+table{font-size:9pt}thead{display:table-header-group}tr,li{break-inside:avoid}
+.summary{background:none}.map svg{max-width:11cm}figure,.map{break-inside:avoid}
+a{color:#000;text-decoration:none}
+}
 "#;
 
 pub fn render(d: &ReportData) -> String {
@@ -40,6 +49,7 @@ pub fn render(d: &ReportData) -> String {
             body {
                 main {
                     (header(d))
+                    (summary(d))
                     (conditions(d))
                     (changes(d))
                     (planned(d))
@@ -82,6 +92,18 @@ fn header(d: &ReportData) -> Markup {
     }
 }
 
+/// What changed and where the municipalities stand before the start: what SRO reads first.
+fn summary(d: &ReportData) -> Markup {
+    let lines: Vec<String> = [sv::since_previous(d), sv::before_start(d)].into_iter().flatten().collect();
+    html! {
+        @if !lines.is_empty() {
+            section.summary aria-label="I korthet" {
+                @for line in &lines { p { (line) } }
+            }
+        }
+    }
+}
+
 fn conditions(d: &ReportData) -> Markup {
     let s = &d.status;
     let u = &s.conditions.unanimity;
@@ -108,7 +130,7 @@ fn conditions(d: &ReportData) -> Markup {
                     p { strong { "Flertalet" } " (minst " (m.required) " kommuner och regionen)" }
                     p class="state" { (sv::condition_state(m.state)) }
                     p {
-                        (m.municipalities_adopted) " av " (s.municipalities_total) " kommuner har antagit. Regionen: "
+                        (m.municipalities_adopted) " av " (s.municipalities_total) " kommuner har antagit. Regionen "
                         (if m.region_adopted { "har antagit" } else { "har inte antagit" }) "."
                     }
                     @if !m.blocking.is_empty() {
@@ -117,12 +139,8 @@ fn conditions(d: &ReportData) -> Markup {
                     p class="muted" { "Det betyder att " (sv::condition_explanation(m.state)) "." }
                 }
             }
-            p class="outcome" { (sv::outcome(s.outcome.applies_to, s.outcome.parties.len())) }
-            p {
-                (sv::percent(d.population.adopted_share)) " av länets "
-                (sv::integer(d.population.county)) " invånare bor i kommuner som har antagit avtalet. "
-                "Utfallet omfattar " (sv::percent(d.population.outcome_share)) " av invånarna."
-            }
+            p class="outcome" { (sv::outcome(s.outcome.applies_to)) }
+            p { (sv::population(d)) }
             table {
                 caption class="muted" { "Antal parter per status" }
                 thead { tr { th { "Status" } th class="num" { "Parter" } } }
@@ -136,7 +154,8 @@ fn conditions(d: &ReportData) -> Markup {
     }
 }
 
-fn names(d: &ReportData, codes: &[String]) -> String {
+/// The parties' names for their codes, in the order given.
+pub fn names(d: &ReportData, codes: &[String]) -> String {
     let name = |code: &String| {
         if code == &d.region.code {
             return d.region.name.clone();
@@ -156,33 +175,34 @@ fn changes(d: &ReportData) -> Markup {
         section {
             h2 { "Förändringar sedan förra rapporten" }
             @match &d.previous {
-                Some(p) => p class="muted" {
-                    "Händelser registrerade efter rapport nr " (p.number) " (" (sv::date_time(p.cutoff)) "), även rättelser."
-                },
-                None => p class="muted" { "Detta är den första rapporten: alla händelser som registrerats hittills." },
-            }
-            @if d.changes.is_empty() {
-                p { "Inga nya händelser har registrerats sedan förra rapporten." }
-            } @else {
-                ul class="changes" {
-                    @for c in &d.changes {
-                        li {
-                            strong { (c.party_name) } ": "
-                            @if let Some(url) = &c.protocol_url { a href=(url) { (sv::change(c)) } }
-                            @else { (sv::change(c)) }
-                            "."
-                            @if let Some(id) = c.corrects { " " em { "Rättelse av händelse " (id) "." } }
-                            @if let Some(id) = c.corrected_by { " " em { "Rättad av händelse " (id) ", gäller inte." } }
-                            @if let Some(note) = &c.note { br; span class="muted" { (note) } }
+                Some(p) => {
+                    p class="muted" {
+                        "Uppgifter registrerade efter rapport nr " (p.number) " (" (sv::date_time(p.cutoff)) "), även rättelser."
+                    }
+                    @if d.changes.is_empty() {
+                        p { "Inga nya uppgifter har registrerats sedan förra rapporten." }
+                    } @else {
+                        ul class="changes" {
+                            @for c in &d.changes {
+                                li {
+                                    (sv::change_sentence(c))
+                                    @if let Some(url) = &c.protocol_url {
+                                        " " a href=(url) { "Protokoll" span.visually-hidden { " för " (c.party_name) } }
+                                    }
+                                    @if let Some(note) = &c.note { br; span class="muted" { (note) } }
+                                }
+                            }
                         }
                     }
-                }
+                },
+                None => p { (sv::first_report_summary(d, "Per delregion")) },
             }
         }
     }
 }
 
 fn planned(d: &ReportData) -> Markup {
+    let starts_on = d.status.agreement.starts_on;
     html! {
         section {
             h2 { "Planerade beslut de kommande fyra veckorna" }
@@ -194,7 +214,14 @@ fn planned(d: &ReportData) -> Markup {
                     thead { tr { th { "Datum" } th { "Part" } th { "Status nu" } } }
                     tbody {
                         @for p in &d.planned {
-                            tr { td { (sv::date(p.planned_on)) } td { (p.party_name) } td { (p.status_label) } }
+                            tr {
+                                td {
+                                    (sv::date(p.planned_on))
+                                    @if p.planned_on >= starts_on { " (efter avtalsstarten)" }
+                                }
+                                td { (p.party_name) }
+                                td { (p.status_label) }
+                            }
                         }
                     }
                 }
@@ -204,18 +231,26 @@ fn planned(d: &ReportData) -> Markup {
 }
 
 fn risk(d: &ReportData) -> Markup {
+    let r = &d.risk;
     html! {
         section {
             h2 { "Risker" }
-            h3 { "Planerade beslut som passerat utan utfall (" (d.risk.overdue.len()) ")" }
-            @if d.risk.overdue.is_empty() { p { "Inga." } } @else {
-                ul { @for o in &d.risk.overdue { li { (o.name) ": planerat " (sv::date(o.planned_on)) ", status " (o.status_label.to_lowercase()) "." } } }
+            @if let Some(days) = sv::days_left(d) { p { strong { (days) } } }
+            h3 { "Beslut planerade efter avtalsstarten" }
+            @if r.planned_after_start.is_empty() { p { "Inga." } } @else {
+                ul { @for p in &r.planned_after_start { li { (sv::planned_after_start(p)) } } }
             }
-            h3 { "Parter utan planerat beslut (" (d.risk.no_planned_decision.len()) ")" }
-            @if d.risk.no_planned_decision.is_empty() { p { "Inga." } } @else {
-                p { @for (i, p) in d.risk.no_planned_decision.iter().enumerate() {
-                    @if i > 0 { ", " } (p.name) " (" (p.status_label.to_lowercase()) ")"
-                } "." }
+            h3 { "Återremitterat eller bordlagt för mer än fyra veckor sedan, utan nytt planerat beslut" }
+            @if r.stalled.is_empty() { p { "Inga." } } @else {
+                ul { @for s in &r.stalled { li { (sv::stalled(s)) } } }
+            }
+            h3 { "Planerade beslut som passerat utan utfall" }
+            @if r.overdue.is_empty() { p { "Inga." } } @else {
+                ul { @for o in &r.overdue { li { (sv::overdue(o)) } } }
+            }
+            h3 { "Parter utan planerat beslut" }
+            @if r.no_planned_decision.is_empty() { p { "Inga." } } @else {
+                p { (sv::no_planned(&r.no_planned_decision)) }
             }
         }
     }

@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use super::html::week_label;
+use super::html::{names, week_label};
 use super::sv;
-use crate::reports::content::ReportData;
+use crate::ratification::Status;
+use crate::reports::content::{PartyLine, ReportData};
 
 pub fn render(d: &ReportData) -> String {
     let mut t = String::new();
@@ -18,6 +19,14 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
     writeln!(t, "LÄGESRAPPORT NR {} TILL SRO – VECKA {}", d.number, week_label(&d.week))?;
     writeln!(t, "{}", s.agreement.title)?;
     writeln!(t, "Läget den {}. Avtalet ska gälla från {}.", sv::date(d.as_of), sv::date(s.agreement.starts_on))?;
+    let summary: Vec<String> = [sv::since_previous(d), sv::before_start(d)].into_iter().flatten().collect();
+    if !summary.is_empty() {
+        writeln!(t)?;
+        for line in summary {
+            writeln!(t, "{line}")?;
+        }
+    }
+
     heading(t, "VILLKOREN")?;
     let u = &s.conditions.unanimity;
     writeln!(
@@ -27,6 +36,10 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
         u.adopted,
         u.required
     )?;
+    if !u.blocking.is_empty() {
+        writeln!(t, "Har avslagit: {}.", names(d, &u.blocking))?;
+    }
+    writeln!(t, "Det betyder att {}.", sv::condition_explanation(u.state))?;
     let m = &s.conditions.majority;
     writeln!(
         t,
@@ -37,81 +50,125 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
         m.required,
         if m.region_adopted { "har antagit" } else { "har inte antagit" }
     )?;
-    writeln!(t, "{}", sv::outcome(s.outcome.applies_to, s.outcome.parties.len()))?;
-    writeln!(
-        t,
-        "{} av länets invånare bor i kommuner som har antagit; utfallet omfattar {}.",
-        sv::percent(d.population.adopted_share),
-        sv::percent(d.population.outcome_share)
-    )?;
+    if !m.blocking.is_empty() {
+        writeln!(t, "Hindrar villkoret: {}.", names(d, &m.blocking))?;
+    }
+    writeln!(t, "Det betyder att {}.", sv::condition_explanation(m.state))?;
+    writeln!(t, "{}", sv::outcome(s.outcome.applies_to))?;
+    writeln!(t, "{}", sv::population(d))?;
+    let counts: Vec<String> =
+        s.counts.iter().filter(|(_, n)| *n > 0).map(|(status, n)| format!("{} {n}", status.label_sv())).collect();
+    writeln!(t, "Antal parter per status: {}.", counts.join(", "))?;
 
     heading(t, "FÖRÄNDRINGAR SEDAN FÖRRA RAPPORTEN")?;
-    if let Some(p) = &d.previous {
-        writeln!(t, "(registrerade efter rapport nr {}, {})", p.number, sv::date_time(p.cutoff))?;
-    }
-    if d.changes.is_empty() {
-        writeln!(t, "Inga nya händelser.")?;
-    }
-    for c in &d.changes {
-        write!(t, "- {}: {}", c.party_name, sv::change(c))?;
-        if let Some(id) = c.corrects {
-            write!(t, ". Rättelse av händelse {id}")?;
+    match &d.previous {
+        Some(p) => {
+            writeln!(
+                t,
+                "Uppgifter registrerade efter rapport nr {} ({}), även rättelser.",
+                p.number,
+                sv::date_time(p.cutoff)
+            )?;
+            if d.changes.is_empty() {
+                writeln!(t, "Inga nya uppgifter har registrerats sedan förra rapporten.")?;
+            }
+            for c in &d.changes {
+                write!(t, "- {}", sv::change_sentence(c))?;
+                if let Some(note) = &c.note {
+                    write!(t, " {note}")?;
+                }
+                if let Some(url) = &c.protocol_url {
+                    write!(t, " Protokoll: {url}")?;
+                }
+                writeln!(t)?;
+            }
         }
-        if let Some(id) = c.corrected_by {
-            write!(t, ". Rättad av händelse {id}, gäller inte")?;
-        }
-        if let Some(note) = &c.note {
-            write!(t, ". {note}")?;
-        }
-        writeln!(t)?;
+        None => writeln!(t, "{}", sv::first_report_summary(d, "PER DELREGION"))?,
     }
 
     heading(t, "PLANERADE BESLUT DE KOMMANDE FYRA VECKORNA")?;
     if d.planned.is_empty() {
-        writeln!(t, "Inga beslut planerade till och med {}.", sv::date(d.planned_until))?;
+        writeln!(t, "Inga beslut är planerade till och med {}.", sv::date(d.planned_until))?;
+    } else {
+        writeln!(t, "Till och med {}.", sv::date(d.planned_until))?;
     }
     for p in &d.planned {
-        writeln!(t, "- {}: {}", sv::date(p.planned_on), p.party_name)?;
+        let after = if p.planned_on >= s.agreement.starts_on { " (efter avtalsstarten)" } else { "" };
+        write!(t, "- {}{after}: {}", sv::date(p.planned_on), p.party_name)?;
+        if p.status != Status::Scheduled {
+            write!(t, ", status nu {}", p.status_label.to_lowercase())?;
+        }
+        writeln!(t)?;
     }
 
     heading(t, "RISKER")?;
-    writeln!(t, "Planerade beslut som passerat utan utfall: {}", d.risk.overdue.len())?;
-    for o in &d.risk.overdue {
-        writeln!(t, "- {}: planerat {}", o.name, sv::date(o.planned_on))?;
+    let r = &d.risk;
+    if let Some(days) = sv::days_left(d) {
+        writeln!(t, "{days}")?;
     }
-    writeln!(t, "Parter utan planerat beslut: {}", d.risk.no_planned_decision.len())?;
-    let names: Vec<&str> = d.risk.no_planned_decision.iter().map(|p| p.name.as_str()).collect();
-    if !names.is_empty() {
-        writeln!(t, "{}", names.join(", "))?;
+    risk_list(t, "Beslut planerade efter avtalsstarten", r.planned_after_start.iter().map(sv::planned_after_start))?;
+    risk_list(
+        t,
+        "Återremitterat eller bordlagt för mer än fyra veckor sedan, utan nytt planerat beslut",
+        r.stalled.iter().map(sv::stalled),
+    )?;
+    risk_list(t, "Planerade beslut som passerat utan utfall", r.overdue.iter().map(sv::overdue))?;
+    writeln!(t, "\nParter utan planerat beslut:")?;
+    if r.no_planned_decision.is_empty() {
+        writeln!(t, "Inga.")?;
+    } else {
+        writeln!(t, "{}", sv::no_planned(&r.no_planned_decision))?;
     }
 
     heading(t, "PER DELREGION")?;
     for s in &d.subregions {
         writeln!(
             t,
-            "\n{}: {} av {} kommuner har antagit ({} av invånarna)",
+            "\n{}: {} av {} kommuner har antagit ({} av delregionens invånare)",
             s.name,
             s.municipalities_adopted,
             s.municipalities_total,
             sv::percent(s.population_share_adopted)
         )?;
         for m in &s.municipalities {
-            write!(t, "- {}: {}", m.name, m.status_label)?;
-            if let Some(dec) = &m.latest_decision {
-                write!(t, " ({})", sv::decision_ref(dec.body.as_deref(), dec.reference.as_deref(), dec.decided_on))?;
-            }
-            if let Some(p) = m.next_planned_on {
-                write!(t, ", planerat {}", sv::date(p))?;
-            }
-            writeln!(t)?;
+            party_line(t, m)?;
         }
     }
-    writeln!(t, "\nRegionen ({}): {}", d.region.name, d.region.status_label)?;
+    writeln!(t, "\nRegionen")?;
+    party_line(t, &d.region)?;
     writeln!(
         t,
-        "\nUppgifter registrerade till och med {}. Senare beslut och rättelser redovisas i nästa rapport.",
+        "\nRapporten bygger på de beslut som VästKom registrerat i ratify till och med {}. Beslut som registreras \
+         senare, och rättelser, redovisas i nästa rapport.",
         sv::date_time(d.cutoff)
     )?;
+    Ok(())
+}
+
+fn party_line(t: &mut String, m: &PartyLine) -> std::fmt::Result {
+    write!(t, "- {}: {}", m.name, m.status_label)?;
+    if let Some(dec) = &m.latest_decision {
+        write!(t, " ({})", sv::decision_ref(dec.body.as_deref(), dec.reference.as_deref(), dec.decided_on))?;
+    }
+    match m.next_planned_on {
+        // "Beslut planerat 13 december 2026", not "Beslut planerat, planerat …".
+        Some(p) if m.status == Status::Scheduled && m.latest_decision.is_none() => write!(t, " {}", sv::date(p))?,
+        Some(p) => write!(t, ", nytt beslut planerat {}", sv::date(p))?,
+        None => {}
+    }
+    writeln!(t)
+}
+
+fn risk_list(t: &mut String, title: &str, items: impl Iterator<Item = String>) -> std::fmt::Result {
+    writeln!(t, "\n{title}:")?;
+    let mut any = false;
+    for item in items {
+        writeln!(t, "- {item}")?;
+        any = true;
+    }
+    if !any {
+        writeln!(t, "Inga.")?;
+    }
     Ok(())
 }
 
