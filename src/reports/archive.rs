@@ -42,7 +42,7 @@ async fn list(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
         .db
         .run(|db| db.read_blocking(|c| store::list(c, true).map_err(super::ReportError::from)))
         .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+        .map_err(|e| PageError::Internal(e.into()))?;
     let page = layout::page("Lägesrapporter till SRO", Changed::NotShown, list_content(&frozen));
     Ok(HttpResponse::Ok().content_type(ContentType::html()).body(page.into_string()))
 }
@@ -110,7 +110,7 @@ async fn one(path: web::Path<String>, state: web::Data<AppState>) -> Result<Http
         .db
         .run(move |db| db.read_blocking(|c| store::find_by_week(c, &key).map_err(super::ReportError::from)))
         .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+        .map_err(|e| PageError::Internal(e.into()))?;
     let r = found.filter(|r| r.is_sent()).ok_or_else(not_found)?;
     // A frozen report never changes: caches may keep it.
     let mut resp = HttpResponse::Ok();
