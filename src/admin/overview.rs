@@ -63,6 +63,9 @@ pub enum Attention {
     PlannedDatePassed(NaiveDate),
     /// The standing adoption has no link to the minutes.
     AdoptionWithoutProtocol,
+    /// The next planned meeting (first field) is after the agreement's start (second field):
+    /// the agreement cannot apply to the party from the start.
+    PlannedAfterStart(NaiveDate, NaiveDate),
 }
 
 impl Attention {
@@ -73,6 +76,11 @@ impl Attention {
                 format!("Beslutet planerades till {}, men inget utfall är registrerat.", format::date(*d))
             }
             Attention::AdoptionWithoutProtocol => "Antagandet saknar länk till protokollet.".into(),
+            Attention::PlannedAfterStart(planned, starts_on) => format!(
+                "Beslutet är planerat till {}, efter avtalsstarten {}.",
+                format::date(*planned),
+                format::date(*starts_on)
+            ),
         }
     }
 }
@@ -94,8 +102,15 @@ pub fn attention(snapshot: &Snapshot, party: &Party, status: Status, today: Naiv
         if !decided {
             reasons.push(Attention::PlannedDatePassed(planned));
         }
-    } else if !decided && snapshot.next_planned_on(&party.code, today).is_none() {
-        reasons.push(Attention::NoPlannedDecision);
+    } else if !decided {
+        let starts_on = snapshot.agreement.starts_on;
+        match snapshot.next_planned_on(&party.code, today) {
+            None => reasons.push(Attention::NoPlannedDecision),
+            Some(planned) if crate::views::planned::after_start(planned, starts_on) => {
+                reasons.push(Attention::PlannedAfterStart(planned, starts_on));
+            }
+            Some(_) => {}
+        }
     }
     if status == Status::Adopted {
         if let Some(latest) = snapshot.latest_decision(&party.code, today) {
@@ -207,7 +222,12 @@ pub async fn page(
                         td { (p.subregion.as_deref().unwrap_or("–")) }
                         td { (s.label_sv()) }
                         td { (latest_decision(&snapshot, p, today)) }
-                        td { (format::opt_date(snapshot.next_planned_on(&p.code, today))) }
+                        td {
+                            (format::opt_date(snapshot.next_planned_on(&p.code, today)))
+                            @if let Some(d) = snapshot.next_planned_on(&p.code, today) {
+                                (crate::views::planned::flag(d, snapshot.agreement.starts_on))
+                            }
+                        }
                         td { (last_change(&snapshot, p)) }
                     }
                 }

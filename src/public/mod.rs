@@ -4,6 +4,7 @@
 //! per write, with an `ETag` (a conditional request gets 304).
 
 mod accessibility;
+pub mod answer;
 mod embed;
 pub mod error;
 mod home;

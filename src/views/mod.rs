@@ -5,4 +5,5 @@ pub mod assets;
 pub mod format;
 pub mod layout;
 pub mod map;
+pub mod planned;
 pub mod status;

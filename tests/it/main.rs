@@ -37,6 +37,7 @@ mod ops_instances;
 mod ops_process;
 mod ops_shutdown;
 mod public_pages;
+mod public_readers;
 mod reports_admin;
 mod reports_archive;
 mod reports_cli;

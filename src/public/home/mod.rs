@@ -63,9 +63,9 @@ fn time_travel_notice(date: NaiveDate, today: NaiveDate) -> Markup {
     html! {
         div.time-travel role="note" aria-label="Tidsresa" {
             p {
-                strong { "Du ser läget som det var " (format::date(date)) "." }
+                strong { (crate::public::party::time_travel_line(date, today)) }
                 @if date > today {
-                    " Datumet ligger i framtiden: sidan visar läget då om inga fler beslut registreras."
+                    " Datumet ligger i framtiden: sidan räknar bara med de beslut som är registrerade i dag."
                 } @else {
                     " Sidan räknar med alla beslut som fattats till och med den dagen, även sådana som registrerats senare."
                 }

@@ -14,8 +14,8 @@ use crate::public::links;
 use crate::ratification::{Evaluation, PartyKind, PartyStanding, Status};
 use crate::snapshot::Snapshot;
 use crate::sv::swedish_key;
-use crate::views::format;
 use crate::views::status::badge;
+use crate::views::{format, planned};
 
 struct Row<'a> {
     party: &'a Party,
@@ -114,7 +114,7 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
                     }
                     tbody {
                         @for row in &rows {
-                            (table_row(row, query))
+                            (table_row(row, query, snapshot.agreement.starts_on))
                         }
                     }
                 }
@@ -123,7 +123,7 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
     }
 }
 
-fn table_row(row: &Row<'_>, query: &HomeQuery) -> Markup {
+fn table_row(row: &Row<'_>, query: &HomeQuery, starts_on: NaiveDate) -> Markup {
     let party = row.party;
     html! {
         tr data-code=(party.code) {
@@ -146,7 +146,7 @@ fn table_row(row: &Row<'_>, query: &HomeQuery) -> Markup {
             }
             td {
                 @if let Some(d) = row.planned {
-                    time datetime=(d.to_string()) { (format::date(d)) }
+                    (planned::date(d, starts_on))
                 } @else { span.none { "–" } }
             }
         }

@@ -1,0 +1,165 @@
+//! What a reader asks first, through HTTP: the answer at the top of each party page, and
+//! decisions planned after the agreement's start flagged wherever plans are shown.
+
+use chrono::{Days, NaiveDate};
+use serde_json::json;
+
+use crate::support::{municipality_codes, TestApp};
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
+}
+
+fn start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+}
+
+/// A day `n` days after both today and the start: a meeting planned too late, whenever this runs.
+fn after_start(n: u64) -> NaiveDate {
+    today().max(start()).checked_add_days(Days::new(n)).unwrap()
+}
+
+fn sv(d: NaiveDate) -> String {
+    ratify::views::format::date(d)
+}
+
+async fn html(app: &TestApp, path: &str) -> String {
+    let resp = app.get(path).await;
+    assert_eq!(resp.status().as_u16(), 200, "GET {path}");
+    resp.text().await.unwrap()
+}
+
+/// The text of the answer paragraph on a party page.
+fn answer_of(body: &str) -> String {
+    let from = body.find("<p class=\"answer-text\">").expect("an answer") + "<p class=\"answer-text\">".len();
+    body[from..from + body[from..].find("</p>").unwrap()].to_string()
+}
+
+async fn each_party_page_answers_the_question_first(app: TestApp) {
+    let token = app.token("t");
+    let late = after_start(2);
+    app.record(&token, "1445", json!({"status": "scheduled", "body": "KF", "planned_on": late.to_string()})).await;
+    let body = html(&app, "/parter/1445").await;
+    assert!(body.contains(&format!("<h2 id=\"svar-rubrik\">Gäller avtalet i Essunga från {}?</h2>", sv(start()))));
+    // The answer comes before everything else the page says about the party.
+    assert!(body.find("svar-rubrik").unwrap() < body.find("status-rubrik").unwrap());
+    assert_eq!(
+        answer_of(&body),
+        format!("Nej, inte ännu: kommunfullmäktige planerar att besluta {}, efter avtalsstarten.", sv(late))
+    );
+
+    // The region, rejected: regionfullmäktige, and no new decision planned.
+    app.record(&token, "14", json!({"status": "rejected", "body": "RF", "decided_on": "2026-04-21"})).await;
+    let body = html(&app, "/parter/14").await;
+    assert_eq!(answer_of(&body), "Nej: regionfullmäktige avslog avtalet 21 april 2026. Inget nytt beslut är planerat.");
+
+    // Adopted, and the majority alternative blocked by the region's rejection.
+    app.record(&token, "1480", json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24"})).await;
+    let body = html(&app, "/parter/1480").await;
+    assert_eq!(
+        answer_of(&body),
+        "Nej: kommunfullmäktige antog avtalet 24 mars 2026, men inget av villkoren kan längre uppfyllas med de beslut som har fattats."
+    );
+    // The region reverses itself and 24 more municipalities adopt: the majority alternative holds.
+    app.record(&token, "14", json!({"status": "adopted", "body": "RF", "decided_on": "2026-06-16"})).await;
+    for code in municipality_codes().iter().filter(|c| *c != "1480" && *c != "1445").take(24) {
+        app.record(&token, code, json!({"status": "adopted", "body": "KF", "decided_on": "2026-05-05"})).await;
+    }
+    let body = html(&app, "/parter/1480").await;
+    let verb = if today() < start() { "ska gälla" } else { "gäller" };
+    assert_eq!(
+        answer_of(&body),
+        format!("Ja: kommunfullmäktige antog avtalet 24 mars 2026, och Majoritetsalternativet är uppfyllt: avtalet {verb} mellan regionen och de kommuner som har antagit det.")
+    );
+
+    // Looking back: as it was, in the past tense.
+    let body = html(&app, "/parter/1480?datum=2026-03-01").await;
+    assert_eq!(
+        answer_of(&body),
+        "Som det var 1 mars 2026: nej, inte ännu. Kommunfullmäktige hade inte beslutat, och inget beslut var planerat."
+    );
+    assert!(body.contains("Du ser läget som det var 1 mars 2026."));
+
+    // Looking ahead: a projection on what is recorded, never "som det var".
+    let ahead = after_start(40);
+    let body = html(&app, &format!("/parter/1445?datum={ahead}")).await;
+    let said = answer_of(&body);
+    assert!(said.starts_with(&format!("{}, om inga fler beslut registreras: nej, inte ännu.", sv(ahead))), "{said}");
+    assert!(!body.contains("som det var"), "a future date is no memory");
+    assert!(body.contains(&format!("Du ser läget {} om inga fler beslut registreras.", sv(ahead))));
+    let home = html(&app, &format!("/?datum={ahead}")).await;
+    assert!(!home.contains("som det var"), "the status page looks ahead the same way");
+}
+
+async fn plans_after_the_start_are_flagged_wherever_plans_are_shown(app: TestApp) {
+    let token = app.token("t");
+    let late = after_start(3);
+    let early = today().checked_add_days(Days::new(1)).unwrap();
+    app.record(&token, "1445", json!({"status": "scheduled", "body": "KF", "planned_on": late.to_string()})).await;
+    app.record(&token, "1490", json!({"status": "scheduled", "body": "KF", "planned_on": early.to_string()})).await;
+    let flag = "<strong class=\"after-start\">efter avtalsstarten</strong>";
+
+    let party = html(&app, "/parter/1445").await;
+    assert!(party.contains(&format!(
+        "Nästa planerade beslut: sammanträde <time datetime=\"{late}\">{}</time> {flag}",
+        sv(late)
+    )));
+    let timeline = &party[party.find("tidslinje-rubrik").unwrap()..];
+    assert!(timeline.contains(flag), "the timeline's planned meeting");
+
+    let home = html(&app, "/").await;
+    let row = |code: &str| {
+        let at = home.find(&format!("<tr data-code=\"{code}\"")).unwrap();
+        home[at..at + home[at..].find("</tr>").unwrap()].to_string()
+    };
+    assert!(row("1445").contains(flag), "{}", row("1445"));
+    if early <= start() {
+        assert!(!row("1490").contains("efter avtalsstarten"), "an early plan is not flagged");
+    }
+    let legend = &home[home.find("<ul class=\"chart-legend\">").unwrap()..];
+    let legend = &legend[..legend.find("</ul>").unwrap()];
+    assert!(legend.contains(&format!("av dem {flag} {}", sv(start()))), "{legend}");
+    let planned_table = &home[home.find("<caption>Planerade beslut framåt</caption>").unwrap()..];
+    assert!(planned_table[..planned_table.find("</table>").unwrap()].contains(&format!("{} {flag}", sv(late))));
+
+    let resp = app.get("/kalender.ics").await;
+    assert_eq!(resp.status().as_u16(), 200);
+    let cal = resp.text().await.unwrap().replace("\r\n ", "");
+    let essunga = &cal[cal.find("Kommunfullmäktige i Essunga").unwrap() - 200..];
+    let essunga = &essunga[..essunga.find("END:VEVENT").unwrap()];
+    assert!(
+        essunga.contains(&format!(
+            "SUMMARY:Kommunfullmäktige i Essunga beslutar om HoS-avtalet (efter avtalsstarten {})",
+            sv(start())
+        )),
+        "{essunga}"
+    );
+    assert!(essunga.contains("Mötet är efter avtalsstarten"), "{essunga}");
+    let boras = &cal[cal.find("SUMMARY:Kommunfullmäktige i Borås").unwrap()..];
+    if early <= start() {
+        assert!(!boras[..boras.find('\n').unwrap()].contains("efter avtalsstarten"));
+    }
+}
+
+async fn the_staff_overview_flags_plans_after_the_start(app: TestApp) {
+    use crate::admin_support::{user, Staff};
+    let token = app.token("t");
+    let late = after_start(5);
+    app.record(&token, "1445", json!({"status": "scheduled", "body": "KF", "planned_on": late.to_string()})).await;
+    user(&app, "anna", ratify::accounts::Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let page = s.page("/admin").await;
+    let attention = &page[page.find("id=\"uppmarksamma\"").unwrap()..];
+    let at = attention.find(">Essunga</a>").expect("Essunga needs attention");
+    let row = &attention[at..at + attention[at..].find("</tr>").unwrap()];
+    assert!(
+        row.contains(&format!("Beslutet är planerat till {}, efter avtalsstarten {}.", sv(late), sv(start()))),
+        "{row}"
+    );
+}
+
+crate::both_backends!(
+    each_party_page_answers_the_question_first,
+    plans_after_the_start_are_flagged_wherever_plans_are_shown,
+    the_staff_overview_flags_plans_after_the_start,
+);
