@@ -7,6 +7,7 @@ mod accessibility;
 pub mod answer;
 mod embed;
 pub mod error;
+pub mod head;
 mod home;
 mod links;
 mod params;

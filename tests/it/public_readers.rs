@@ -162,4 +162,74 @@ crate::both_backends!(
     each_party_page_answers_the_question_first,
     plans_after_the_start_are_flagged_wherever_plans_are_shown,
     the_staff_overview_flags_plans_after_the_start,
+    every_get_route_answers_head,
 );
+
+/// Every GET route, as clients reach them; `{code}`-style paths with a real party.
+async fn get_routes(app: &TestApp) -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/",
+        "/?status=adopted",
+        "/parter/1480",
+        "/parter/14?datum=2026-03-01",
+        "/inbaddning",
+        "/badge.svg",
+        "/tillganglighet",
+        "/data/status.csv",
+        "/data/status.csv?datum=2026-03-01",
+        "/data/beslut.csv",
+        "/feed.atom",
+        "/feed.atom?part=1480",
+        "/kalender.ics",
+        "/kalender.ics?part=1480",
+        "/api",
+        "/rapporter",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/admin/logga-in",
+        "/finns-inte",
+    ]
+    .map(String::from)
+    .to_vec();
+    // The stylesheet at its versioned address.
+    let home = html(app, "/").await;
+    let css = home.split("href=\"/static/").nth(1).unwrap().split('"').next().unwrap();
+    paths.push(format!("/static/{css}"));
+    // Every GET path the API documents.
+    let doc = app.get_json("/api/v1/openapi.json", 200).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if item.get("get").is_some() {
+            paths.push(path.replace("{code}", "1480"));
+        }
+    }
+    paths
+}
+
+async fn every_get_route_answers_head(app: TestApp) {
+    let token = app.token("t");
+    app.record(&token, "1480", json!({"status": "adopted", "body": "KF", "decided_on": "2026-03-24"})).await;
+    let paths = get_routes(&app).await;
+    assert!(paths.iter().any(|p| p == "/api/v1/status"), "{paths:?}");
+    for path in &paths {
+        let get = app.get(path).await;
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        for name in [
+            "content-type",
+            "content-length",
+            "etag",
+            "cache-control",
+            "content-disposition",
+            "content-security-policy",
+        ] {
+            // The metrics count the GET just made: their length moves between two requests.
+            if path == "/metrics" && name == "content-length" {
+                continue;
+            }
+            assert_eq!(head.headers().get(name), get.headers().get(name), "HEAD {path}: {name}");
+        }
+        assert!(get.headers().get("content-type").is_some(), "{path}");
+        assert!(head.bytes().await.unwrap().is_empty(), "HEAD {path} sends no body");
+    }
+}
