@@ -578,7 +578,7 @@ async fn links_use_the_public_url_or_the_requests_own_host(backend: Backend) {
         .record(&plain.token("t"), "1490", json!({"status": "scheduled", "body": "KF", "planned_on": in_days(30)}))
         .await;
     let forged = |app: &TestApp, path: &str| app.client.get(app.url(path)).header("Host", "evil.example").send();
-    for path in ["/feed.atom", "/kalender.ics", "/api/v1/openapi.json", "/api"] {
+    for path in ["/feed.atom", "/kalender.ics", "/api/v1/openapi.json", "/api", "/inbaddning"] {
         for body in [app.get(path).await.text().await.unwrap(), forged(&app, path).await.unwrap().text().await.unwrap()]
         {
             assert!(body.contains("https://avtal.example.se"), "{path}: {body}");

@@ -158,7 +158,28 @@ async fn the_staff_overview_flags_plans_after_the_start(app: TestApp) {
     );
 }
 
+async fn the_embed_page_offers_its_snippet_and_may_be_framed(app: TestApp) {
+    let body = html(&app, "/inbaddning").await;
+    let code = &body[body.find("<textarea id=\"inbaddningskod\" readonly").expect("a snippet to copy")..];
+    let code = &code[code.find('>').unwrap() + 1..code.find("</textarea>").unwrap()];
+    // Escaped, so it shows as text; unescaped it is the frame to paste, at this site's address.
+    assert!(!code.contains('<'), "{code}");
+    let pasted = code.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+    assert!(pasted.starts_with(&format!("<iframe src=\"{}/inbaddning\"", app.base)), "{pasted}");
+    assert!(pasted.contains("title=\"Beslutsläget för Hälso- och sjukvårdsavtalet 2027\""), "{pasted}");
+    assert!(pasted.ends_with("></iframe>"));
+    assert!(body.contains("<label for=\"inbaddningskod\">"), "the field has a label");
+    // Framing allowed by the CSP, and not forbidden beside it by X-Frame-Options, GET or HEAD.
+    for resp in [app.get("/inbaddning").await, app.client.head(app.url("/inbaddning")).send().await.unwrap()] {
+        let csp = resp.headers()["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors *"), "{csp}");
+        assert!(resp.headers().get("x-frame-options").is_none());
+    }
+    assert_eq!(app.get("/").await.headers()["x-frame-options"], "DENY");
+}
+
 crate::both_backends!(
+    the_embed_page_offers_its_snippet_and_may_be_framed,
     each_party_page_answers_the_question_first,
     plans_after_the_start_are_flagged_wherever_plans_are_shown,
     the_staff_overview_flags_plans_after_the_start,
