@@ -178,7 +178,25 @@ async fn the_embed_page_offers_its_snippet_and_may_be_framed(app: TestApp) {
     assert_eq!(app.get("/").await.headers()["x-frame-options"], "DENY");
 }
 
+async fn error_pages_offer_no_login_to_a_logged_in_editor(app: TestApp) {
+    use crate::admin_support::{user, Staff};
+    user(&app, "anna", ratify::accounts::Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    for path in ["/finns-inte", "/parter/9999", "/?status=klart", "/admin/parter/9999", "/admin?status=klart"] {
+        let resp = s.get(path).await;
+        let status = resp.status().as_u16();
+        assert!(status == 404 || status == 400, "{path}: {status}");
+        let body = resp.text().await.unwrap();
+        assert!(!body.contains("Logga in"), "{path} offers a login to someone logged in: {body}");
+    }
+    // Someone not logged in is still sent to the login.
+    let resp = app.get("/admin").await;
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("Logga in") || body.contains("logga-in"), "{body}");
+}
+
 crate::both_backends!(
+    error_pages_offer_no_login_to_a_logged_in_editor,
     the_embed_page_offers_its_snippet_and_may_be_framed,
     each_party_page_answers_the_question_first,
     plans_after_the_start_are_flagged_wherever_plans_are_shown,
