@@ -195,7 +195,75 @@ async fn error_pages_offer_no_login_to_a_logged_in_editor(app: TestApp) {
     assert!(body.contains("Logga in") || body.contains("logga-in"), "{body}");
 }
 
+/// The codes of the party table's rows, in order.
+fn table_codes(body: &str) -> Vec<String> {
+    let table = &body[body.find("<table class=\"party-table\"").expect("the table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    table.split("<tr data-code=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+}
+
+async fn repeated_filters_select_each_value(app: TestApp) {
+    let token = app.token("t");
+    app.record(&token, "1495", json!({"status": "adopted", "body": "KF", "decided_on": "2026-01-15"})).await;
+    app.record(&token, "1490", json!({"status": "rejected", "body": "KF", "decided_on": "2026-03-03"})).await;
+    app.record(&token, "1480", json!({"status": "tabled", "body": "KF", "decided_on": "2026-03-05"})).await;
+    for page in ["/", "/parter"] {
+        let both = table_codes(&html(&app, &format!("{page}?status=adopted&status=rejected")).await);
+        assert_eq!(both, ["1490", "1495"], "{page}");
+        let regions = table_codes(&html(&app, &format!("{page}?delregion=Sjuh%C3%A4rad&delregion=region")).await);
+        assert_eq!(regions.len(), 9, "{page}: 8 in Sjuhärad and the region");
+        assert!(regions.contains(&"14".to_string()) && regions.contains(&"1490".to_string()));
+        let body = html(&app, &format!("{page}?status=adopted&status=rejected&status=tabled")).await;
+        assert_eq!(table_codes(&body).len(), 3);
+        // The form keeps every choice.
+        assert!(body.contains("<select id=\"f-status\" name=\"status\" multiple>"), "{page}");
+        assert_eq!(app.get(&format!("{page}?status=adopted&status=klart")).await.status().as_u16(), 400);
+    }
+    use crate::admin_support::{user, Staff};
+    user(&app, "anna", ratify::accounts::Role::Editor);
+    let s = Staff::login(&app, "anna").await;
+    let overview = s.page("/admin?status=adopted&status=rejected").await;
+    assert!(overview.contains("Parter (2)"), "the overview takes both");
+    let overview = s.page("/admin?delregion=Sjuh%C3%A4rad&delregion=regionen").await;
+    assert!(overview.contains("Parter (9)"));
+    assert_eq!(s.get("/admin?status=adopted&status=klart").await.status().as_u16(), 400);
+}
+
+async fn find_your_municipality_without_javascript(app: TestApp) {
+    let home = html(&app, "/").await;
+    let form = &home[home.find("<form class=\"find\"").expect("a find form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("method=\"get\" action=\"/parter\""), "{form}");
+    assert!(form.contains("<label for=\"f-hitta\">Hitta din kommun</label>"), "{form}");
+    assert!(form.contains("name=\"q\""));
+    // One match: straight to its page, keeping the date.
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for (q, code) in
+        [("Essunga", "1445"), ("essunga", "1445"), ("1445", "1445"), ("bor%C3%A5s", "1490"), ("Ale", "1440")]
+    {
+        let resp = no_redirects.get(app.url(&format!("/parter?q={q}"))).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 303, "q={q}");
+        assert_eq!(resp.headers()["location"], format!("/parter/{code}").as_str(), "q={q}");
+    }
+    let resp = no_redirects.get(app.url("/parter?q=essunga&datum=2026-03-01")).send().await.unwrap();
+    assert_eq!(resp.headers()["location"], "/parter/1445?datum=2026-03-01");
+    // Several: the table, filtered by the name.
+    let body = html(&app, "/parter?q=borg").await;
+    let codes = table_codes(&body);
+    assert!(codes.len() >= 3 && codes.contains(&"1480".to_string()), "{codes:?}");
+    assert!(body.contains("Du sökte på ”borg”."));
+    // None: says so, with the form to try again.
+    let body = html(&app, "/parter?q=Malm%C3%B6").await;
+    assert!(table_codes(&body).is_empty());
+    assert!(body.contains("Visar 0 av 50 parter (filtrerat)."), "no match");
+    assert!(body.contains("value=\"Malmö\""), "the form keeps what was typed");
+    // No search: every party.
+    assert_eq!(table_codes(&html(&app, "/parter").await).len(), 50);
+}
+
 crate::both_backends!(
+    repeated_filters_select_each_value,
+    find_your_municipality_without_javascript,
     error_pages_offer_no_login_to_a_logged_in_editor,
     the_embed_page_offers_its_snippet_and_may_be_framed,
     each_party_page_answers_the_question_first,
@@ -209,6 +277,8 @@ async fn get_routes(app: &TestApp) -> Vec<String> {
     let mut paths: Vec<String> = [
         "/",
         "/?status=adopted",
+        "/parter",
+        "/parter?q=borg",
         "/parter/1480",
         "/parter/14?datum=2026-03-01",
         "/inbaddning",
