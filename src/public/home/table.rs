@@ -116,8 +116,8 @@ pub fn section_at(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery, pag
                     thead {
                         tr {
                             (sort_header("Part", SortKey::Name, query, page))
-                            (sort_header("Delregion", SortKey::Subregion, query, page))
                             (sort_header("Status", SortKey::Status, query, page))
+                            (sort_header("Delregion", SortKey::Subregion, query, page))
                             (sort_header("Senaste beslut", SortKey::Decided, query, page))
                             th scope="col" { "Paragraf" }
                             th scope="col" { "Protokoll" }
@@ -140,9 +140,10 @@ fn table_row(row: &Row<'_>, query: &HomeQuery, starts_on: NaiveDate) -> Markup {
     html! {
         tr data-code=(party.code) {
             th scope="row" { a href=(links::party(&party.code, query.date)) { (party.name) } }
-            td { (party.subregion.as_deref().unwrap_or("Hela länet")) }
-            td { (badge(row.standing.status)) }
-            td {
+            // Status beside the name: on a narrow screen it is what must show without scrolling.
+            td.status-cell data-label="Status" { (badge(row.standing.status)) }
+            td data-label="Delregion" { (party.subregion.as_deref().unwrap_or("Hela länet")) }
+            td data-label="Senaste beslut" {
                 @if let Some(e) = row.latest {
                     @if let Some(d) = e.decided_on {
                         time datetime=(d.to_string()) { (format::date(d)) }
@@ -150,13 +151,13 @@ fn table_row(row: &Row<'_>, query: &HomeQuery, starts_on: NaiveDate) -> Markup {
                     }
                 } @else { span.none { "–" } }
             }
-            td { @if let Some(r) = row.latest.and_then(|e| e.reference.as_deref()) { (r) } @else { span.none { "–" } } }
-            td {
+            td data-label="Paragraf" { @if let Some(r) = row.latest.and_then(|e| e.reference.as_deref()) { (r) } @else { span.none { "–" } } }
+            td data-label="Protokoll" {
                 @if let Some(url) = row.latest.and_then(|e| links::minutes(e)) {
                     a href=(url) { "Protokoll" span.visually-hidden { " för " (party.name) } }
                 } @else { span.none { "–" } }
             }
-            td {
+            td data-label="Planerat beslut" {
                 @if let Some(d) = row.planned {
                     (planned::date(d, starts_on))
                 } @else { span.none { "–" } }
