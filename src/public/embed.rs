@@ -17,9 +17,9 @@ pub const EMBEDDABLE_PATHS: &[&str] = &["/inbaddning"];
 
 fn majority_phrase(eval: &Evaluation) -> &'static str {
     match eval.majority.state {
-        ConditionState::Satisfied => "Majoriteten är nådd",
-        ConditionState::Open => "Majoriteten är inte nådd",
-        ConditionState::Blocked => "Majoriteten kan inte nås",
+        ConditionState::Satisfied => "Majoritetsalternativet är uppfyllt",
+        ConditionState::Open => "Majoritetsalternativet är inte uppfyllt än",
+        ConditionState::Blocked => "Majoritetsalternativet kan inte uppfyllas",
     }
 }
 

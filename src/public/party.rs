@@ -14,7 +14,7 @@ use crate::ratification::{Evaluation, PartyKind, PartyStanding};
 use crate::snapshot::Snapshot;
 use crate::views::layout::{self, Changed};
 use crate::views::status::{badge, pattern_defs};
-use crate::views::{format, map, planned};
+use crate::views::{format, glossary, map, planned};
 use crate::AppState;
 
 pub async fn page(
@@ -65,6 +65,7 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
                 (latest_section(snapshot, party, as_of))
                 (instrument_section(snapshot, standing))
                 (timeline_section(snapshot, party, as_of))
+                (glossary::section())
             }
             aside.party-aside aria-label="Karta" {
                 @let label = match party.kind {
@@ -144,6 +145,7 @@ fn status_section(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, 
         section aria-labelledby="status-rubrik" {
             h2 #status-rubrik { "Status" }
             p.party-status { (badge(standing.status)) }
+            p.status-explained { (glossary::explained(standing.status)) }
             p {
                 @if standing.counts_as_adopted {
                     (party.name) " räknas som part som har antagit avtalet."

@@ -172,7 +172,7 @@ async fn home_numbers_match_the_status_api(app: TestApp) {
     assert!(
         body.contains(&format!("mellan Västra Götalandsregionen och de 25 kommuner som har antagit det, med {share}"))
     );
-    assert!(body.contains("Majoritetsvillkoret är redan uppfyllt."));
+    assert!(body.contains("Majoritetsalternativet är redan uppfyllt."));
     // The region's badge beside the map, with its status.
     let badge = between(&body, "<a class=\"region-badge\"", "</a>");
     assert!(badge.contains("href=\"/parter/14\"") && badge.contains("Antaget"), "{badge}");

@@ -262,6 +262,7 @@ async fn find_your_municipality_without_javascript(app: TestApp) {
 }
 
 crate::both_backends!(
+    statuses_and_abbreviations_are_explained_on_each_page,
     repeated_filters_select_each_value,
     find_your_municipality_without_javascript,
     error_pages_offer_no_login_to_a_logged_in_editor,
@@ -341,4 +342,41 @@ async fn every_get_route_answers_head(app: TestApp) {
         assert!(get.headers().get("content-type").is_some(), "{path}");
         assert!(head.bytes().await.unwrap().is_empty(), "HEAD {path} sends no body");
     }
+}
+
+async fn statuses_and_abbreviations_are_explained_on_each_page(app: TestApp) {
+    let token = app.token("t");
+    app.record(&token, "1445", json!({"status": "referred_back", "body": "KF", "decided_on": "2026-05-12"})).await;
+    for path in ["/", "/parter", "/parter/1445", "/parter/14"] {
+        let body = html(&app, path).await;
+        let glossary = &body[body.find("<section class=\"glossary-section\" id=\"ordlista\"").expect(path)..];
+        let glossary = &glossary[..glossary.find("</section>").unwrap()];
+        assert!(
+            glossary.contains("<dt id=\"ord-referred_back\"><dfn>Återremitterat</dfn></dt><dd>Fullmäktige skickade tillbaka ärendet för mer beredning.</dd>"),
+            "{path}: {glossary}"
+        );
+        assert_eq!(glossary.matches("<dt id=\"ord-").count(), 9, "{path}: every status");
+        for spelled in [
+            "Hälso- och sjukvårdsavtalet",
+            "Politiskt samrådsorgan",
+            "<dfn>SRO</dfn>",
+            "<dfn>HoS-avtalet</dfn>",
+            "<dfn>Majoritetsalternativet</dfn>",
+        ] {
+            assert!(glossary.contains(spelled), "{path}: {spelled}");
+        }
+    }
+    // Where the party's status is shown, it says what it means and links the glossary.
+    let body = html(&app, "/parter/1445").await;
+    assert!(body.contains(
+        "<p class=\"status-explained\"><a href=\"#ord-referred_back\">Återremitterat</a>: fullmäktige skickade tillbaka ärendet för mer beredning.</p>"
+    ));
+    let home = html(&app, "/").await;
+    assert!(home.contains("<a href=\"#ordlista\">Vad statusarna betyder</a>"), "the legend links the glossary");
+    // One name for the majority alternative on the site and the card.
+    for path in ["/", "/inbaddning", "/parter/1445"] {
+        let body = html(&app, path).await;
+        assert!(!body.contains("Majoritetsvillkoret") && !body.contains("Majoriteten är"), "{path}");
+    }
+    assert!(html(&app, "/inbaddning").await.contains("Majoritetsalternativet är inte uppfyllt än"));
 }

@@ -82,7 +82,7 @@ impl Scale {
 /// The projection sentence, also used as the chart's description.
 pub fn projection_sentence(projection: &Projection, eval: &Evaluation, starts_on: NaiveDate) -> String {
     if projection.majority_already {
-        return "Majoritetsvillkoret är redan uppfyllt.".into();
+        return "Majoritetsalternativet är redan uppfyllt.".into();
     }
     if projection.planned.is_empty() {
         return "Inga beslut är planerade framåt, så majoriteten nås inte utan nya beslut.".into();

@@ -56,6 +56,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 p.search-result { "Du sökte på ”" (q) "”." }
             }
             (table::section_at(snapshot, &eval, &query, "/parter"))
+            (crate::views::glossary::section())
         };
         Ok(Rendered::html(layout::page("Alla parter", changed, content)))
     })

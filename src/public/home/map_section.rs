@@ -92,6 +92,7 @@ fn legend(counts: &StatusCounts) -> Markup {
                     }
                 }
             }
+            p.legend-help { a href="#ordlista" { "Vad statusarna betyder" } }
         }
     }
 }

@@ -53,6 +53,7 @@ fn render(snapshot: &Snapshot, query: &HomeQuery) -> Result<Rendered, PageError>
         (table::section(snapshot, &eval, query))
         (chart::section(snapshot, &eval, &projection, is_today))
         (date_form(query.date))
+        (crate::views::glossary::section())
     };
     let title = match query.date {
         Some(d) => format!("Beslutsläget {}", format::date(d)),
