@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes the README's screenshots from a demo instance: docs/screenshots/public-1280.png,
-# public-360.png (the public status page), admin-overview.png (the staff overview, logged in as
-# the editor `ratify demo` prints) and report-1280.png, report-360.png (this week's report to SRO,
-# frozen by `ratify report send` with no recipient configured). Needs Debian's chromium and chromium-driver, curl and python3.
+# public-360.png (the public status page), party-1280.png, party-360.png (a party page: Essunga,
+# whose meeting is planned after the start), report-1280.png, report-360.png (this week's report
+# to SRO, saved with `ratify report send`, which sends nothing without recipients) and
+# admin-overview.png (the staff overview, logged in as the editor `ratify demo` prints). Needs
+# Debian's chromium and chromium-driver, curl and python3.
 #
 #   docs/screenshots.sh            # uses target/debug/ratify (built with `cargo build` if absent)
 #   RATIFY_BIN=path docs/screenshots.sh
@@ -20,8 +22,7 @@ trap cleanup EXIT
 db="$work/demo.sqlite3"
 password=$("$bin" demo --database "$db" | sed -n 's/^Lösenord (visas bara nu): //p')
 [ -n "$password" ] || { echo "screenshots.sh: ratify demo printed no password" >&2; exit 1; }
-env -u RATIFY_REPORT_WEBHOOKS -u RATIFY_REPORT_EMAILS RATIFY_LOG=warn "$bin" report send --database-url "$db" >/dev/null
-week=$(python3 -c 'import datetime, zoneinfo; y, w, _ = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).isocalendar(); print(f"{y}-W{w:02d}")')
+env -u RATIFY_REPORT_WEBHOOKS -u RATIFY_REPORT_EMAILS RATIFY_DATABASE_URL="$db" RATIFY_LOG=warn "$bin" report send >/dev/null
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RATIFY_DATABASE_URL="$db" RATIFY_REPORT_ENABLED=false RATIFY_LOG=warn "$bin" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
@@ -35,9 +36,9 @@ for _ in $(seq 50); do
 done
 
 # The browser, through the WebDriver protocol (standard library only).
-WEEK="$week" BASE="http://127.0.0.1:$port" DRIVER="http://127.0.0.1:$driver_port" USERNAME=demo-redaktor PASSWORD="$password" \
+BASE="http://127.0.0.1:$port" DRIVER="http://127.0.0.1:$driver_port" USERNAME=demo-redaktor PASSWORD="$password" \
 OUT="$out" python3 - <<'PY'
-import base64, json, os, urllib.request
+import base64, json, os, re, urllib.request
 
 driver, base, out = os.environ["DRIVER"], os.environ["BASE"], os.environ["OUT"]
 
@@ -68,8 +69,12 @@ def element(css):
 try:
     shot("/", 1280, 1300, "public-1280.png")
     shot("/", 360, 1400, "public-360.png")
-    shot("/rapporter/" + os.environ["WEEK"], 1280, 1300, "report-1280.png")
-    shot("/rapporter/" + os.environ["WEEK"], 360, 1400, "report-360.png")
+    shot("/parter/1445", 1280, 1300, "party-1280.png")
+    shot("/parter/1445", 360, 1600, "party-360.png")
+    with urllib.request.urlopen(base + "/rapporter") as resp:
+        week = re.search(r'href="(/rapporter/\d{4}-W\d{2})"', resp.read().decode()).group(1)
+    shot(week, 1280, 1300, "report-1280.png")
+    shot(week, 360, 1600, "report-360.png")
     call("POST", s + "/url", {"url": base + "/admin/logga-in"})
     call("POST", s + f"/element/{element('#username')}/value", {"text": os.environ["USERNAME"]})
     call("POST", s + f"/element/{element('#password')}/value", {"text": os.environ["PASSWORD"]})

@@ -78,6 +78,7 @@ fn build_server(
     let mut server = HttpServer::new(move || {
         let config = app_config.clone();
         App::new()
+            .wrap(from_fn(crate::public::head::as_get))
             .wrap(from_fn(crate::demo::banner::mark))
             .wrap(from_fn(crate::ops::metrics::track))
             .wrap(actix_web::middleware::from_fn(crate::security_headers::add))

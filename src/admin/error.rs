@@ -80,7 +80,11 @@ impl ResponseError for AdminError {
             html! {
                 h1 { (title) }
                 p { (text) }
-                p { a href="/admin" { "Till översikten" } " · " a href="/admin/logga-in" { "Logga in" } }
+                p {
+                    a href="/admin" { "Till översikten" }
+                    // Only to someone not logged in: every other error here reaches a logged-in editor.
+                    @if matches!(self, AdminError::NotLoggedIn) { " · " a href="/admin/logga-in" { "Logga in" } }
+                }
             },
         );
         HttpResponse::build(self.status_code())

@@ -1,10 +1,9 @@
 //! GET /admin: the 50 parties in Swedish alphabetical order with status, latest decision, last
 //! change and by whom; filters by name, subregion and status; and the parties that need attention.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use super::error::AdminError;
 use super::format;
@@ -16,12 +15,32 @@ use crate::ratification::{PartyKind, Status};
 use crate::snapshot::Snapshot;
 use crate::AppState;
 
-#[derive(Deserialize)]
+/// The overview's filters. `delregion` and `status` may repeat (`?status=a&status=b` shows both).
+#[derive(Default)]
 pub struct Filters {
-    delregion: Option<String>,
-    status: Option<String>,
+    delregion: Vec<String>,
+    status: Vec<String>,
     /// Part of a party's name (any case) or its code.
     namn: Option<String>,
+}
+
+impl Filters {
+    fn parse(query_string: &str) -> Result<Self, AdminError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query_string)
+            .map_err(|_| AdminError::BadRequest("Adressens parametrar kunde inte tolkas.".into()))?;
+        let mut filters = Filters::default();
+        for (key, value) in pairs {
+            let value = value.trim().to_string();
+            match key.as_str() {
+                _ if value.is_empty() => {}
+                "delregion" if !filters.delregion.contains(&value) => filters.delregion.push(value),
+                "status" if !filters.status.contains(&value) => filters.status.push(value),
+                "namn" => filters.namn = Some(value),
+                _ => {}
+            }
+        }
+        Ok(filters)
+    }
 }
 
 /// The parties in the order the public list shows them: Swedish alphabetical order by name
@@ -63,6 +82,9 @@ pub enum Attention {
     PlannedDatePassed(NaiveDate),
     /// The standing adoption has no link to the minutes.
     AdoptionWithoutProtocol,
+    /// The next planned meeting (first field) is after the agreement's start (second field):
+    /// the agreement cannot apply to the party from the start.
+    PlannedAfterStart(NaiveDate, NaiveDate),
 }
 
 impl Attention {
@@ -73,6 +95,11 @@ impl Attention {
                 format!("Beslutet planerades till {}, men inget utfall är registrerat.", format::date(*d))
             }
             Attention::AdoptionWithoutProtocol => "Antagandet saknar länk till protokollet.".into(),
+            Attention::PlannedAfterStart(planned, starts_on) => format!(
+                "Beslutet är planerat till {}, efter avtalsstarten {}.",
+                format::date(*planned),
+                format::date(*starts_on)
+            ),
         }
     }
 }
@@ -94,8 +121,15 @@ pub fn attention(snapshot: &Snapshot, party: &Party, status: Status, today: Naiv
         if !decided {
             reasons.push(Attention::PlannedDatePassed(planned));
         }
-    } else if !decided && snapshot.next_planned_on(&party.code, today).is_none() {
-        reasons.push(Attention::NoPlannedDecision);
+    } else if !decided {
+        let starts_on = snapshot.agreement.starts_on;
+        match snapshot.next_planned_on(&party.code, today) {
+            None => reasons.push(Attention::NoPlannedDecision),
+            Some(planned) if crate::views::planned::after_start(planned, starts_on) => {
+                reasons.push(Attention::PlannedAfterStart(planned, starts_on));
+            }
+            Some(_) => {}
+        }
     }
     if status == Status::Adopted {
         if let Some(latest) = snapshot.latest_decision(&party.code, today) {
@@ -112,17 +146,18 @@ const REGION_FILTER: &str = "regionen";
 pub async fn page(
     user: CurrentUser,
     csrf: CsrfToken,
-    query: web::Query<Filters>,
+    req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
+    let query = Filters::parse(req.query_string())?;
     let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(AdminError::from))).await?;
     let today = crate::clock::today();
     let eval = snapshot.evaluate(today);
     let mut subregions: Vec<String> = snapshot.parties.iter().filter_map(|p| p.subregion.clone()).collect();
     subregions.sort();
     subregions.dedup();
-    let subregion = query.delregion.as_deref().filter(|s| !s.is_empty());
-    if let Some(s) = subregion {
+    let chosen_subregions: Vec<&str> = query.delregion.iter().map(String::as_str).collect();
+    for &s in &chosen_subregions {
         if s != REGION_FILTER && !subregions.iter().any(|r| r == s) {
             return Err(AdminError::BadRequest(format!(
                 "Okänd delregion \"{}\". Välj en av: {}.",
@@ -131,12 +166,12 @@ pub async fn page(
             )));
         }
     }
-    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(code) => Some(Status::parse(code).ok_or_else(|| {
+    let mut statuses: Vec<Status> = Vec::new();
+    for code in &query.status {
+        statuses.push(Status::parse(code).ok_or_else(|| {
             AdminError::BadRequest(format!("Okänd status \"{}\".", code.chars().take(40).collect::<String>()))
-        })?),
-    };
+        })?);
+    }
     let name = query.namn.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let status_of = |p: &Party| eval.parties.iter().find(|s| s.code == p.code).map_or(Status::NotStarted, |s| s.status);
     let rows: Vec<(&Party, Status)> =
@@ -144,12 +179,14 @@ pub async fn page(
     let shown: Vec<&(&Party, Status)> = rows
         .iter()
         .filter(|(p, _)| name.is_none_or(|n| name_matches(p, n)))
-        .filter(|(p, _)| match subregion {
-            None => true,
-            Some(REGION_FILTER) => p.kind == PartyKind::Region,
-            Some(s) => p.subregion.as_deref() == Some(s),
+        .filter(|(p, _)| {
+            chosen_subregions.is_empty()
+                || chosen_subregions.iter().any(|&chosen| match chosen {
+                    REGION_FILTER => p.kind == PartyKind::Region,
+                    s => p.subregion.as_deref() == Some(s),
+                })
         })
-        .filter(|(_, s)| status.is_none_or(|wanted| *s == wanted))
+        .filter(|(_, s)| statuses.is_empty() || statuses.contains(s))
         .collect();
     // The filters apply to both lists: a desk that follows one subregion sees its own.
     let attention_rows: Vec<(&Party, Vec<Attention>)> = shown
@@ -163,7 +200,7 @@ pub async fn page(
             "Antagna kommuner: " strong { (eval.municipalities_adopted) " av " (eval.municipalities_total) }
             ". Regionen: " strong { (eval.region_status.label_sv()) } ". "
             a href="#uppmarksamma" { (attention_rows.len()) " parter behöver uppmärksamhet" }
-            @if subregion.is_some() || status.is_some() || name.is_some() { " (bland de visade)" }
+            @if !chosen_subregions.is_empty() || !statuses.is_empty() || name.is_some() { " (bland de visade)" }
             "."
         }
         form.filters method="get" action="/admin" {
@@ -173,17 +210,17 @@ pub async fn page(
             }
             div {
                 label for="delregion" { "Delregion" }
-                select id="delregion" name="delregion" {
+                select id="delregion" name="delregion" multiple[chosen_subregions.len() > 1] {
                     option value="" { "Alla" }
-                    option value=(REGION_FILTER) selected[subregion == Some(REGION_FILTER)] { "Regionen (VGR)" }
-                    @for s in &subregions { option value=(s) selected[subregion == Some(s.as_str())] { (s) } }
+                    option value=(REGION_FILTER) selected[chosen_subregions.contains(&REGION_FILTER)] { "Regionen (VGR)" }
+                    @for s in &subregions { option value=(s) selected[chosen_subregions.contains(&s.as_str())] { (s) } }
                 }
             }
             div {
                 label for="status" { "Status" }
-                select id="status" name="status" {
+                select id="status" name="status" multiple[statuses.len() > 1] {
                     option value="" { "Alla" }
-                    @for s in Status::ALL { option value=(s.code()) selected[status == Some(s)] { (s.label_sv()) } }
+                    @for s in Status::ALL { option value=(s.code()) selected[statuses.contains(&s)] { (s.label_sv()) } }
                 }
             }
             div { button type="submit" { "Visa" } }
@@ -207,7 +244,12 @@ pub async fn page(
                         td { (p.subregion.as_deref().unwrap_or("–")) }
                         td { (s.label_sv()) }
                         td { (latest_decision(&snapshot, p, today)) }
-                        td { (format::opt_date(snapshot.next_planned_on(&p.code, today))) }
+                        td {
+                            (format::opt_date(snapshot.next_planned_on(&p.code, today)))
+                            @if let Some(d) = snapshot.next_planned_on(&p.code, today) {
+                                (crate::views::planned::flag(d, snapshot.agreement.starts_on))
+                            }
+                        }
                         td { (last_change(&snapshot, p)) }
                     }
                 }

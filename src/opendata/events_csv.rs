@@ -7,7 +7,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 
-use super::{datum_param, opt, text_cell, CsvFile, OpenDataError};
+use super::{csv_date_param, opt, text_cell, CsvFile, OpenDataError};
 use crate::api::dto::rfc3339;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::snapshot::Snapshot;
@@ -36,7 +36,7 @@ pub const COLUMNS: [(&str, &str); 17] = [
 ];
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
-    let until = datum_param(req.query_string())?;
+    let until = csv_date_param(req.query_string())?;
     let datum = until.map(|d| d.to_string()).unwrap_or_default();
     let params: &[(&str, &str)] = if until.is_some() { &[("datum", &datum)] } else { &[] };
     let key = CacheKey::new(req.path(), params);

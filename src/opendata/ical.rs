@@ -14,6 +14,7 @@ use crate::events::Event;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::ratification::PartyKind;
 use crate::snapshot::Snapshot;
+use crate::views::planned;
 use crate::AppState;
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
@@ -66,6 +67,16 @@ pub fn render_for(snapshot: &Snapshot, only: Option<&str>, today: NaiveDate, bas
             date_sv(planned_on),
             snapshot.agreement.title
         );
+        // Too late to apply from the start: said in both, so a calendar showing only one says it.
+        let late = planned::after_start(planned_on, snapshot.agreement.starts_on);
+        let late_note = if late { planned::after_start_note(snapshot.agreement.starts_on) } else { String::new() };
+        if late {
+            description.push_str(&format!(
+                " Mötet är efter avtalsstarten {}: avtalet kan då inte gälla för {} från start.",
+                date_sv(snapshot.agreement.starts_on),
+                party.name
+            ));
+        }
         if let Some(reference) = &event.reference {
             description.push_str(&format!(" Ärende: {reference}."));
         }
@@ -76,7 +87,7 @@ pub fn render_for(snapshot: &Snapshot, only: Option<&str>, today: NaiveDate, bas
         cal.line(&format!("DTSTART;VALUE=DATE:{}", planned_on.format("%Y%m%d")));
         let end = planned_on.checked_add_days(Days::new(1)).unwrap_or(planned_on);
         cal.line(&format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")));
-        cal.text("SUMMARY", &format!("{assembly} i {} beslutar om HoS-avtalet", party.name));
+        cal.text("SUMMARY", &format!("{assembly} i {} beslutar om HoS-avtalet{late_note}", party.name));
         cal.text("DESCRIPTION", &description);
         cal.line(&format!("URL:{url}"));
         cal.line("TRANSP:TRANSPARENT");

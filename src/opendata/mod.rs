@@ -2,9 +2,10 @@
 //! CSV for spreadsheets, an Atom feed for feed readers, an iCalendar file of planned meetings.
 //! One module per format; all of them are served through [`crate::http_cache`].
 //!
-//! Unknown query parameters are ignored here (unlike the JSON API, which refuses them): feed
-//! readers, calendar apps and web-analytics links append their own parameters, and a link on a
-//! municipality's site must keep working. They are not part of the cache key either.
+//! The feed and the calendar ignore unknown query parameters: feed readers, calendar apps and
+//! web-analytics links append their own, and a subscription must keep working. They are not
+//! part of the cache key either. The CSV files take a date and refuse anything else, as the
+//! JSON API does: a file asked for with `as_of=` or a misspelt `datum=` must not be today's.
 
 mod atom;
 mod events_csv;
@@ -48,7 +49,8 @@ pub fn files() -> [FileDoc; 4] {
             title: "Läget per part (CSV)",
             media_type: "text/csv",
             description: "En rad per part (50 rader): status, om parten räknas som antagande, senaste beslut och \
-                nästa planerade sammanträde. Med ?datum=ÅÅÅÅ-MM-DD som läget var den dagen."
+                nästa planerade sammanträde. Med ?datum=ÅÅÅÅ-MM-DD (eller as_of=ÅÅÅÅ-MM-DD, som i API:t) som läget \
+                var den dagen. Andra parametrar ger fel 400."
                 .to_string(),
             example_query: Some("datum=2026-03-24"),
             columns: &status_csv::COLUMNS,
@@ -58,8 +60,8 @@ pub fn files() -> [FileDoc; 4] {
             title: "Alla händelser (CSV)",
             media_type: "text/csv",
             description: "Hela beslutsloggen, en rad per händelse i den ordning de registrerades, även rättade \
-                händelser (se kolumnen corrected_by). Med ?datum=ÅÅÅÅ-MM-DD bara händelser som gäller från \
-                den dagen eller tidigare."
+                händelser (se kolumnen corrected_by). Med ?datum=ÅÅÅÅ-MM-DD (eller as_of) bara händelser som \
+                gäller från den dagen eller tidigare. Andra parametrar ger fel 400."
                 .to_string(),
             example_query: Some("datum=2026-03-24"),
             columns: &events_csv::COLUMNS,
@@ -217,23 +219,50 @@ pub fn party_named<'a>(
     })
 }
 
-/// The optional `datum=YYYY-MM-DD` parameter; other parameters are ignored (see the module doc).
-fn datum_param(query_string: &str) -> Result<Option<NaiveDate>, OpenDataError> {
+/// The parameters of the CSV files: the date, as the pages name it (`datum`) or as the API does
+/// (`as_of`).
+const CSV_PARAMS: [&str; 2] = ["datum", "as_of"];
+
+/// The optional date of a CSV file, `datum=YYYY-MM-DD` or `as_of=YYYY-MM-DD` (the same day if
+/// both are given). Any other parameter is refused, as the API refuses it: a misspelt `datum`
+/// must not silently give today's file.
+fn csv_date_param(query_string: &str) -> Result<Option<NaiveDate>, OpenDataError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query_string)
         .map_err(|_| OpenDataError::BadParameter("Frågesträngen kunde inte tolkas.".into()))?;
-    let mut values = pairs.iter().filter(|(k, _)| k == "datum").map(|(_, v)| v);
-    let Some(value) = values.next() else { return Ok(None) };
-    if values.next().is_some() {
-        return Err(OpenDataError::BadParameter("Parametern datum får bara anges en gång.".into()));
+    if let Some((key, _)) = pairs.iter().find(|(k, _)| !CSV_PARAMS.contains(&k.as_str())) {
+        return Err(OpenDataError::BadParameter(format!(
+            "Parametern \"{}\" är okänd. Kända parametrar: {}.",
+            key.chars().take(40).collect::<String>(),
+            CSV_PARAMS.join(", ")
+        )));
     }
+    let mut date = None;
+    for name in CSV_PARAMS {
+        let mut values = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+        let Some(value) = values.next() else { continue };
+        if values.next().is_some() {
+            return Err(OpenDataError::BadParameter(format!("Parametern {name} får bara anges en gång.")));
+        }
+        let parsed = date_value(name, value)?;
+        if date.is_some_and(|d| d != parsed) {
+            return Err(OpenDataError::BadParameter(
+                "Parametrarna datum och as_of anger olika datum: ange bara den ena.".into(),
+            ));
+        }
+        date = Some(parsed);
+    }
+    Ok(date)
+}
+
+fn date_value(name: &str, value: &str) -> Result<NaiveDate, OpenDataError> {
     match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(date) if value.len() == 10 && crate::clock::is_accepted(date) => Ok(Some(date)),
+        Ok(date) if value.len() == 10 && crate::clock::is_accepted(date) => Ok(date),
         Ok(date) if value.len() == 10 => Err(OpenDataError::BadParameter(format!(
-            "Parametern datum ska vara ett datum {} (fick {date}).",
+            "Parametern {name} ska vara ett datum {} (fick {date}).",
             crate::clock::accepted_range_sv()
         ))),
         _ => Err(OpenDataError::BadParameter(format!(
-            "Parametern datum ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD, t.ex. 2026-03-24 (fick \"{}\").",
+            "Parametern {name} ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD, t.ex. 2026-03-24 (fick \"{}\").",
             value.chars().take(40).collect::<String>()
         ))),
     }
@@ -295,13 +324,23 @@ mod tests {
     }
 
     #[test]
-    fn datum_is_optional_strict_and_other_parameters_are_ignored() {
-        assert_eq!(datum_param("").unwrap(), None);
-        assert_eq!(datum_param("utm_source=x").unwrap(), None);
-        assert_eq!(datum_param("datum=2026-03-24&x=1").unwrap(), NaiveDate::from_ymd_opt(2026, 3, 24));
-        for bad in ["datum=2026-3-24", "datum=igår", "datum=2026-02-30", "datum=2026-03-24&datum=2026-03-25"] {
-            let err = datum_param(bad).unwrap_err();
-            assert!(matches!(err, OpenDataError::BadParameter(ref m) if m.contains("datum")), "{bad}: {err}");
+    fn the_csv_date_is_optional_strict_and_other_parameters_are_refused() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 24);
+        assert_eq!(csv_date_param("").unwrap(), None);
+        assert_eq!(csv_date_param("datum=2026-03-24").unwrap(), day);
+        assert_eq!(csv_date_param("as_of=2026-03-24").unwrap(), day);
+        assert_eq!(csv_date_param("as_of=2026-03-24&datum=2026-03-24").unwrap(), day);
+        for (bad, named) in [
+            ("datum=2026-3-24", "datum"),
+            ("datum=igår", "datum"),
+            ("as_of=2026-02-30", "as_of"),
+            ("datum=2026-03-24&datum=2026-03-25", "datum"),
+            ("datum=2026-03-24&as_of=2026-03-25", "as_of"),
+            ("utm_source=x", "utm_source"),
+            ("datum=2026-03-24&x=1", "\"x\""),
+        ] {
+            let err = csv_date_param(bad).unwrap_err();
+            assert!(matches!(err, OpenDataError::BadParameter(ref m) if m.contains(named)), "{bad}: {err}");
         }
     }
 

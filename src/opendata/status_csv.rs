@@ -4,7 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 
-use super::{datum_param, opt, text_cell, CsvFile, OpenDataError};
+use super::{csv_date_param, opt, text_cell, CsvFile, OpenDataError};
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::snapshot::Snapshot;
 use crate::AppState;
@@ -26,7 +26,7 @@ pub const COLUMNS: [(&str, &str); 12] = [
 ];
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
-    let as_of = datum_param(req.query_string())?.unwrap_or_else(crate::clock::today);
+    let as_of = csv_date_param(req.query_string())?.unwrap_or_else(crate::clock::today);
     let key = CacheKey::new(req.path(), &[("datum", &as_of.to_string())]);
     http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, as_of)).await
 }

@@ -17,25 +17,37 @@ pub const EMBEDDABLE_PATHS: &[&str] = &["/inbaddning"];
 
 fn majority_phrase(eval: &Evaluation) -> &'static str {
     match eval.majority.state {
-        ConditionState::Satisfied => "Majoriteten är nådd",
-        ConditionState::Open => "Majoriteten är inte nådd",
-        ConditionState::Blocked => "Majoriteten kan inte nås",
+        ConditionState::Satisfied => "Majoritetsalternativet är uppfyllt",
+        ConditionState::Open => "Majoritetsalternativet är inte uppfyllt än",
+        ConditionState::Blocked => "Majoritetsalternativet kan inte uppfyllas",
     }
 }
 
 pub async fn card(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    http_cache::cached_keyed(&req, &state, CacheKey::new("/inbaddning", &[]), |snapshot| {
+    // The snippet names the site's public address, so the address is part of the key.
+    let base = crate::opendata::public_base_url(&req, &state);
+    let key = crate::opendata::base_keyed("/inbaddning", &base);
+    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
         let eval = snapshot.evaluate(crate::clock::today());
-        let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on);
+        let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on, &base);
         Ok(Rendered::html(page))
     })
     .await
+}
+
+/// The `<iframe>` another site pastes to show the card.
+pub fn iframe_snippet(base: &str) -> String {
+    format!(
+        "<iframe src=\"{base}/inbaddning\"\n        title=\"Beslutsläget för {}\"\n        width=\"360\" height=\"240\"\n        loading=\"lazy\"></iframe>",
+        layout::SITE_NAME
+    )
 }
 
 fn card_page(
     eval: &Evaluation,
     last_change: Option<chrono::DateTime<chrono::Utc>>,
     starts_on: chrono::NaiveDate,
+    base: &str,
 ) -> Markup {
     html! {
         (DOCTYPE)
@@ -57,6 +69,13 @@ fn card_page(
                     p { "Regionen: " (eval.region_status.label_sv()) "." }
                     p.embed-changed { (layout::changed_line(layout::Changed::from_last_change(last_change))) }
                     p { a href="/" target="_blank" rel="noopener" { "Se hela läget" span.visually-hidden { " (öppnas i nytt fönster)" } } }
+                }
+                // Below the card, folded: inside a 240 px frame it stays out of sight.
+                details.embed-code {
+                    summary { "Bädda in kortet på din webbplats" }
+                    p { "Klistra in koden i sidans HTML. Ramens title berättar för den som använder skärmläsare vad ramen innehåller. Ramens kant tar du bort i din egen stilmall (border: 0)." }
+                    label for="inbaddningskod" { "Kod att kopiera" }
+                    textarea #inbaddningskod readonly rows="5" cols="60" spellcheck="false" { (iframe_snippet(base)) }
                 }
             }
         }

@@ -4,8 +4,10 @@
 //! per write, with an `ETag` (a conditional request gets 304).
 
 mod accessibility;
+pub mod answer;
 mod embed;
 pub mod error;
+pub mod head;
 mod home;
 mod links;
 mod params;
@@ -18,6 +20,7 @@ pub use embed::EMBEDDABLE_PATHS;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", read().to(home::page))
+        .route("/parter", read().to(home::list::page))
         .route("/parter/{code}", read().to(party::page))
         .route("/inbaddning", read().to(embed::card))
         .route("/badge.svg", read().to(embed::badge))

@@ -44,6 +44,30 @@ pub fn date(query: &Query) -> Result<Option<NaiveDate>, PageError> {
     }
 }
 
+/// Every pair of the query string in order, repeated names kept (`?status=a&status=b`).
+pub fn parse_pairs(query_string: &str) -> Result<Vec<(String, String)>, PageError> {
+    serde_urlencoded::from_str(query_string).map_err(|_| PageError::BadParameter {
+        param: "query",
+        message: "Adressens parametrar (delen efter frågetecknet) kunde inte tolkas.".into(),
+    })
+}
+
+/// Every non-empty value of a repeatable parameter, each one of `allowed`, without repeats.
+pub fn choices<'a>(
+    pairs: &'a [(String, String)],
+    param: &'static str,
+    allowed: &[(&str, &str)],
+) -> Result<Vec<&'a str>, PageError> {
+    let mut chosen: Vec<&str> = Vec::new();
+    for raw in pairs.iter().filter(|(k, _)| k == param).map(|(_, v)| v.trim()).filter(|v| !v.is_empty()) {
+        let value = check_choice(raw, param, allowed)?;
+        if !chosen.contains(&value) {
+            chosen.push(value);
+        }
+    }
+    Ok(chosen)
+}
+
 /// A parameter that must be one of `allowed` (given as (value, description) pairs).
 pub fn choice<'a>(
     query: &'a Query,
@@ -51,8 +75,12 @@ pub fn choice<'a>(
     allowed: &[(&str, &str)],
 ) -> Result<Option<&'a str>, PageError> {
     let Some(raw) = value(query, param) else { return Ok(None) };
+    check_choice(raw, param, allowed).map(Some)
+}
+
+fn check_choice<'a>(raw: &'a str, param: &'static str, allowed: &[(&str, &str)]) -> Result<&'a str, PageError> {
     if allowed.iter().any(|(v, _)| *v == raw) {
-        return Ok(Some(raw));
+        return Ok(raw);
     }
     let list: Vec<String> = allowed.iter().map(|(v, d)| format!("{v} ({d})")).collect();
     Err(PageError::BadParameter {

@@ -6,15 +6,15 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::error::PageError;
-use super::{links, params};
+use super::{answer, links, params};
 use crate::events::Event;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::parties::Party;
-use crate::ratification::{PartyKind, PartyStanding};
+use crate::ratification::{Evaluation, PartyKind, PartyStanding};
 use crate::snapshot::Snapshot;
 use crate::views::layout::{self, Changed};
 use crate::views::status::{badge, pattern_defs};
-use crate::views::{format, map};
+use crate::views::{format, glossary, map, planned};
 use crate::AppState;
 
 pub async fn page(
@@ -51,7 +51,7 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
         }
         @if let Some(d) = date {
             div.time-travel role="note" aria-label="Tidsresa" {
-                p { strong { "Du ser läget som det var " (format::date(d)) "." } }
+                p { strong { (time_travel_line(d, today)) } }
                 p { a href=(links::party(&party.code, None)) { "Visa dagens läge för " (party.name) } }
             }
         }
@@ -60,10 +60,12 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
                 h1 { (party.name) }
                 p.party-kind { (kind_line(party)) }
                 p.changed-top { (layout::changed_line(changed)) }
+                (answer_section(snapshot, &eval, party, standing, as_of, today))
                 (status_section(snapshot, party, standing, as_of))
                 (latest_section(snapshot, party, as_of))
                 (instrument_section(snapshot, standing))
                 (timeline_section(snapshot, party, as_of))
+                (glossary::section())
             }
             aside.party-aside aria-label="Karta" {
                 @let label = match party.kind {
@@ -76,6 +78,51 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
         }
     };
     Ok(Rendered::html(layout::page(&party.name, changed, content)))
+}
+
+/// "Du ser läget som det var 1 mars 2026." – or, for a day ahead, a projection.
+pub fn time_travel_line(d: NaiveDate, today: NaiveDate) -> String {
+    if d > today {
+        format!("Du ser läget {} om inga fler beslut registreras.", format::date(d))
+    } else {
+        format!("Du ser läget som det var {}.", format::date(d))
+    }
+}
+
+/// The question every reader comes with, answered first.
+fn answer_section(
+    snapshot: &Snapshot,
+    eval: &Evaluation,
+    party: &Party,
+    standing: &PartyStanding,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> Markup {
+    let agreement = &snapshot.agreement;
+    let facts = answer::Facts {
+        party_name: &party.name,
+        kind: party.kind,
+        status: standing.status,
+        counts_as_adopted: standing.counts_as_adopted,
+        partly_adopted: !standing.counts_as_adopted && standing.instruments.iter().any(|i| i.counts_as_adopted),
+        decided_on: snapshot.latest_decision(&party.code, as_of).and_then(|e| e.decided_on),
+        legal_force_on: standing.legal_force_on,
+        planned_on: snapshot.next_planned_on(&party.code, as_of),
+        unanimity: eval.unanimity.state,
+        majority: eval.majority.state,
+        majority_required: eval.majority.required,
+        region_required: agreement.rules.region_required,
+        starts_on: agreement.starts_on,
+        as_of,
+        today,
+    };
+    let a = answer::answer(&facts);
+    html! {
+        section.answer aria-labelledby="svar-rubrik" {
+            h2 #svar-rubrik { (a.question) }
+            p.answer-text { (a.sentence()) }
+        }
+    }
 }
 
 fn kind_line(party: &Party) -> Markup {
@@ -98,6 +145,7 @@ fn status_section(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, 
         section aria-labelledby="status-rubrik" {
             h2 #status-rubrik { "Status" }
             p.party-status { (badge(standing.status)) }
+            p.status-explained { (glossary::explained(standing.status)) }
             p {
                 @if standing.counts_as_adopted {
                     (party.name) " räknas som part som har antagit avtalet."
@@ -109,7 +157,7 @@ fn status_section(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, 
                 }
             }
             @if let Some(d) = planned {
-                p { "Nästa planerade beslut: sammanträde " time datetime=(d.to_string()) { (format::date(d)) } "." }
+                p { "Nästa planerade beslut: sammanträde " (planned::date(d, snapshot.agreement.starts_on)) "." }
             }
         }
     }
@@ -233,7 +281,7 @@ fn timeline_item(snapshot: &Snapshot, e: &Event) -> Markup {
             dl.facts {
                 @if let Some(r) = &e.reference { dt { "Paragraf" } dd { (r) } }
                 @if let Some(url) = links::minutes(e) { dt { "Protokoll" } dd { a href=(url) { "Protokollet" @if let Some(r) = &e.reference { " (" (r) ")" } } } }
-                @if let Some(d) = e.planned_on { dt { "Planerat sammanträde" } dd { (format::date(d)) } }
+                @if let Some(d) = e.planned_on { dt { "Planerat sammanträde" } dd { (planned::date(d, snapshot.agreement.starts_on)) } }
                 @if let Some(d) = e.posted_on { dt { "Anslaget" } dd { (format::date(d)) } }
                 @if let Some(ids) = e.instruments.as_ref().filter(|ids| ids.len() < all_instruments) {
                     dt { "Gäller" }

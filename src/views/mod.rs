@@ -3,6 +3,8 @@
 
 pub mod assets;
 pub mod format;
+pub mod glossary;
 pub mod layout;
 pub mod map;
+pub mod planned;
 pub mod status;

@@ -18,7 +18,22 @@ fn section<'a>(html: &'a str, from: &str, to: &str) -> &'a str {
     &html[a..b]
 }
 
+/// Moves the agreement's start far ahead: meetings planned after the start need attention, and
+/// this test's meetings 20 and 30 days ahead must stay before it whenever it runs.
+fn agreement_starts_later(app: &TestApp) {
+    use diesel::prelude::*;
+    use ratify::db::schema::agreements;
+    let mut conn = app.db.conn().expect("connection");
+    let later = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date");
+    let n = diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::AGREEMENT_SLUG)))
+        .set(agreements::starts_on.eq(later))
+        .execute(&mut *conn)
+        .expect("move the agreement's start");
+    assert_eq!(n, 1);
+}
+
 async fn overview_filters_and_attention(app: TestApp) {
+    agreement_starts_later(&app);
     let token = app.token("t");
     app.record(
         &token,

@@ -253,3 +253,75 @@ async fn pages_pass_axe_and_the_keyboard_reaches_the_map() {
     assert!(left_the_map, "Tab moves on past the map");
     assert!(violations.is_empty(), "axe-core found accessibility violations:\n{}", violations.join("\n"));
 }
+
+/// Makes the viewport exactly `width` CSS pixels wide (the window's frame takes a few).
+async fn viewport(client: &Client, width: u32) {
+    client.set_window_size(width, 900).await.expect("window size");
+    let inner = js(client, "return window.innerWidth;").await.as_u64().unwrap();
+    let extra = u64::from(width).saturating_sub(inner);
+    client.set_window_size(width + extra as u32, 900).await.expect("window size");
+    assert_eq!(js(client, "return window.innerWidth;").await.as_u64().unwrap(), u64::from(width));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_360_px_each_status_shows_and_a_municipality_is_found_without_scrolling() {
+    let axe = axe_source();
+    let driver = start_driver().await;
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    record_some_decisions(&app).await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = browser(&driver, profile.path()).await;
+    let mut violations = Vec::new();
+    client.goto(&app.url("/")).await.unwrap();
+    viewport(&client, 360).await;
+    for path in ["/", "/parter", "/?vy=rutnat", "/parter/1445", "/inbaddning"] {
+        client.goto(&app.url(path)).await.unwrap();
+        let scroll_width = js(&client, "return document.documentElement.scrollWidth;").await.as_u64().unwrap();
+        assert!(scroll_width <= 360, "{path} scrolls sideways at 360 px: {scroll_width} px wide");
+        violations.extend(axe_violations(&client, &axe, &format!("{path} at 360 px")).await);
+    }
+    for path in ["/", "/parter"] {
+        client.goto(&app.url(path)).await.unwrap();
+        // Every row's status is on screen, inside the viewport, with its text.
+        let rows = js(
+            &client,
+            "return [...document.querySelectorAll('.party-table tbody tr')].map(tr => {
+                 const s = tr.querySelector('.status');
+                 const r = s.getBoundingClientRect();
+                 return {code: tr.dataset.code, text: s.innerText.trim(), left: r.left, right: r.right,
+                         width: r.width, shown: s.checkVisibility()};
+             });",
+        )
+        .await;
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 50, "{path}");
+        for row in rows {
+            assert!(row["shown"] == true && row["width"].as_f64().unwrap() > 0.0, "{path}: {row}");
+            assert!(row["left"].as_f64().unwrap() >= 0.0 && row["right"].as_f64().unwrap() <= 360.0, "{path}: {row}");
+            assert!(!row["text"].as_str().unwrap().is_empty(), "{path}: {row}");
+        }
+        let codes = municipality_codes();
+        for (code, status) in [(&codes[0], "Antaget"), (&codes[20], "Avslaget"), (&codes[21], "Återremitterat")] {
+            let row = rows.iter().find(|r| r["code"] == code.as_str()).unwrap();
+            assert_eq!(row["text"], status, "{path}: {row}");
+        }
+    }
+    // The tiles' names are too small at this width: hidden, and the list offered instead.
+    client.goto(&app.url("/?vy=rutnat")).await.unwrap();
+    let labels =
+        js(&client, "return [...document.querySelectorAll('.tile-label')].some(e => e.checkVisibility());").await;
+    assert_eq!(labels, false, "no unreadable names on the tiles");
+    let note = js(&client, "return document.querySelector('.map-note.narrow-only').checkVisibility();").await;
+    assert_eq!(note, true, "the map points to the list");
+    // "Hitta din kommun": a plain form, typed into and sent.
+    client.goto(&app.url("/")).await.unwrap();
+    let field = client.find(fantoccini::Locator::Id("f-hitta")).await.expect("the find field");
+    field.send_keys("essunga").await.unwrap();
+    client.find(fantoccini::Locator::Css("form.find button")).await.unwrap().click().await.unwrap();
+    let at = client.current_url().await.unwrap();
+    assert_eq!(at.path(), "/parter/1445", "{at}");
+    let heading = js(&client, "return document.querySelector('#svar-rubrik').innerText;").await;
+    assert_eq!(heading, "Gäller avtalet i Essunga från 1 januari 2027?");
+    client.close().await.unwrap();
+    assert!(violations.is_empty(), "axe-core found accessibility violations:\n{}", violations.join("\n"));
+}

@@ -176,11 +176,24 @@ async fn status_csv_travels_in_time_and_refuses_a_bad_date(app: TestApp) {
         let text = resp.text().await.unwrap();
         assert!(text.contains("Parametern datum") && text.contains("ÅÅÅÅ-MM-DD"), "{text}");
     }
-    // Unknown parameters are ignored: the same file, the same tag.
-    let plain = app.get("/data/status.csv").await;
-    let tagged = app.get("/data/status.csv?utm_source=kommunen&x=1").await;
-    assert_eq!(tagged.status().as_u16(), 200);
-    assert_eq!(plain.headers()["etag"], tagged.headers()["etag"]);
+    // The API's name for the date gives the same file as the pages' name.
+    let (_, by_datum) = get_ok(&app, "/data/status.csv?datum=2026-03-23", "text/csv; charset=utf-8").await;
+    let (headers, by_as_of) = get_ok(&app, "/data/status.csv?as_of=2026-03-23", "text/csv; charset=utf-8").await;
+    assert_eq!(by_as_of, by_datum);
+    assert_eq!(headers["content-disposition"], "inline; filename=\"status-2026-03-23.csv\"");
+    assert_ne!(by_as_of, get_ok(&app, "/data/status.csv", "text/csv; charset=utf-8").await.1, "not today's file");
+    let (_, log_as_of) = get_ok(&app, "/data/beslut.csv?as_of=2026-04-15", "text/csv; charset=utf-8").await;
+    assert_eq!(log_as_of, get_ok(&app, "/data/beslut.csv?datum=2026-04-15", "text/csv; charset=utf-8").await.1);
+    // Unknown parameters are refused, as the API refuses them, naming the parameter.
+    for path in ["/data/status.csv?utm_source=kommunen", "/data/status.csv?date=2026-03-01", "/data/beslut.csv?x=1"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status().as_u16(), 400, "{path}");
+        assert_eq!(resp.headers()["content-type"], "text/plain; charset=utf-8");
+        let text = resp.text().await.unwrap();
+        assert!(text.contains("är okänd") && text.contains("datum, as_of"), "{path}: {text}");
+    }
+    let resp = app.get("/data/status.csv?datum=2026-03-01&as_of=2026-03-02").await;
+    assert_eq!(resp.status().as_u16(), 400);
 }
 
 // ---- beslut.csv ----------------------------------------------------------------------------
@@ -388,10 +401,16 @@ async fn calendar_has_one_event_per_planned_meeting(app: TestApp) {
     assert_eq!(by_uid.len(), 2, "UIDs are unique");
     let boras = by_uid[&format!("hos-2027-handelse-{}@127.0.0.1", ids["boras_planned"])];
     let region = by_uid[&format!("hos-2027-handelse-{}@127.0.0.1", ids["region_planned"])];
-    assert_eq!(prop(&boras.properties, "SUMMARY"), "Kommunfullmäktige i Borås beslutar om HoS-avtalet");
+    // A meeting after the agreement's start (1 January 2027) says so in its summary.
+    let late =
+        |days: u64| if in_days(days).as_str() > "2027-01-01" { " (efter avtalsstarten 1 januari 2027)" } else { "" };
+    assert_eq!(
+        prop(&boras.properties, "SUMMARY"),
+        format!("Kommunfullmäktige i Borås beslutar om HoS-avtalet{}", late(40))
+    );
     assert_eq!(
         prop(&region.properties, "SUMMARY"),
-        "Regionfullmäktige i Västra Götalandsregionen beslutar om HoS-avtalet"
+        format!("Regionfullmäktige i Västra Götalandsregionen beslutar om HoS-avtalet{}", late(30))
     );
     for (event, days) in [(boras, 40), (region, 30)] {
         let start = event.properties.iter().find(|p| p.name == "DTSTART").expect("DTSTART");
@@ -561,7 +580,7 @@ async fn links_use_the_public_url_or_the_requests_own_host(backend: Backend) {
         .record(&plain.token("t"), "1490", json!({"status": "scheduled", "body": "KF", "planned_on": in_days(30)}))
         .await;
     let forged = |app: &TestApp, path: &str| app.client.get(app.url(path)).header("Host", "evil.example").send();
-    for path in ["/feed.atom", "/kalender.ics", "/api/v1/openapi.json", "/api"] {
+    for path in ["/feed.atom", "/kalender.ics", "/api/v1/openapi.json", "/api", "/inbaddning"] {
         for body in [app.get(path).await.text().await.unwrap(), forged(&app, path).await.unwrap().text().await.unwrap()]
         {
             assert!(body.contains("https://avtal.example.se"), "{path}: {body}");

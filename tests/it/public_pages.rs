@@ -172,7 +172,7 @@ async fn home_numbers_match_the_status_api(app: TestApp) {
     assert!(
         body.contains(&format!("mellan Västra Götalandsregionen och de 25 kommuner som har antagit det, med {share}"))
     );
-    assert!(body.contains("Majoritetsvillkoret är redan uppfyllt."));
+    assert!(body.contains("Majoritetsalternativet är redan uppfyllt."));
     // The region's badge beside the map, with its status.
     let badge = between(&body, "<a class=\"region-badge\"", "</a>");
     assert!(badge.contains("href=\"/parter/14\"") && badge.contains("Antaget"), "{badge}");
@@ -423,7 +423,17 @@ async fn the_chart_projects_planned_decisions(app: TestApp) {
     ));
     app.record(&token, "14", json!({"status": "scheduled", "body": "RF", "planned_on": second.to_string()})).await;
     let body = html(&app, "/").await;
-    let sentence = format!("Om alla planerade beslut blir antaganden nås majoriteten den {}.", swedish_date(second));
+    // A meeting after the agreement's start (1 January 2027) is flagged as such.
+    let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    let late = |d: NaiveDate| d > start;
+    let sentence = if late(second) {
+        format!(
+            "Om alla planerade beslut blir antaganden nås majoriteten den {}, efter avtalsstarten 1 januari 2027.",
+            swedish_date(second)
+        )
+    } else {
+        format!("Om alla planerade beslut blir antaganden nås majoriteten den {}.", swedish_date(second))
+    };
     assert!(body.contains(&sentence), "{sentence}");
     let chart = between(&body, "<svg class=\"chart-svg\"", "</svg>");
     assert!(chart.contains("<title id=\"chart-title\">") && chart.contains("<desc id=\"chart-desc\">"));
@@ -435,7 +445,8 @@ async fn the_chart_projects_planned_decisions(app: TestApp) {
     // The table equivalent lists the history and the planned meetings.
     let table = between(&body, "<details class=\"chart-table\">", "</details>");
     assert!(table.contains("<td>10 mars 2026</td><td>24</td>"), "{table}");
-    assert!(table.contains(&format!("<td>{}</td><td>{}</td>", swedish_date(first), name_of(&codes[30]))));
+    let flag = if late(first) { " <strong class=\"after-start\">efter avtalsstarten</strong>" } else { "" };
+    assert!(table.contains(&format!("<td>{}{flag}</td><td>{}</td>", swedish_date(first), name_of(&codes[30]))));
     assert!(table.contains("Västra Götalandsregionen"));
 }
 

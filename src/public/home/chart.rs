@@ -9,7 +9,7 @@ use maud::{html, Markup};
 use super::projection::Projection;
 use crate::ratification::Evaluation;
 use crate::snapshot::Snapshot;
-use crate::views::format;
+use crate::views::{format, planned};
 
 const W: f64 = 760.0;
 const H: f64 = 330.0;
@@ -80,14 +80,19 @@ impl Scale {
 }
 
 /// The projection sentence, also used as the chart's description.
-pub fn projection_sentence(projection: &Projection, eval: &Evaluation) -> String {
+pub fn projection_sentence(projection: &Projection, eval: &Evaluation, starts_on: NaiveDate) -> String {
     if projection.majority_already {
-        return "Majoritetsvillkoret är redan uppfyllt.".into();
+        return "Majoritetsalternativet är redan uppfyllt.".into();
     }
     if projection.planned.is_empty() {
         return "Inga beslut är planerade framåt, så majoriteten nås inte utan nya beslut.".into();
     }
     match projection.majority_on {
+        Some(d) if planned::after_start(d, starts_on) => format!(
+            "Om alla planerade beslut blir antaganden nås majoriteten den {}, efter avtalsstarten {}.",
+            format::date(d),
+            format::date(starts_on)
+        ),
         Some(d) => format!("Om alla planerade beslut blir antaganden nås majoriteten den {}.", format::date(d)),
         None => {
             let mut why = format!(
@@ -111,7 +116,9 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, projection: &Projection, 
     let current = eval.municipalities_adopted;
     let scale =
         Scale { from, days: ((to - from).num_days().max(1)) as f64, max: f64::from(eval.municipalities_total.max(1)) };
-    let sentence = projection_sentence(projection, eval);
+    let sentence = projection_sentence(projection, eval, snapshot.agreement.starts_on);
+    let starts_on = snapshot.agreement.starts_on;
+    let late = projection.planned.iter().filter(|p| planned::after_start(p.on, starts_on)).count();
     let now_label = if is_today { "I dag" } else { "Valt datum" };
     let desc = format!(
         "Antalet kommuner som har antagit avtalet från {} till {}, då {} av {} hade antagit det. Majoritetsgränsen är {} kommuner. {}",
@@ -196,7 +203,13 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, projection: &Projection, 
                     ul.chart-legend {
                         li { svg width="28" height="10" aria-hidden="true" focusable="false" { line.adopted-line x1="0" x2="28" y1="5" y2="5" {} } " Kommuner som har antagit" }
                         @if !dashed.is_empty() {
-                            li { svg width="28" height="10" aria-hidden="true" focusable="false" { line.projection-line x1="0" x2="28" y1="5" y2="5" {} } " Om alla planerade beslut blir antaganden" }
+                            li {
+                                svg width="28" height="10" aria-hidden="true" focusable="false" { line.projection-line x1="0" x2="28" y1="5" y2="5" {} }
+                                " Om alla planerade beslut blir antaganden"
+                                @if late > 0 {
+                                    " (" (late) " av dem " strong.after-start { "efter avtalsstarten" } " " (format::date(starts_on)) ")"
+                                }
+                            }
                         }
                         li { svg width="28" height="10" aria-hidden="true" focusable="false" { line.threshold x1="0" x2="28" y1="5" y2="5" {} } " Gräns för majoritet" }
                     }
@@ -219,7 +232,7 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, projection: &Projection, 
                         thead { tr { th scope="col" { "Sammanträde" } th scope="col" { "Part" } } }
                         tbody {
                             @for p in &projection.planned {
-                                tr { td { (format::date(p.on)) } td { (p.name) } }
+                                tr { td { (format::date(p.on)) (planned::flag(p.on, starts_on)) } td { (p.name) } }
                             }
                         }
                     }

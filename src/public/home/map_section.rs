@@ -62,6 +62,8 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
                     @if query.view == View::Tiles {
                         p.map-note { "Varje kommun är lika stor oavsett yta, placerad ungefär där den ligger." }
                     }
+                    // On a narrow screen the names on the map get too small to read: the list says it all.
+                    p.map-note.narrow-only { "Kommunernas namn och status finns i " a href=(query.href("parter")) { "listan över alla parter" } "." }
                     p.map-note { "Kommungränser: Källa: SCB." }
                 }
             }
@@ -90,6 +92,7 @@ fn legend(counts: &StatusCounts) -> Markup {
                     }
                 }
             }
+            p.legend-help { a href="#ordlista" { "Vad statusarna betyder" } }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `?datum=ÅÅÅÅ-MM-DD` shows the whole page as it stood on that date.
 
 mod chart;
+pub mod list;
 mod map_section;
 mod projection;
 pub mod query;
@@ -43,6 +44,7 @@ fn render(snapshot: &Snapshot, query: &HomeQuery) -> Result<Rendered, PageError>
         (pattern_defs())
         @if let Some(date) = query.date { (time_travel_notice(date, today)) }
         h1 { "Hälso- och sjukvårdsavtalet 2027: var står besluten?" }
+        (find_form(query, "f-hitta"))
         p.headline { (summary::headline(snapshot, &eval)) }
         p.changed-top { (layout::changed_line(changed)) }
         (summary::conditions(snapshot, &eval))
@@ -51,6 +53,7 @@ fn render(snapshot: &Snapshot, query: &HomeQuery) -> Result<Rendered, PageError>
         (table::section(snapshot, &eval, query))
         (chart::section(snapshot, &eval, &projection, is_today))
         (date_form(query.date))
+        (crate::views::glossary::section())
     };
     let title = match query.date {
         Some(d) => format!("Beslutsläget {}", format::date(d)),
@@ -63,14 +66,30 @@ fn time_travel_notice(date: NaiveDate, today: NaiveDate) -> Markup {
     html! {
         div.time-travel role="note" aria-label="Tidsresa" {
             p {
-                strong { "Du ser läget som det var " (format::date(date)) "." }
+                strong { (crate::public::party::time_travel_line(date, today)) }
                 @if date > today {
-                    " Datumet ligger i framtiden: sidan visar läget då om inga fler beslut registreras."
+                    " Datumet ligger i framtiden: sidan räknar bara med de beslut som är registrerade i dag."
                 } @else {
                     " Sidan räknar med alla beslut som fattats till och med den dagen, även sådana som registrerats senare."
                 }
             }
             p { a href="/" { "Visa dagens läge" } }
+        }
+    }
+}
+
+/// "Hitta din kommun": a plain GET form to `/parter?q=`, so it works without JavaScript.
+pub fn find_form(query: &HomeQuery, id: &str) -> Markup {
+    html! {
+        form.find method="get" action="/parter" role="search" {
+            label for=(id) { "Hitta din kommun" }
+            div.find-row {
+                input #(id) type="search" name="q" value=[query.q.as_deref()] autocomplete="off"
+                    aria-describedby=(format!("{id}-hjalp"));
+                @if let Some(d) = query.date { input type="hidden" name="datum" value=(d.to_string()); }
+                button type="submit" { "Sök" }
+            }
+            p.hint #(format!("{id}-hjalp")) { "Skriv kommunens namn eller kommunkod, till exempel Essunga eller 1445." }
         }
     }
 }

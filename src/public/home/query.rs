@@ -44,9 +44,13 @@ impl SortKey {
 pub struct HomeQuery {
     pub date: Option<NaiveDate>,
     pub view: View,
-    /// A subregion name, or [`SUBREGION_REGION`] for the region.
-    pub subregion: Option<String>,
-    pub status: Option<Status>,
+    /// Subregion names, or [`SUBREGION_REGION`] for the region; several select all of them,
+    /// none selects every party.
+    pub subregion: Vec<String>,
+    /// Statuses to show; none shows every status.
+    pub status: Vec<Status>,
+    /// Part of a party's name or its code ("Hitta din kommun").
+    pub q: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
 }
@@ -61,9 +65,17 @@ impl HomeQuery {
             Some("rutnat") => View::Tiles,
             _ => View::Map,
         };
-        let subregion = params::value(&q, "delregion").map(str::to_string);
+        let pairs = params::parse_pairs(query_string)?;
+        let mut subregion: Vec<String> = Vec::new();
+        for s in pairs.iter().filter(|(k, _)| k == "delregion").map(|(_, v)| v.trim()).filter(|v| !v.is_empty()) {
+            if !subregion.iter().any(|have| have == s) {
+                subregion.push(s.to_string());
+            }
+        }
         let status_choices: Vec<(&str, &str)> = Status::ALL.iter().map(|s| (s.code(), s.label_sv())).collect();
-        let status = params::choice(&q, "status", &status_choices)?.and_then(Status::parse);
+        let status =
+            params::choices(&pairs, "status", &status_choices)?.into_iter().filter_map(Status::parse).collect();
+        let name: Option<String> = params::value(&q, "q").map(|v| v.chars().take(60).collect());
         let sort_choices: Vec<(&str, &str)> = SortKey::ALL.iter().map(|(_, p, d)| (*p, *d)).collect();
         let sort = params::choice(&q, "sortera", &sort_choices)?
             .and_then(|p| SortKey::ALL.iter().find(|(_, v, _)| *v == p))
@@ -71,16 +83,23 @@ impl HomeQuery {
         let descending =
             params::choice(&q, "ordning", &[("stigande", "A–Ö, tidigt först"), ("fallande", "Ö–A, sent först")])?
                 == Some("fallande");
-        Ok(Self { date, view, subregion, status, sort, descending })
+        Ok(Self { date, view, subregion, status, q: name, sort, descending })
     }
 
     /// `delregion` must name one of `subregions` or the region.
     pub fn check_subregion(&self, subregions: &[String]) -> Result<(), PageError> {
-        let Some(chosen) = &self.subregion else { return Ok(()) };
         let mut choices: Vec<(&str, &str)> = subregions.iter().map(|s| (s.as_str(), "delregion")).collect();
         choices.push((SUBREGION_REGION, "Västra Götalandsregionen"));
-        let query: Query = [("delregion".to_string(), chosen.clone())].into_iter().collect();
-        params::choice(&query, "delregion", &choices).map(|_| ())
+        for chosen in &self.subregion {
+            let query: Query = [("delregion".to_string(), chosen.clone())].into_iter().collect();
+            params::choice(&query, "delregion", &choices)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the table shows only some parties.
+    pub fn is_filtered(&self) -> bool {
+        !self.subregion.is_empty() || !self.status.is_empty() || self.q.is_some()
     }
 
     /// The parameters that make up this state, in a fixed order (defaults left out).
@@ -92,11 +111,14 @@ impl HomeQuery {
         if self.view == View::Tiles {
             pairs.push(("vy", "rutnat".into()));
         }
-        if let Some(s) = &self.subregion {
+        for s in &self.subregion {
             pairs.push(("delregion", s.clone()));
         }
-        if let Some(s) = self.status {
+        for s in &self.status {
             pairs.push(("status", s.code().into()));
+        }
+        if let Some(q) = &self.q {
+            pairs.push(("q", q.clone()));
         }
         if self.sort != SortKey::Name {
             pairs.push(("sortera", self.sort.param().into()));
@@ -118,7 +140,12 @@ impl HomeQuery {
 
     /// `/` with this state and `fragment`.
     pub fn href(&self, fragment: &str) -> String {
-        format!("/{}#{fragment}", self.to_query())
+        self.href_at("/", fragment)
+    }
+
+    /// `page` (`/` or `/parter`) with this state and `fragment`.
+    pub fn href_at(&self, page: &str, fragment: &str) -> String {
+        format!("{page}{}#{fragment}", self.to_query())
     }
 
     pub fn with_view(&self, view: View) -> Self {
@@ -146,8 +173,8 @@ mod tests {
             "datum=2026-03-01&vy=rutnat&delregion=G%C3%B6teborgsregionen&status=adopted&sortera=status&ordning=fallande",
         )
         .unwrap();
-        assert_eq!(q.subregion.as_deref(), Some("Göteborgsregionen"));
-        assert_eq!(q.status, Some(Status::Adopted));
+        assert_eq!(q.subregion, ["Göteborgsregionen"]);
+        assert_eq!(q.status, [Status::Adopted]);
         assert_eq!(q.sort, SortKey::Status);
         assert!(q.descending);
         let again = HomeQuery::parse(q.to_query().trim_start_matches('?')).unwrap();
@@ -174,6 +201,22 @@ mod tests {
                 other => panic!("{query}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn repeated_filters_select_each_and_survive_the_round_trip() {
+        let q =
+            HomeQuery::parse("status=adopted&status=rejected&status=adopted&delregion=Fyrbodal&delregion=region&q=bor")
+                .unwrap();
+        assert_eq!(q.status, [Status::Adopted, Status::Rejected]);
+        assert_eq!(q.subregion, ["Fyrbodal", "region"]);
+        assert_eq!(q.q.as_deref(), Some("bor"));
+        assert!(q.check_subregion(&subregions()).is_ok());
+        assert_eq!(HomeQuery::parse(q.to_query().trim_start_matches('?')).unwrap(), q);
+        let bad = HomeQuery::parse("status=adopted&status=klart");
+        assert!(matches!(bad, Err(PageError::BadParameter { param: "status", .. })), "{bad:?}");
+        let bad = HomeQuery::parse("delregion=Fyrbodal&delregion=Halland").unwrap().check_subregion(&subregions());
+        assert!(matches!(bad, Err(PageError::BadParameter { param: "delregion", .. })), "{bad:?}");
     }
 
     #[test]

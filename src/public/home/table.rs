@@ -14,8 +14,8 @@ use crate::public::links;
 use crate::ratification::{Evaluation, PartyKind, PartyStanding, Status};
 use crate::snapshot::Snapshot;
 use crate::sv::swedish_key;
-use crate::views::format;
 use crate::views::status::badge;
+use crate::views::{format, planned};
 
 struct Row<'a> {
     party: &'a Party,
@@ -57,12 +57,19 @@ fn sort_rows(rows: &mut [Row<'_>], key: SortKey, descending: bool) {
 }
 
 fn matches(row: &Row<'_>, query: &HomeQuery) -> bool {
-    let subregion_ok = match query.subregion.as_deref() {
-        None => true,
-        Some(SUBREGION_REGION) => row.party.kind == PartyKind::Region,
-        Some(name) => row.party.subregion.as_deref() == Some(name),
-    };
-    subregion_ok && query.status.is_none_or(|s| row.standing.status == s)
+    let subregion_ok = query.subregion.is_empty()
+        || query.subregion.iter().any(|chosen| match chosen.as_str() {
+            SUBREGION_REGION => row.party.kind == PartyKind::Region,
+            name => row.party.subregion.as_deref() == Some(name),
+        });
+    let status_ok = query.status.is_empty() || query.status.contains(&row.standing.status);
+    subregion_ok && status_ok && query.q.as_deref().is_none_or(|q| name_matches(row.party, q))
+}
+
+/// "Hitta din kommun": the code, or part of the name in any case ("göte", "BORÅS").
+pub fn name_matches(party: &Party, wanted: &str) -> bool {
+    let wanted = wanted.trim();
+    party.code == wanted || party.name.to_lowercase().contains(&wanted.to_lowercase())
 }
 
 /// The subregions present, in Swedish order.
@@ -74,6 +81,11 @@ pub fn subregions(snapshot: &Snapshot) -> Vec<String> {
 }
 
 pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Markup {
+    section_at(snapshot, eval, query, "/")
+}
+
+/// The table with its filter form and sort links pointing at `page` (`/` or `/parter`).
+pub fn section_at(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery, page: &str) -> Markup {
     let as_of = eval.as_of;
     let mut rows: Vec<Row<'_>> = snapshot
         .parties
@@ -88,12 +100,12 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
         .filter(|row| matches(row, query))
         .collect();
     sort_rows(&mut rows, query.sort, query.descending);
-    let filtered = query.subregion.is_some() || query.status.is_some();
+    let filtered = query.is_filtered();
     html! {
         section.parties #parter aria-labelledby="parter-rubrik" {
             h2 #parter-rubrik { "Alla " (snapshot.parties.len()) " parter" }
             p { "Tabellen visar samma uppgifter som kartan. Välj en part för att se alla dess beslut." }
-            (filter_form(snapshot, query))
+            (filter_form(snapshot, query, page))
             p.result-count role="status" {
                 "Visar " (rows.len()) " av " (snapshot.parties.len()) " parter"
                 @if filtered { " (filtrerat)" } "."
@@ -103,18 +115,18 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
                     caption.visually-hidden { "Parternas status och beslut" }
                     thead {
                         tr {
-                            (sort_header("Part", SortKey::Name, query))
-                            (sort_header("Delregion", SortKey::Subregion, query))
-                            (sort_header("Status", SortKey::Status, query))
-                            (sort_header("Senaste beslut", SortKey::Decided, query))
+                            (sort_header("Part", SortKey::Name, query, page))
+                            (sort_header("Status", SortKey::Status, query, page))
+                            (sort_header("Delregion", SortKey::Subregion, query, page))
+                            (sort_header("Senaste beslut", SortKey::Decided, query, page))
                             th scope="col" { "Paragraf" }
                             th scope="col" { "Protokoll" }
-                            (sort_header("Planerat beslut", SortKey::Planned, query))
+                            (sort_header("Planerat beslut", SortKey::Planned, query, page))
                         }
                     }
                     tbody {
                         @for row in &rows {
-                            (table_row(row, query))
+                            (table_row(row, query, snapshot.agreement.starts_on))
                         }
                     }
                 }
@@ -123,14 +135,15 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
     }
 }
 
-fn table_row(row: &Row<'_>, query: &HomeQuery) -> Markup {
+fn table_row(row: &Row<'_>, query: &HomeQuery, starts_on: NaiveDate) -> Markup {
     let party = row.party;
     html! {
         tr data-code=(party.code) {
             th scope="row" { a href=(links::party(&party.code, query.date)) { (party.name) } }
-            td { (party.subregion.as_deref().unwrap_or("Hela länet")) }
-            td { (badge(row.standing.status)) }
-            td {
+            // Status beside the name: on a narrow screen it is what must show without scrolling.
+            td.status-cell data-label="Status" { (badge(row.standing.status)) }
+            td data-label="Delregion" { (party.subregion.as_deref().unwrap_or("Hela länet")) }
+            td data-label="Senaste beslut" {
                 @if let Some(e) = row.latest {
                     @if let Some(d) = e.decided_on {
                         time datetime=(d.to_string()) { (format::date(d)) }
@@ -138,22 +151,22 @@ fn table_row(row: &Row<'_>, query: &HomeQuery) -> Markup {
                     }
                 } @else { span.none { "–" } }
             }
-            td { @if let Some(r) = row.latest.and_then(|e| e.reference.as_deref()) { (r) } @else { span.none { "–" } } }
-            td {
+            td data-label="Paragraf" { @if let Some(r) = row.latest.and_then(|e| e.reference.as_deref()) { (r) } @else { span.none { "–" } } }
+            td data-label="Protokoll" {
                 @if let Some(url) = row.latest.and_then(|e| links::minutes(e)) {
                     a href=(url) { "Protokoll" span.visually-hidden { " för " (party.name) } }
                 } @else { span.none { "–" } }
             }
-            td {
+            td data-label="Planerat beslut" {
                 @if let Some(d) = row.planned {
-                    time datetime=(d.to_string()) { (format::date(d)) }
+                    (planned::date(d, starts_on))
                 } @else { span.none { "–" } }
             }
         }
     }
 }
 
-fn sort_header(label: &str, key: SortKey, query: &HomeQuery) -> Markup {
+fn sort_header(label: &str, key: SortKey, query: &HomeQuery, page: &str) -> Markup {
     let active = query.sort == key;
     let aria_sort = match (active, query.descending) {
         (false, _) => None,
@@ -164,7 +177,7 @@ fn sort_header(label: &str, key: SortKey, query: &HomeQuery) -> Markup {
     let hint = if next.descending { "sortera fallande" } else { "sortera stigande" };
     html! {
         th scope="col" aria-sort=[aria_sort] {
-            a href=(next.href("parter")) {
+            a href=(next.href_at(page, "parter")) {
                 (label)
                 span.visually-hidden { ", " (hint) }
                 @if active { span.sort-mark aria-hidden="true" { @if query.descending { " ▼" } @else { " ▲" } } }
@@ -173,40 +186,44 @@ fn sort_header(label: &str, key: SortKey, query: &HomeQuery) -> Markup {
     }
 }
 
-fn filter_form(snapshot: &Snapshot, query: &HomeQuery) -> Markup {
+fn filter_form(snapshot: &Snapshot, query: &HomeQuery, page: &str) -> Markup {
     let subregions = subregions(snapshot);
-    let reset = HomeQuery { subregion: None, status: None, ..query.clone() };
+    let reset = HomeQuery { subregion: Vec::new(), status: Vec::new(), q: None, ..query.clone() };
+    // Several values chosen through the address: a multiple select keeps them all.
+    let many_subregions = query.subregion.len() > 1;
+    let many_statuses = query.status.len() > 1;
     html! {
-        form.filters method="get" action="/#parter" {
+        form.filters method="get" action=(format!("{page}#parter")) {
             @if let Some(d) = query.date { input type="hidden" name="datum" value=(d.to_string()); }
             @if query.view == super::query::View::Tiles { input type="hidden" name="vy" value="rutnat"; }
             @if query.sort != SortKey::Name { input type="hidden" name="sortera" value=(query.sort.param()); }
             @if query.descending { input type="hidden" name="ordning" value="fallande"; }
+            @if let Some(q) = &query.q { input type="hidden" name="q" value=(q); }
             div.field {
                 label for="f-delregion" { "Delregion" }
-                select #f-delregion name="delregion" {
-                    option value="" selected[query.subregion.is_none()] { "Alla" }
+                select #f-delregion name="delregion" multiple[many_subregions] {
+                    option value="" selected[query.subregion.is_empty()] { "Alla" }
                     @for s in &subregions {
-                        option value=(s) selected[query.subregion.as_deref() == Some(s.as_str())] { (s) }
+                        option value=(s) selected[query.subregion.contains(s)] { (s) }
                     }
-                    option value=(SUBREGION_REGION) selected[query.subregion.as_deref() == Some(SUBREGION_REGION)] {
+                    option value=(SUBREGION_REGION) selected[query.subregion.iter().any(|s| s == SUBREGION_REGION)] {
                         "Regionen (VGR)"
                     }
                 }
             }
             div.field {
                 label for="f-status" { "Status" }
-                select #f-status name="status" {
-                    option value="" selected[query.status.is_none()] { "Alla" }
+                select #f-status name="status" multiple[many_statuses] {
+                    option value="" selected[query.status.is_empty()] { "Alla" }
                     @for s in Status::ALL {
-                        option value=(s.code()) selected[query.status == Some(s)] { (s.label_sv()) }
+                        option value=(s.code()) selected[query.status.contains(&s)] { (s.label_sv()) }
                     }
                 }
             }
             div.field.actions {
                 button type="submit" { "Visa" }
-                @if query.subregion.is_some() || query.status.is_some() {
-                    a href=(reset.href("parter")) { "Visa alla" }
+                @if query.is_filtered() {
+                    a href=(reset.href_at(page, "parter")) { "Visa alla" }
                 }
             }
         }
