@@ -13,8 +13,8 @@
 //! key (another `?datum=`, the CSV, the API) until the next write, so a miss costs a render, not
 //! a reload of the whole log.
 //!
-//! A handler opts in with [`cached`] (or [`cached_keyed`] when it wants to choose the key), see
-//! their docs.
+//! A handler opts in with [`cached_keyed`], under a key made of the parameters it takes
+//! ([`CacheKey::new`]), so that parameters it ignores do not make new entries; see its docs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -192,19 +192,6 @@ fn if_none_match_matches(req: &HttpRequest, etag: &HeaderValue) -> bool {
 pub struct CacheKey(String);
 
 impl CacheKey {
-    /// The request's path and its whole query, normalised (parameters sorted, re-encoded), so
-    /// `?a=1&b=2` and `?b=2&a=1` share an entry. A query that does not parse is kept verbatim.
-    pub fn from_request(req: &HttpRequest) -> Self {
-        match serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()) {
-            Ok(mut pairs) => {
-                pairs.sort();
-                let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                Self::new(req.path(), &pairs)
-            }
-            Err(_) => Self(format!("{}?{}", req.path(), req.query_string())),
-        }
-    }
-
     /// `path` with exactly these parameters (in this order): for handlers that ignore
     /// unknown parameters, so that those do not make new entries.
     pub fn new(path: &str, params: &[(&str, &str)]) -> Self {
@@ -219,27 +206,19 @@ impl CacheKey {
 
 /// Answers a GET from the cache, or renders it from a freshly loaded [`Snapshot`] on a miss
 /// (the snapshot is loaded and `render` runs on the blocking pool, not on the async worker).
-/// Keyed by [`CacheKey::from_request`]. Validate the query *before* calling this: a refusal
-/// should not be cached, and `render` should not fail for bad input.
+/// Validate the query *before* calling this: a refusal should not be cached, and `render` should
+/// not fail for bad input.
 ///
 /// ```ignore
 /// async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, MyError> {
 ///     let as_of = parse_datum(&req)?;                       // 400 before the cache
-///     http_cache::cached(&req, &state, move |snapshot| {
+///     let key = CacheKey::new("/sida", &[("datum", &as_of.to_string())]);
+///     http_cache::cached_keyed(&req, &state, key, move |snapshot| {
 ///         Ok(Rendered::html(views::status_page(snapshot, as_of)))
 ///     })
 ///     .await
 /// }
 /// ```
-pub async fn cached<E, F>(req: &HttpRequest, state: &AppState, render: F) -> Result<HttpResponse, E>
-where
-    F: FnOnce(&Snapshot) -> Result<Rendered, E> + Send + 'static,
-    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
-{
-    cached_keyed(req, state, CacheKey::from_request(req), render).await
-}
-
-/// [`cached`] under a key of the handler's choice (see [`CacheKey::new`]).
 pub async fn cached_keyed<E, F>(
     req: &HttpRequest,
     state: &AppState,
@@ -570,16 +549,6 @@ mod tests {
         cache.insert(key(1), stamp(2), response("b"));
         let next_day = Stamp { generation: 2, day: NaiveDate::from_ymd_opt(2026, 3, 25).expect("date") };
         assert!(cache.get(&key(1), next_day).is_none());
-    }
-
-    #[test]
-    fn keys_are_normalised() {
-        let a = TestRequest::get().uri("/x?b=2&a=1").to_http_request();
-        let b = TestRequest::get().uri("/x?a=1&b=2").to_http_request();
-        let c = TestRequest::get().uri("/x?a=1").to_http_request();
-        assert_eq!(CacheKey::from_request(&a), CacheKey::from_request(&b));
-        assert_ne!(CacheKey::from_request(&a), CacheKey::from_request(&c));
-        assert_eq!(CacheKey::from_request(&TestRequest::get().uri("/x").to_http_request()), CacheKey::new("/x", &[]));
     }
 
     #[test]

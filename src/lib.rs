@@ -53,7 +53,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// With the default configuration (tests).
+    /// With the default configuration (unit tests).
+    #[cfg(test)]
     pub fn new(db: db::Db) -> Self {
         Self::with_config(db, Arc::new(config::Config::default()))
     }

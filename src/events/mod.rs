@@ -170,18 +170,6 @@ pub fn all(conn: &mut DbConn, agreement_id: i32) -> QueryResult<Vec<Event>> {
     )
 }
 
-/// One party's events, in the order recorded.
-pub fn for_party(conn: &mut DbConn, agreement_id: i32, party_code: &str) -> QueryResult<Vec<Event>> {
-    collect(
-        events::table
-            .filter(events::agreement_id.eq(agreement_id))
-            .filter(events::party_code.eq(party_code))
-            .order(events::id.asc())
-            .select(EventRow::as_select())
-            .load(conn)?,
-    )
-}
-
 /// Events recorded after `since` (all when None), newest first.
 pub fn recorded_since(conn: &mut DbConn, agreement_id: i32, since: Option<DateTime<Utc>>) -> QueryResult<Vec<Event>> {
     let mut query = events::table
@@ -208,13 +196,4 @@ pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Option<Event>> {
 /// The id of the event that corrects `id`, if any.
 pub fn corrected_by(conn: &mut DbConn, id: i32) -> QueryResult<Option<i32>> {
     events::table.filter(events::corrects.eq(id)).select(events::id).first(conn).optional()
-}
-
-/// When the log last changed: the newest recorded_at.
-pub fn last_recorded_at(conn: &mut DbConn, agreement_id: i32) -> QueryResult<Option<DateTime<Utc>>> {
-    events::table
-        .filter(events::agreement_id.eq(agreement_id))
-        .select(diesel::dsl::max(events::recorded_at))
-        .first::<Option<NaiveDateTime>>(conn)
-        .map(|t| t.map(|t| t.and_utc()))
 }

@@ -238,11 +238,6 @@ impl WorkerHandle {
         }
         false
     }
-
-    /// Ends it at once, wherever it is (what a crash does).
-    pub fn kill(self) {
-        self.join.abort();
-    }
 }
 
 /// Starts the scheduler if it is enabled; called from start-up. Once `shutdown` is requested it
