@@ -1,5 +1,6 @@
 //! Query parameters, parsed by hand so that every refusal names the parameter in Swedish.
 
+use crate::clock::DateRefusal;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,13 +31,13 @@ pub fn only(query: &Query, allowed: &[&str]) -> Result<(), ApiError> {
 
 pub fn date(query: &Query, param: &'static str) -> Result<Option<NaiveDate>, ApiError> {
     let Some(value) = query.get(param) else { return Ok(None) };
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(d) if value.len() == 10 && crate::clock::is_accepted(d) => Ok(Some(d)),
-        Ok(d) if value.len() == 10 => Err(ApiError::BadParameter {
+    match crate::clock::parse_input_date(value) {
+        Ok(d) => Ok(Some(d)),
+        Err(DateRefusal::OutOfRange(d)) => Err(ApiError::BadParameter {
             param,
             message: format!("Parametern {param} ska vara ett datum {} (fick {d}).", crate::clock::accepted_range_sv()),
         }),
-        _ => Err(ApiError::BadParameter {
+        Err(DateRefusal::Malformed) => Err(ApiError::BadParameter {
             param,
             message: format!(
                 "Parametern {param} ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD (fick \"{}\").",

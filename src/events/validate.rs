@@ -1,6 +1,7 @@
 //! Validation of a new event, shared by the API and the staff forms: raw input in, a valid event
 //! or a list of Swedish messages that each name the field out.
 
+use crate::clock::DateRefusal;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -557,10 +558,10 @@ fn present(v: &Option<String>) -> Option<&str> {
 
 fn date(v: &Option<String>, field: &'static str, a: Audience, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let s = present(v)?;
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) if s.len() == 10 && crate::clock::is_accepted(d) => Some(d),
+    match crate::clock::parse_input_date(s) {
+        Ok(d) => Some(d),
         // Out of range: every page would otherwise compute and draw up to that date.
-        Ok(d) if s.len() == 10 => {
+        Err(DateRefusal::OutOfRange(d)) => {
             errors.push(FieldError::new(
                 field,
                 format!(
@@ -571,7 +572,7 @@ fn date(v: &Option<String>, field: &'static str, a: Audience, errors: &mut Vec<F
             ));
             None
         }
-        _ => {
+        Err(DateRefusal::Malformed) => {
             errors.push(FieldError::new(
                 field,
                 format!("{} ska vara ett datum i formen ÅÅÅÅ-MM-DD (fick \"{}\").", a.field(field), clip(s, 40)),

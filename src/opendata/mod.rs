@@ -14,6 +14,7 @@ mod status_csv;
 
 pub use atom::MAX_ENTRIES as FEED_MAX_ENTRIES;
 
+use crate::clock::DateRefusal;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use chrono::NaiveDate;
@@ -255,13 +256,13 @@ fn csv_date_param(query_string: &str) -> Result<Option<NaiveDate>, OpenDataError
 }
 
 fn date_value(name: &str, value: &str) -> Result<NaiveDate, OpenDataError> {
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(date) if value.len() == 10 && crate::clock::is_accepted(date) => Ok(date),
-        Ok(date) if value.len() == 10 => Err(OpenDataError::BadParameter(format!(
+    match crate::clock::parse_input_date(value) {
+        Ok(date) => Ok(date),
+        Err(DateRefusal::OutOfRange(date)) => Err(OpenDataError::BadParameter(format!(
             "Parametern {name} ska vara ett datum {} (fick {date}).",
             crate::clock::accepted_range_sv()
         ))),
-        _ => Err(OpenDataError::BadParameter(format!(
+        Err(DateRefusal::Malformed) => Err(OpenDataError::BadParameter(format!(
             "Parametern {name} ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD, t.ex. 2026-03-24 (fick \"{}\").",
             value.chars().take(40).collect::<String>()
         ))),

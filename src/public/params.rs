@@ -1,6 +1,7 @@
 //! Query parameters of the public pages. Unknown parameters are ignored (links shared with
 //! tracking tags must still work); a known one with a bad value gives a 400 page naming it.
 
+use crate::clock::DateRefusal;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -28,13 +29,13 @@ fn shown(value: &str) -> String {
 /// `datum=ÅÅÅÅ-MM-DD`: the date to show the page as it stood on.
 pub fn date(query: &Query) -> Result<Option<NaiveDate>, PageError> {
     let Some(raw) = value(query, "datum") else { return Ok(None) };
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) if raw.len() == 10 && crate::clock::is_accepted(d) => Ok(Some(d)),
-        Ok(d) if raw.len() == 10 => Err(PageError::BadParameter {
+    match crate::clock::parse_input_date(raw) {
+        Ok(d) => Ok(Some(d)),
+        Err(DateRefusal::OutOfRange(d)) => Err(PageError::BadParameter {
             param: "datum",
             message: format!("Parametern datum ska vara ett datum {} (fick {d}).", crate::clock::accepted_range_sv()),
         }),
-        _ => Err(PageError::BadParameter {
+        Err(DateRefusal::Malformed) => Err(PageError::BadParameter {
             param: "datum",
             message: format!(
                 "Parametern datum ska vara ett giltigt datum i formen ÅÅÅÅ-MM-DD, till exempel 2026-03-24 (fick \"{}\").",
