@@ -627,9 +627,9 @@ pub fn parse_bind(text: &str) -> Result<String, String> {
 fn parse_public_url(text: &str) -> Result<String, String> {
     let text = text.trim();
     let bad = || format!("\"{text}\" är ingen giltig webbadress (t.ex. https://ratify.example.se)");
-    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")).ok_or_else(bad)?;
-    let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || text.contains(['?', '#', ' ']) {
+    let url = crate::web_address::http_url(text).ok_or_else(bad)?;
+    // A base to put paths after: no query or fragment.
+    if url.query().is_some() || url.fragment().is_some() || text.contains(['?', '#']) {
         return Err(bad());
     }
     Ok(text.trim_end_matches('/').to_string())

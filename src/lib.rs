@@ -32,6 +32,7 @@ pub mod sv;
 pub mod telemetry;
 pub mod tokens;
 pub mod views;
+pub mod web_address;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

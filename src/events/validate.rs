@@ -606,23 +606,7 @@ fn single_line(
 }
 
 fn is_http_url(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")).or_else(|| {
-        let lower = s.get(..8).map(str::to_ascii_lowercase)?;
-        if lower == "https://" {
-            s.get(8..)
-        } else if lower.starts_with("http://") {
-            s.get(7..)
-        } else {
-            None
-        }
-    });
-    match rest {
-        Some(rest) => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            !host.is_empty() && !s.contains(char::is_whitespace) && !host.contains('@')
-        }
-        None => false,
-    }
+    crate::web_address::http_url(s).is_some()
 }
 
 fn instrument_subset(

@@ -12,5 +12,5 @@ pub fn party(code: &str, date: Option<NaiveDate>) -> String {
 /// The minutes of a decision, if recorded as an http(s) address (the log validates this;
 /// checked again so that no other scheme ever becomes a link).
 pub fn minutes(event: &Event) -> Option<&str> {
-    event.protocol_url.as_deref().filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+    event.protocol_url.as_deref().filter(|u| crate::web_address::http_url(u).is_some())
 }

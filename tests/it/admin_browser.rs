@@ -2,26 +2,12 @@
 //! adoption through the form, and sees it published. SQLite only (the HTTP side is the same on
 //! both databases and is covered by the other admin tests).
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
 use ratify::accounts::Role;
 
 use crate::admin_support::{user, PASSWORD};
-use crate::browser_support::{browser, start_driver};
+use crate::browser_support::{browser, start_driver, wait_for_url};
 use crate::support::{Backend, TestApp};
-
-async fn wait_for_url(c: &fantoccini::Client, part: &str) -> String {
-    let started = Instant::now();
-    loop {
-        let url = c.current_url().await.unwrap().to_string();
-        if url.contains(part) {
-            return url;
-        }
-        assert!(started.elapsed() < Duration::from_secs(15), "the browser never reached a URL with {part}; at {url}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_records_an_adoption_in_a_real_browser() {

@@ -76,3 +76,30 @@ pub async fn browser(driver: &Driver, profile: &Path) -> Client {
         .await
         .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}"))
 }
+
+/// Waits (up to 15 s) until the browser's address contains `part`: a click that submits a form
+/// returns before the next page has loaded.
+pub async fn wait_for_url(c: &fantoccini::Client, part: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let url = c.current_url().await.unwrap().to_string();
+        if url.contains(part) {
+            return url;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "the browser never reached a URL with {part}; at {url}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits (up to 15 s) until the browser has left the page at `path` (a form's answer loaded).
+pub async fn wait_to_leave(c: &fantoccini::Client, path: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let url = c.current_url().await.unwrap();
+        if url.path() != path {
+            return url.to_string();
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "the browser never left {path}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -233,6 +233,8 @@ async fn an_editor_withdraws_an_entry_in_a_real_browser() {
     c.find(Locator::Id("username")).await.unwrap().send_keys("anna").await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    // Logged in (the login's answer has loaded: the overview) before going on.
+    crate::browser_support::wait_to_leave(&c, "/admin/logga-in").await;
     c.goto(&app.url(&format!("/admin/parter/{BENGTSFORS}"))).await.unwrap();
     let mut violations = crate::browser::axe_violations(&c, &axe, "the party page").await;
     let link = format!("a[href='/admin/parter/{BENGTSFORS}/dra-tillbaka/{}']", wrong["id"]);
