@@ -101,3 +101,30 @@ async fn every_text_response_comes_in_the_best_coding_the_client_allows(app: Tes
 }
 
 crate::both_backends!(every_text_response_comes_in_the_best_coding_the_client_allows);
+
+/// Responses the cache does not keep (staff pages, the report archive, the metrics) are
+/// compressed per response for a client that accepts it, and sent as they are for one that does
+/// not (issue 16: "a browser gets compressed bytes for every text response").
+async fn uncached_text_responses_are_compressed_too(app: TestApp) {
+    use ratify::accounts::Role;
+    crate::admin_support::user(&app, "anna", Role::Admin);
+    let staff = crate::admin_support::Staff::login(&app, "anna").await;
+    for path in ["/admin", "/admin/logg", "/admin/import", "/rapporter", "/metrics"] {
+        let plain = staff.client.get(staff.url(path)).header("Accept-Encoding", "identity").send().await.unwrap();
+        assert_eq!(plain.status().as_u16(), 200, "{path}");
+        assert_eq!(header(&plain, "content-encoding"), "", "{path}: identity asked for");
+        let body = plain.bytes().await.unwrap().to_vec();
+        assert!(body.len() > 1000, "{path}: a page worth compressing ({} bytes)", body.len());
+        let gz = staff.client.get(staff.url(path)).header("Accept-Encoding", "gzip").send().await.unwrap();
+        assert_eq!(gz.status().as_u16(), 200, "{path}");
+        assert_eq!(header(&gz, "content-encoding"), "gzip", "{path}");
+        assert!(header(&gz, "vary").to_ascii_lowercase().contains("accept-encoding"), "{path}");
+        let bytes = gz.bytes().await.unwrap();
+        assert!(bytes.len() < body.len(), "{path}: {} of {} bytes", bytes.len(), body.len());
+        let decoded = String::from_utf8(decode("gzip", &bytes)).unwrap();
+        // The page, not an error (the CSRF token and timings differ between two staff pages).
+        assert!(decoded.len() > body.len() / 2, "{path}");
+    }
+}
+
+crate::both_backends!(uncached_text_responses_are_compressed_too);
