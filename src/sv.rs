@@ -50,6 +50,14 @@ pub fn integer(n: u64) -> String {
 }
 
 /// A sort key that orders Swedish names as Swedish readers expect (… z, å, ä, ö).
+/// A share 0.0..=1.0 as "62,3 %" (one decimal, decimal comma, no-break space before the sign).
+/// Halves round away from zero, on the share times 1000, so 0.0625 is "6,3 %" wherever it is shown.
+pub fn percent(share: f64) -> String {
+    let tenths = (share * 1000.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    format!("{sign}{},{}\u{a0}%", (tenths / 10).abs(), (tenths % 10).abs())
+}
+
 pub fn swedish_key(s: &str) -> String {
     s.to_lowercase()
         .chars()
@@ -80,5 +88,18 @@ mod tests {
         assert_eq!(date_time(t), "1 juli 2026 kl. 11.05");
         assert_eq!(integer(1_777_794), "1\u{a0}777\u{a0}794");
         assert_eq!(integer(999), "999");
+    }
+
+    #[test]
+    fn percent_rounds_halves_up_on_the_page_and_in_the_report_alike() {
+        assert_eq!(percent(0.0625), "6,3\u{a0}%", "an exact half rounds up, not to even");
+        assert_eq!(percent(0.5432), "54,3\u{a0}%");
+        assert_eq!(percent(0.0), "0,0\u{a0}%");
+        assert_eq!(percent(1.0), "100,0\u{a0}%");
+        for share in [0.0, 0.0005, 0.0625, 0.1235, 0.25, 0.3333, 0.5, 0.6875, 0.9995, 1.0] {
+            let page = crate::views::format::percent(share);
+            assert_eq!(page, crate::reports::render::sv::percent(share), "{share}");
+            assert_eq!(page, percent(share), "{share}");
+        }
     }
 }

@@ -3,19 +3,13 @@
 
 use chrono::{Datelike, NaiveDate};
 
-pub use crate::sv::{date, date_time, integer, month_name};
+pub use crate::sv::{date, date_time, integer, month_name, percent};
 
 /// "jan. 2026"-style short month label for chart axes ("sep 2025").
 pub fn month_short(date: NaiveDate) -> String {
     let name = month_name(date);
     let short: String = name.chars().take(3).collect();
     format!("{short} {}", date.year())
-}
-
-/// A share 0.0..=1.0 as "62,3 %" (one decimal, decimal comma, non-breaking space).
-pub fn percent(share: f64) -> String {
-    let tenths = (share * 1000.0).round() as i64;
-    format!("{},{}\u{a0}%", tenths / 10, (tenths % 10).abs())
 }
 
 /// "1 dag" / "36 dagar".

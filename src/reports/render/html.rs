@@ -118,7 +118,7 @@ fn conditions(d: &ReportData) -> Markup {
             h2 { "Villkoren" }
             div class="conditions" {
                 div class=(class(u.state)) {
-                    p { strong { "En för alla, alla för en" } " (alla 50 parter antar)" }
+                    p { strong { (sv::UNANIMITY) } " (alla 50 parter antar)" }
                     p class="state" { (sv::condition_state(u.state)) }
                     p { (u.adopted) " av " (u.required) " parter har antagit avtalet." }
                     @if !u.blocking.is_empty() {
@@ -127,7 +127,7 @@ fn conditions(d: &ReportData) -> Markup {
                     p class="muted" { "Det betyder att " (sv::condition_explanation(u.state)) "." }
                 }
                 div class=(class(m.state)) {
-                    p { strong { "Flertalet" } " (minst " (m.required) " kommuner och regionen)" }
+                    p { strong { (sv::MAJORITY) } " (minst " (m.required) " kommuner och regionen)" }
                     p class="state" { (sv::condition_state(m.state)) }
                     p {
                         (m.municipalities_adopted) " av " (s.municipalities_total) " kommuner har antagit. Regionen "

@@ -6,20 +6,9 @@ use chrono::NaiveDate;
 use crate::ratification::{AppliesTo, ConditionState, Status};
 use crate::reports::content::{Change, Overdue, PartyRef, Planned, ReportData, Stalled};
 
-pub use crate::sv::{date, date_time, integer};
+pub use crate::sv::{date, date_time, integer, percent};
 
-/// `54,3 %` (one decimal, comma, a no-break space before the sign).
-pub fn percent(share: f64) -> String {
-    format!("{:.1}\u{a0}%", share * 100.0).replace('.', ",")
-}
-
-pub fn condition_state(s: ConditionState) -> &'static str {
-    match s {
-        ConditionState::Satisfied => "Uppfyllt",
-        ConditionState::Open => "Öppet",
-        ConditionState::Blocked => "Kan inte uppfyllas",
-    }
-}
+pub use crate::views::status::{condition_state_label as condition_state, MAJORITY, UNANIMITY};
 
 /// The rest of "Det betyder att …": a subordinate clause, so "inte" comes before the verb.
 pub fn condition_explanation(s: ConditionState) -> &'static str {

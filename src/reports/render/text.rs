@@ -31,7 +31,8 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
     let u = &s.conditions.unanimity;
     writeln!(
         t,
-        "En för alla, alla för en: {} – {} av {} parter har antagit.",
+        "{}: {}. {} av {} parter har antagit.",
+        sv::UNANIMITY,
         sv::condition_state(u.state),
         u.adopted,
         u.required
@@ -43,7 +44,8 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
     let m = &s.conditions.majority;
     writeln!(
         t,
-        "Flertalet: {} – {} av {} kommuner (minst {}); regionen {}.",
+        "{}: {}. {} av {} kommuner (minst {}); regionen {}.",
+        sv::MAJORITY,
         sv::condition_state(m.state),
         m.municipalities_adopted,
         s.municipalities_total,
