@@ -216,7 +216,7 @@ pub fn decision_ref(body: Option<&str>, reference: Option<&str>, on: Option<Naiv
 
 /// One event in words: `Antaget (KF § 45, 24 mars 2026)`, `Beslut planerat till 8 december 2026`.
 pub fn change(c: &Change) -> String {
-    event(c.status, c.status_label, c.body.as_deref(), c.reference.as_deref(), c.decided_on, c.planned_on)
+    event(c.status, &c.status_label, c.body.as_deref(), c.reference.as_deref(), c.decided_on, c.planned_on)
 }
 
 fn event(
@@ -251,7 +251,7 @@ pub fn change_sentence(c: &Change) -> String {
         (Some(old), _) => {
             let before = event(
                 old.status,
-                old.status_label,
+                &old.status_label,
                 old.body.as_deref(),
                 old.reference.as_deref(),
                 old.decided_on,
