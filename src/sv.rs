@@ -1,6 +1,7 @@
 //! Swedish formatting shared by every face (public pages, staff pages, open data, the weekly
 //! report): dates as "1 januari 2027", times as "24 mars 2026 kl. 10.15" in Europe/Stockholm,
-//! whole numbers as "1 777 794" (no-break spaces). One place, so the faces cannot drift apart.
+//! whole numbers as "1 777 794" (no-break spaces), shares as "62,3 %". One place, so the faces
+//! cannot drift apart; `views::format` and `admin::format` only name what their pages use.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Europe::Stockholm;
@@ -34,6 +35,32 @@ pub fn date(date: NaiveDate) -> String {
 pub fn date_time(t: DateTime<Utc>) -> String {
     let local = t.with_timezone(&Stockholm);
     format!("{} kl. {:02}.{:02}", date(local.date_naive()), local.hour(), local.minute())
+}
+
+/// "24 mars 2026" for a date, nothing for none.
+pub fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(date).unwrap_or_default()
+}
+
+/// "14.05" in Swedish time.
+pub fn clock(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&Stockholm);
+    format!("{:02}.{:02}", local.hour(), local.minute())
+}
+
+/// "sep 2025": a short month label for chart axes.
+pub fn month_short(date: NaiveDate) -> String {
+    let short: String = month_name(date).chars().take(3).collect();
+    format!("{short} {}", date.year())
+}
+
+/// "1 dag" / "36 dagar".
+pub fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} dag")
+    } else {
+        format!("{} dagar", integer(n.unsigned_abs()))
+    }
 }
 
 /// Whole numbers with a no-break space between thousands: "1 777 794".
@@ -88,6 +115,50 @@ mod tests {
         assert_eq!(date_time(t), "1 juli 2026 kl. 11.05");
         assert_eq!(integer(1_777_794), "1\u{a0}777\u{a0}794");
         assert_eq!(integer(999), "999");
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn long_dates_in_swedish() {
+        assert_eq!(date(d(2027, 1, 1)), "1 januari 2027");
+        assert_eq!(date(d(2026, 5, 31)), "31 maj 2026");
+        assert_eq!(date(d(2026, 12, 24)), "24 december 2026");
+        assert_eq!(month_short(d(2025, 9, 1)), "sep 2025");
+        assert_eq!(opt_date(Some(d(2026, 3, 24))), "24 mars 2026");
+        assert_eq!(opt_date(None), "");
+    }
+
+    #[test]
+    fn times_are_swedish_local_time() {
+        // 09:15 UTC is 10:15 in Swedish winter time and 11:15 in summer time.
+        let winter = DateTime::parse_from_rfc3339("2026-03-24T09:15:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(date_time(winter), "24 mars 2026 kl. 10.15");
+        assert_eq!(clock(winter), "10.15");
+        let summer = DateTime::parse_from_rfc3339("2026-05-04T09:05:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(date_time(summer), "4 maj 2026 kl. 11.05");
+        // Just before midnight UTC on New Year's Eve is already the new year in Sweden.
+        let new_year = DateTime::parse_from_rfc3339("2026-12-31T23:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(date_time(new_year), "1 januari 2027 kl. 00.30");
+        let summer_night = DateTime::parse_from_rfc3339("2026-06-01T22:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(date_time(summer_night), "2 juni 2026 kl. 00.30");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(integer(0), "0");
+        assert_eq!(integer(999), "999");
+        assert_eq!(integer(1000), "1\u{a0}000");
+        assert_eq!(integer(1_777_794), "1\u{a0}777\u{a0}794");
+        assert_eq!(percent(0.623), "62,3\u{a0}%");
+        assert_eq!(percent(1.0), "100,0\u{a0}%");
+        assert_eq!(percent(0.0), "0,0\u{a0}%");
+        assert_eq!(days(1), "1 dag");
+        assert_eq!(days(-1), "-1 dag");
+        assert_eq!(days(36), "36 dagar");
+        assert_eq!(days(1200), "1\u{a0}200 dagar");
     }
 
     #[test]
