@@ -811,7 +811,7 @@ mod tests {
     const V1_TEXT: &str = include_str!("../../tests/fixtures/report-v1-2026-W49.txt");
 
     /// The stored HTML and text with what has changed on purpose since they were frozen: the
-    /// site's status colours on the map, the site's names and words for the conditions. The demo
+    /// site's status colours on the map and the site's names, words and colours for the conditions. The demo
     /// mark is left out (it is added when a report is built, not by rendering).
     fn as_rendered_today(html: &str, text: &str) -> (String, String) {
         use crate::ratification::ConditionState::{Blocked, Open, Satisfied};
@@ -843,6 +843,11 @@ mod tests {
             text = text.replace(&format!(": {old} – "), &format!(": {new}. "));
         }
         html = html.replace("<strong>Flertalet</strong>", "<strong>Majoritetsalternativet</strong>");
+        // The conditions' borders in the site's colours for a satisfied and a blocked condition.
+        html = html.replace(
+            ".satisfied{border-color:#2e8540}.blocked{border-color:#c0392b}",
+            ".satisfied{border-color:#006b4f}.blocked{border-color:#a33c00}",
+        );
         text = text.replace("\nFlertalet: ", "\nMajoritetsalternativet: ");
         (html, text)
     }
