@@ -8,16 +8,18 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Europe::Stockholm;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::api::dto::{rfc3339, StatusDto};
+use super::status::{rfc3339, ReportStatus};
 use crate::events::Event;
 use crate::parties::Party;
 use crate::ratification::{PartyKind, PartyStanding, Status};
 use crate::snapshot::Snapshot;
 
-/// Version of the JSON shape below, for receivers of the webhook.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the JSON shape below, for receivers of the webhook and for reading a stored report
+/// back. 1: the first reports (the version under the key `schema`); 2: the key is
+/// `schema_version`, nothing else changed.
+pub const SCHEMA_VERSION: u32 = 2;
 /// "Decisions planned in the next four weeks": the report date and the 27 days after it.
 pub const PLANNING_HORIZON_DAYS: u64 = 27;
 /// A party whose matter was referred back or tabled longer ago than this, with no new meeting
@@ -35,7 +37,7 @@ pub struct Header {
     pub previous: Option<PreviousReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PreviousReport {
     pub number: i32,
     pub week: String,
@@ -43,9 +45,10 @@ pub struct PreviousReport {
     pub cutoff: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ReportData {
-    pub schema: u32,
+    #[serde(alias = "schema")]
+    pub schema_version: u32,
     pub number: i32,
     pub week: String,
     /// The report's date: the Swedish date of its cut-off. Its numbers are those of
@@ -56,7 +59,7 @@ pub struct ReportData {
     #[serde(serialize_with = "ser_time")]
     pub cutoff: DateTime<Utc>,
     pub previous: Option<PreviousReport>,
-    pub status: StatusDto,
+    pub status: ReportStatus,
     /// Every event recorded after the previous report's cut-off (all, for the first report), in
     /// the order recorded; corrections included.
     pub changes: Vec<Change>,
@@ -76,13 +79,13 @@ pub struct ReportData {
     pub population: Population,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Change {
     pub event_id: i32,
     pub party_code: String,
     pub party_name: String,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub body: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub planned_on: Option<NaiveDate>,
@@ -99,10 +102,10 @@ pub struct Change {
     pub recorded_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Corrected {
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub body: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub planned_on: Option<NaiveDate>,
@@ -110,7 +113,7 @@ pub struct Corrected {
 }
 
 /// Parties whose standing moved between the previous report's date and this one's.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Movement {
     /// Count as adopted now, did not then.
     pub adopted: Vec<PartyRef>,
@@ -121,7 +124,7 @@ pub struct Movement {
 }
 
 /// "Inför 1 januari 2027": the municipalities that have not adopted, by their planned decision.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct BeforeStart {
     pub starts_on: Option<NaiveDate>,
     /// Days from the report's date to the start (0 or less: it has started).
@@ -135,16 +138,16 @@ pub struct BeforeStart {
     pub nothing_planned: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Planned {
     pub party_code: String,
     pub party_name: String,
     pub planned_on: NaiveDate,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Risk {
     /// Undecided parties with no decision planned.
     pub no_planned_decision: Vec<PartyRef>,
@@ -158,47 +161,47 @@ pub struct Risk {
     pub stalled: Vec<Stalled>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Stalled {
     pub code: String,
     pub name: String,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
     /// The date of the referral back or tabling.
     pub since: NaiveDate,
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartyRef {
     pub code: String,
     pub name: String,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Overdue {
     pub code: String,
     pub name: String,
     pub planned_on: NaiveDate,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct PartyLine {
     pub code: String,
     pub name: String,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub counts_as_adopted: bool,
     pub latest_decision: Option<Decision>,
     pub next_planned_on: Option<NaiveDate>,
     pub population: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Decision {
     pub status: Status,
     pub body: Option<String>,
@@ -206,7 +209,7 @@ pub struct Decision {
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Subregion {
     pub name: String,
     pub municipalities_total: u32,
@@ -217,7 +220,7 @@ pub struct Subregion {
     pub municipalities: Vec<PartyLine>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Population {
     /// The county's population: the sum over the 49 municipalities.
     pub county: u64,
@@ -225,6 +228,26 @@ pub struct Population {
     pub adopted_share: f64,
     /// Share the outcome covers (as in `/api/v1/status`).
     pub outcome_share: f64,
+}
+
+/// Why a stored report's data could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("rapportens data kan inte läsas")]
+    Json(#[from] serde_json::Error),
+    #[error("rapportens schema är version {0}; den här versionen läser till och med {SCHEMA_VERSION}")]
+    NewerSchema(u32),
+}
+
+impl ReportData {
+    /// A stored report's data (the `data` column), of any schema version so far.
+    pub fn load(json: &str) -> Result<Self, LoadError> {
+        let data: ReportData = serde_json::from_str(json)?;
+        if data.schema_version > SCHEMA_VERSION {
+            return Err(LoadError::NewerSchema(data.schema_version));
+        }
+        Ok(data)
+    }
 }
 
 fn ser_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
@@ -253,7 +276,7 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
             party_code: e.party_code.clone(),
             party_name: name_of(&e.party_code),
             status: e.status,
-            status_label: e.status.label_sv(),
+            status_label: e.status.label_sv().into(),
             body: e.body.clone(),
             decided_on: e.decided_on,
             planned_on: e.planned_on,
@@ -264,7 +287,7 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
             corrected_by: snapshot.corrected_by(e.id),
             corrected: e.corrects.and_then(|id| snapshot.event(id)).map(|old| Corrected {
                 status: old.status,
-                status_label: old.status.label_sv(),
+                status_label: old.status.label_sv().into(),
                 body: old.body.clone(),
                 decided_on: old.decided_on,
                 planned_on: old.planned_on,
@@ -288,7 +311,7 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
                 party_name: p.name.clone(),
                 planned_on: on,
                 status: s.status,
-                status_label: s.status.label_sv(),
+                status_label: s.status.label_sv().into(),
             })
         })
         .collect();
@@ -307,7 +330,7 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
                     party_name: p.name.clone(),
                     planned_on: on,
                     status: s.status,
-                    status_label: s.status.label_sv(),
+                    status_label: s.status.label_sv().into(),
                 });
             }
             continue;
@@ -318,14 +341,14 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
                 name: p.name.clone(),
                 planned_on,
                 status: s.status,
-                status_label: s.status.label_sv(),
+                status_label: s.status.label_sv().into(),
             });
         } else if let Some(e) = stalled_decision(&snapshot, &p.code, s.status, as_of) {
             stalled.push(Stalled {
                 code: p.code.clone(),
                 name: p.name.clone(),
                 status: s.status,
-                status_label: s.status.label_sv(),
+                status_label: s.status.label_sv().into(),
                 since: e.effective_on(),
                 reference: e.reference.clone(),
             });
@@ -334,7 +357,7 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
                 code: p.code.clone(),
                 name: p.name.clone(),
                 status: s.status,
-                status_label: s.status.label_sv(),
+                status_label: s.status.label_sv().into(),
             });
         }
     }
@@ -361,7 +384,7 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
             code: "14".into(),
             name: "Västra Götalandsregionen".into(),
             status: Status::NotStarted,
-            status_label: Status::NotStarted.label_sv(),
+            status_label: Status::NotStarted.label_sv().into(),
             counts_as_adopted: false,
             latest_decision: None,
             next_planned_on: None,
@@ -400,14 +423,14 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
         .sum();
 
     ReportData {
-        schema: SCHEMA_VERSION,
+        schema_version: SCHEMA_VERSION,
         number: header.number,
         week: header.week.to_string(),
         as_of,
         generated_at: header.generated_at,
         cutoff: header.cutoff,
         previous: header.previous,
-        status: StatusDto::new(&snapshot, &eval),
+        status: ReportStatus::new(&snapshot, &eval),
         changes,
         since_previous,
         before_start,
@@ -436,7 +459,7 @@ fn movement(full: &Snapshot, previous_cutoff: DateTime<Utc>, now: &[(&Party, &Pa
             code: p.code.clone(),
             name: p.name.clone(),
             status: s.status,
-            status_label: s.status.label_sv(),
+            status_label: s.status.label_sv().into(),
         };
         if s.counts_as_adopted && !before.counts_as_adopted {
             m.adopted.push(r);
@@ -500,7 +523,7 @@ fn party_line(snapshot: &Snapshot, party: &Party, standing: &PartyStanding, as_o
         code: party.code.clone(),
         name: party.name.clone(),
         status: standing.status,
-        status_label: standing.status.label_sv(),
+        status_label: standing.status.label_sv().into(),
         counts_as_adopted: standing.counts_as_adopted,
         latest_decision: snapshot.latest_decision(&party.code, as_of).map(|e| Decision {
             status: e.status,
@@ -779,5 +802,178 @@ mod tests {
             sv::condition_explanation(ConditionState::Blocked),
             "villkoret inte kan uppfyllas med de beslut som har registrerats"
         );
+    }
+
+    // A report as stored in the first schema: frozen by `ratify report generate` on a `ratify demo`
+    // database, the three columns of its row kept as they were.
+    const V1_DATA: &str = include_str!("../../tests/fixtures/report-v1-2026-W49.json");
+    const V1_HTML: &str = include_str!("../../tests/fixtures/report-v1-2026-W49.html");
+    const V1_TEXT: &str = include_str!("../../tests/fixtures/report-v1-2026-W49.txt");
+
+    /// The stored HTML and text with what has changed on purpose since they were frozen: the
+    /// site's status colours on the map and the site's names, words and colours for the conditions. The demo
+    /// mark is left out (it is added when a report is built, not by rendering).
+    fn as_rendered_today(html: &str, text: &str) -> (String, String) {
+        use crate::ratification::ConditionState::{Blocked, Open, Satisfied};
+        use crate::reports::render::map::colour;
+        let old_fill = [
+            ("#e4e4e4", Status::NotStarted),
+            ("#c6dbef", Status::InPreparation),
+            ("#6baed6", Status::Scheduled),
+            ("#2171b5", Status::Proposed),
+            ("#2e8540", Status::Adopted),
+            ("#c0392b", Status::Rejected),
+            ("#f0b429", Status::ReferredBack),
+            ("#f7d774", Status::Tabled),
+            ("#8e44ad", Status::Appealed),
+        ];
+        let old_state = [("Uppfyllt", Satisfied), ("Öppet", Open), ("Kan inte uppfyllas", Blocked)];
+        let banner_end = html.find("Rapporten bygger på den påhittade historiken från ratify demo.</p>").unwrap();
+        let banner_start = html.find("<p class=\"demo-banner\"").unwrap();
+        let banner_len = html[banner_end..].find("</p>").unwrap() + 4;
+        let mut html = format!("{}{}", &html[..banner_start], &html[banner_end + banner_len..]);
+        let mut text = text.split_once("\n\n").unwrap().1.to_string();
+        for (old, status) in old_fill {
+            html = html.replace(&format!("fill=\"{old}\""), &format!("fill=\"{}\"", colour(status)));
+            html = html.replace(&format!("background:{old}\""), &format!("background:{}\"", colour(status)));
+        }
+        for (old, state) in old_state {
+            let new = crate::reports::render::sv::condition_state(state);
+            html = html.replace(&format!("class=\"state\">{old}</p>"), &format!("class=\"state\">{new}</p>"));
+            text = text.replace(&format!(": {old} – "), &format!(": {new}. "));
+        }
+        html = html.replace("<strong>Flertalet</strong>", "<strong>Majoritetsalternativet</strong>");
+        // The conditions' borders in the site's colours for a satisfied and a blocked condition.
+        html = html.replace(
+            ".satisfied{border-color:#2e8540}.blocked{border-color:#c0392b}",
+            ".satisfied{border-color:#006b4f}.blocked{border-color:#a33c00}",
+        );
+        text = text.replace("\nFlertalet: ", "\nMajoritetsalternativet: ");
+        (html, text)
+    }
+
+    #[test]
+    fn a_report_stored_in_the_first_schema_loads_and_renders_as_it_did() {
+        let data = ReportData::load(V1_DATA).expect("a report of schema 1 loads");
+        assert_eq!((data.schema_version, data.number, data.week.as_str()), (1, 1, "2026-W49"));
+        assert_eq!(data.changes.len(), 91);
+        let (html, text) = crate::reports::render::render(&data);
+        let (stored_html, stored_text) = as_rendered_today(V1_HTML, V1_TEXT);
+        assert_eq!(text, stored_text);
+        assert!(html == stored_html, "the HTML rendered again differs from the stored one");
+
+        // Nothing is lost reading it: written again, it is the stored data but for the
+        // version's key (and the demo mark, which rendering does not add).
+        let mut stored: serde_json::Value = serde_json::from_str(V1_DATA).unwrap();
+        let object = stored.as_object_mut().unwrap();
+        object.remove("demo");
+        let version = object.remove("schema").unwrap();
+        object.insert("schema_version".into(), version);
+        assert_eq!(serde_json::to_value(&data).unwrap(), stored);
+    }
+
+    #[test]
+    fn a_report_of_a_newer_schema_is_refused() {
+        let newer = V1_DATA.replacen("\"schema\":1,", "\"schema_version\":3,", 1);
+        assert!(matches!(ReportData::load(&newer), Err(LoadError::NewerSchema(3))));
+        assert!(matches!(ReportData::load("{}"), Err(LoadError::Json(_))));
+    }
+
+    /// Every key under `v`, by its path; an array counts as a value (its items are other keys).
+    fn key_paths(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+        if let Some(object) = v.as_object() {
+            for (k, v) in object {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                out.push(path.clone());
+                key_paths(v, &path, out);
+            }
+        }
+    }
+
+    /// The report's format is its own: these are its keys, whatever the API's answer has.
+    #[test]
+    fn the_report_carries_its_schema_version_and_its_own_keys() {
+        let r = build(&snapshot(vec![]), header(at(25, 6), None));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["schema_version"], SCHEMA_VERSION);
+        assert_eq!(SCHEMA_VERSION, 2);
+        let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected_top = vec![
+            "schema_version",
+            "number",
+            "week",
+            "as_of",
+            "generated_at",
+            "cutoff",
+            "previous",
+            "status",
+            "changes",
+            "since_previous",
+            "before_start",
+            "planned_until",
+            "planned",
+            "risk",
+            "region",
+            "subregions",
+            "population",
+        ];
+        let mut top_sorted = top.clone();
+        top_sorted.sort_unstable();
+        expected_top.sort_unstable();
+        assert_eq!(top_sorted, expected_top);
+
+        let status_keys = [
+            "agreement",
+            "agreement.id",
+            "agreement.title",
+            "agreement.starts_on",
+            "as_of",
+            "last_change_at",
+            "parties_total",
+            "municipalities_total",
+            "counts",
+            "counts.not_started",
+            "counts.in_preparation",
+            "counts.scheduled",
+            "counts.proposed",
+            "counts.adopted",
+            "counts.rejected",
+            "counts.referred_back",
+            "counts.tabled",
+            "counts.appealed",
+            "municipalities_adopted",
+            "region_status",
+            "conditions",
+            "conditions.unanimity",
+            "conditions.unanimity.state",
+            "conditions.unanimity.adopted",
+            "conditions.unanimity.required",
+            "conditions.unanimity.missing",
+            "conditions.unanimity.blocking",
+            "conditions.majority",
+            "conditions.majority.state",
+            "conditions.majority.municipalities_adopted",
+            "conditions.majority.required",
+            "conditions.majority.region_adopted",
+            "conditions.majority.blocking",
+            "outcome",
+            "outcome.applies_to",
+            "outcome.parties",
+            "outcome.population_share",
+            "instruments",
+        ];
+        let sorted = |mut keys: Vec<String>| {
+            keys.sort_unstable();
+            keys
+        };
+        let expected = sorted(status_keys.iter().map(|k| k.to_string()).collect());
+        let mut built = Vec::new();
+        key_paths(&v["status"], "", &mut built);
+        assert_eq!(sorted(built), expected, "the report's status part");
+        // The same keys as the reports already sent.
+        let stored: serde_json::Value = serde_json::from_str(V1_DATA).unwrap();
+        let mut stored_keys = Vec::new();
+        key_paths(&stored["status"], "", &mut stored_keys);
+        assert_eq!(sorted(stored_keys), expected, "the status part of a report of schema 1");
     }
 }

@@ -17,6 +17,7 @@ pub mod delivery;
 pub mod render;
 pub mod schedule;
 pub mod service;
+pub mod status;
 pub mod store;
 pub mod week;
 pub mod worker;

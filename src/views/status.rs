@@ -3,7 +3,20 @@
 
 use maud::{html, Markup};
 
-use crate::ratification::Status;
+use crate::ratification::{ConditionState, Status};
+
+/// The two conditions by the names the site and the report give them.
+pub const UNANIMITY: &str = "En för alla, alla för en";
+pub const MAJORITY: &str = "Majoritetsalternativet";
+
+/// A condition's state in words, as the site and the report say it.
+pub fn condition_state_label(state: ConditionState) -> &'static str {
+    match state {
+        ConditionState::Satisfied => "Uppfyllt",
+        ConditionState::Open => "Inte uppfyllt än – kan fortfarande uppfyllas",
+        ConditionState::Blocked => "Kan inte uppfyllas med de beslut som har fattats",
+    }
+}
 
 /// Fill pattern drawn over a status colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -149,3 +149,47 @@ async fn a_report_frozen_before_is_served_as_stored(app: TestApp) {
 }
 
 crate::both_backends!(a_report_frozen_before_is_served_as_stored);
+
+/// A real report frozen in the first schema (`"schema":1`, from a `ratify demo` database): the
+/// archive serves its three forms as stored, and its data still reads back from the database.
+async fn a_report_of_the_first_schema_is_served_as_stored_and_reads_back(app: TestApp) {
+    use ratify::reports::content::ReportData;
+    use ratify::reports::store::{self, NewReport};
+    let data = include_str!("../fixtures/report-v1-2026-W49.json");
+    let html = include_str!("../fixtures/report-v1-2026-W49.html");
+    let text = include_str!("../fixtures/report-v1-2026-W49.txt");
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T23:55:55.723337Z").unwrap().to_utc();
+    app.db
+        .write_blocking(|c| {
+            let row = NewReport {
+                number: 1,
+                week: "2026-W49",
+                as_of: "2026-12-02".parse().unwrap(),
+                generated_at: at,
+                cutoff: at,
+                data,
+                html,
+                text,
+            };
+            let id = store::insert(c, &row)?;
+            store::mark_sent(c, id, at)?;
+            Ok::<_, ratify::db::DbError>(())
+        })
+        .unwrap();
+    assert_eq!(app.get("/rapporter/2026-W49").await.text().await.unwrap(), html);
+    assert_eq!(app.get("/rapporter/2026-W49.txt").await.text().await.unwrap(), text);
+    assert_eq!(app.get("/rapporter/2026-W49.json").await.text().await.unwrap(), data);
+
+    let stored = app
+        .db
+        .read_blocking(|c| store::find_by_week(c, "2026-W49").map_err(ratify::db::DbError::from))
+        .unwrap()
+        .expect("stored");
+    let loaded = ReportData::load(&stored.data).expect("schema 1 reads back");
+    assert_eq!((loaded.schema_version, loaded.number, loaded.changes.len()), (1, 1, 91));
+    let (html_again, text_again) = ratify::reports::render::render(&loaded);
+    assert!(html_again.contains("Lägesrapport nr 1 till SRO") && html_again.matches("<path ").count() == 49);
+    assert!(text_again.starts_with("LÄGESRAPPORT NR 1 TILL SRO – VECKA 49, 2026\n"), "{text_again}");
+}
+
+crate::both_backends!(a_report_of_the_first_schema_is_served_as_stored_and_reads_back);

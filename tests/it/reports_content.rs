@@ -75,10 +75,11 @@ async fn the_reports_numbers_equal_the_status_api(app: TestApp) {
     assert!(html.contains("2 av 50 parter har antagit avtalet."), "unanimity count in the HTML");
     assert!(html.contains("2 av 49 kommuner har antagit."));
     assert!(html.contains("Härryda"));
-    assert!(released
-        .report
-        .text
-        .contains("En för alla, alla för en: Kan inte uppfyllas – 2 av 50 parter har antagit."));
+    assert!(html.contains("<strong>Majoritetsalternativet</strong>"), "the site's name for the condition");
+    assert!(released.report.text.contains(
+        "En för alla, alla för en: Kan inte uppfyllas med de beslut som har fattats. 2 av 50 parter har antagit."
+    ));
+    assert!(released.report.text.contains("Majoritetsalternativet: Inte uppfyllt än – kan fortfarande uppfyllas."));
 }
 
 async fn a_sent_report_is_never_regenerated(app: TestApp) {

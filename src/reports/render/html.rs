@@ -14,7 +14,7 @@ h1{font-size:1.5rem;margin:.2rem 0 .5rem}h2{font-size:1.2rem;margin:1.8rem 0 .5r
 h3{font-size:1.05rem;margin:1.2rem 0 .3rem}.kicker{margin:0;color:#444;font-weight:600}
 .conditions{display:flex;flex-wrap:wrap;gap:.75rem}.condition{flex:1 1 14rem;border:2px solid #555;border-radius:6px;padding:.6rem .8rem}
 .condition p{margin:.2rem 0}.state{font-weight:700;font-size:1.1rem}
-.satisfied{border-color:#2e8540}.blocked{border-color:#c0392b}
+.satisfied{border-color:#006b4f}.blocked{border-color:#a33c00}
 .outcome{font-weight:600;margin:.8rem 0}
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin:.3rem 0}
 th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #bbb;vertical-align:top;overflow-wrap:break-word}
@@ -118,7 +118,7 @@ fn conditions(d: &ReportData) -> Markup {
             h2 { "Villkoren" }
             div class="conditions" {
                 div class=(class(u.state)) {
-                    p { strong { "En för alla, alla för en" } " (alla 50 parter antar)" }
+                    p { strong { (sv::UNANIMITY) } " (alla 50 parter antar)" }
                     p class="state" { (sv::condition_state(u.state)) }
                     p { (u.adopted) " av " (u.required) " parter har antagit avtalet." }
                     @if !u.blocking.is_empty() {
@@ -127,7 +127,7 @@ fn conditions(d: &ReportData) -> Markup {
                     p class="muted" { "Det betyder att " (sv::condition_explanation(u.state)) "." }
                 }
                 div class=(class(m.state)) {
-                    p { strong { "Flertalet" } " (minst " (m.required) " kommuner och regionen)" }
+                    p { strong { (sv::MAJORITY) } " (minst " (m.required) " kommuner och regionen)" }
                     p class="state" { (sv::condition_state(m.state)) }
                     p {
                         (m.municipalities_adopted) " av " (s.municipalities_total) " kommuner har antagit. Regionen "

@@ -1,63 +1,31 @@
 //! A small SVG map of the 49 municipalities coloured by status, with a legend, for the report
-//! (inline in the HTML, so it survives e-mail and print). The public map component may replace it.
-
-use std::sync::OnceLock;
+//! (inline in the HTML, so it survives e-mail and print). It draws the site's map asset in the
+//! site's status colours, so that the page and the report show a status alike.
 
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use crate::ratification::Status;
+use crate::views::map::{asset, MapAsset};
+use crate::views::status::look;
 
-#[derive(Debug, Deserialize)]
-struct MapAsset {
-    width: u32,
-    height: u32,
-    attribution: String,
-    municipalities: Vec<MapMunicipality>,
-}
-
-#[derive(Debug, Deserialize)]
-struct MapMunicipality {
-    code: String,
-    name: String,
-    path: String,
-}
-
-fn asset() -> Option<&'static MapAsset> {
-    static ASSET: OnceLock<Option<MapAsset>> = OnceLock::new();
-    ASSET
-        .get_or_init(|| match serde_json::from_str(include_str!("../../../assets/map/kommuner.json")) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                tracing::error!(error = %e, "assets/map/kommuner.json is unreadable; reports go without a map");
-                None
-            }
-        })
-        .as_ref()
-}
-
-/// Fill colour per status: green for adopted, red for rejected, blues for steps on the way,
-/// amber for a paused matter, grey for nothing recorded. Dark borders keep shapes readable in
+/// Fill colour per status: the page's (views/status.rs). Dark borders keep shapes readable in
 /// grey-scale print; the tables carry the same facts in words.
 pub fn colour(status: Status) -> &'static str {
-    match status {
-        Status::NotStarted => "#e4e4e4",
-        Status::InPreparation => "#c6dbef",
-        Status::Scheduled => "#6baed6",
-        Status::Proposed => "#2171b5",
-        Status::Adopted => "#2e8540",
-        Status::Rejected => "#c0392b",
-        Status::ReferredBack => "#f0b429",
-        Status::Tabled => "#f7d774",
-        Status::Appealed => "#8e44ad",
-        // No party stands in it (a withdrawal counts nowhere); drawn as nothing recorded.
-        Status::Withdrawn => "#e4e4e4",
-    }
+    look(status).fill
 }
 
 /// The map for `status_of(code)`; None if the asset cannot be read.
 pub fn svg(status_of: impl Fn(&str) -> Option<Status>) -> Option<Markup> {
-    let a = asset()?;
+    match asset() {
+        Ok(a) => Some(svg_of(a, status_of)),
+        Err(e) => {
+            tracing::error!(error = %e, "the map asset is unreadable; reports go without a map");
+            None
+        }
+    }
+}
+
+fn svg_of(a: &MapAsset, status_of: impl Fn(&str) -> Option<Status>) -> Markup {
     let mut used: Vec<Status> = Vec::new();
     for m in &a.municipalities {
         let s = status_of(&m.code).unwrap_or(Status::NotStarted);
@@ -66,7 +34,7 @@ pub fn svg(status_of: impl Fn(&str) -> Option<Status>) -> Option<Markup> {
         }
     }
     used.sort();
-    Some(html! {
+    html! {
         figure class="map" {
             svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {} {}", a.width, a.height))
                 role="img" aria-labelledby="map-title" {
@@ -87,7 +55,7 @@ pub fn svg(status_of: impl Fn(&str) -> Option<Status>) -> Option<Markup> {
                 small { (a.attribution) }
             }
         }
-    })
+    }
 }
 
 #[cfg(test)]
@@ -103,5 +71,28 @@ mod tests {
         assert_eq!(s.matches(colour(Status::Adopted)).count(), 2, "one path and one legend swatch");
         assert!(s.contains("Ej påbörjat") && !s.contains("Avslaget"), "the legend lists the statuses shown");
         assert!(!s.contains("<title>") || s.contains("</title>"), "SVG elements are closed");
+    }
+
+    #[test]
+    fn the_reports_map_colours_are_the_pages_for_every_status() {
+        for status in Status::ALL.into_iter().chain([Status::Withdrawn]) {
+            let page = look(status).fill;
+            assert_eq!(colour(status), page, "{status:?}");
+            let s = svg(|_| Some(status)).unwrap().into_string();
+            assert_eq!(s.matches(&format!("fill=\"{page}\"")).count(), 49, "{status:?}: every path in the page's fill");
+            assert!(s.contains(&format!("background:{page}")), "{status:?}: the legend in the page's fill");
+        }
+    }
+
+    #[test]
+    fn a_map_asset_with_a_non_integer_width_still_gives_the_report_a_map() {
+        let mut json: serde_json::Value =
+            serde_json::from_str(include_str!("../../../assets/map/kommuner.json")).unwrap();
+        json["width"] = serde_json::json!(812.5);
+        json["height"] = serde_json::json!(1033.25);
+        let a = crate::views::map::parse(&json.to_string()).expect("a fractional size is a valid asset");
+        let s = svg_of(&a, |_| Some(Status::Adopted)).into_string();
+        assert!(s.contains("viewBox=\"0 0 812.5 1033.25\""), "{}", &s[..200]);
+        assert_eq!(s.matches("<path ").count(), 49);
     }
 }

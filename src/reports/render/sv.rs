@@ -6,20 +6,9 @@ use chrono::NaiveDate;
 use crate::ratification::{AppliesTo, ConditionState, Status};
 use crate::reports::content::{Change, Overdue, PartyRef, Planned, ReportData, Stalled};
 
-pub use crate::sv::{date, date_time, integer};
+pub use crate::sv::{date, date_time, integer, percent};
 
-/// `54,3 %` (one decimal, comma, a no-break space before the sign).
-pub fn percent(share: f64) -> String {
-    format!("{:.1}\u{a0}%", share * 100.0).replace('.', ",")
-}
-
-pub fn condition_state(s: ConditionState) -> &'static str {
-    match s {
-        ConditionState::Satisfied => "Uppfyllt",
-        ConditionState::Open => "Öppet",
-        ConditionState::Blocked => "Kan inte uppfyllas",
-    }
-}
+pub use crate::views::status::{condition_state_label as condition_state, MAJORITY, UNANIMITY};
 
 /// The rest of "Det betyder att …": a subordinate clause, so "inte" comes before the verb.
 pub fn condition_explanation(s: ConditionState) -> &'static str {
@@ -227,7 +216,7 @@ pub fn decision_ref(body: Option<&str>, reference: Option<&str>, on: Option<Naiv
 
 /// One event in words: `Antaget (KF § 45, 24 mars 2026)`, `Beslut planerat till 8 december 2026`.
 pub fn change(c: &Change) -> String {
-    event(c.status, c.status_label, c.body.as_deref(), c.reference.as_deref(), c.decided_on, c.planned_on)
+    event(c.status, &c.status_label, c.body.as_deref(), c.reference.as_deref(), c.decided_on, c.planned_on)
 }
 
 fn event(
@@ -262,7 +251,7 @@ pub fn change_sentence(c: &Change) -> String {
         (Some(old), _) => {
             let before = event(
                 old.status,
-                old.status_label,
+                &old.status_label,
                 old.body.as_deref(),
                 old.reference.as_deref(),
                 old.decided_on,

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::html::{names, week_label};
 use super::sv;
-use crate::ratification::Status;
+use crate::ratification::{ConditionState, Status};
 use crate::reports::content::{PartyLine, ReportData};
 
 pub fn render(d: &ReportData) -> String {
@@ -12,6 +12,22 @@ pub fn render(d: &ReportData) -> String {
     // Writing to a String cannot fail.
     let _ = write_report(&mut t, d);
     t
+}
+
+/// One condition: its name, state and counts, who blocks it, and what that means.
+fn condition(
+    t: &mut String,
+    d: &ReportData,
+    name: &str,
+    state: ConditionState,
+    counts: &str,
+    (blocking_label, blocking): (&str, &[String]),
+) -> std::fmt::Result {
+    writeln!(t, "{name}: {}. {counts}", sv::condition_state(state))?;
+    if !blocking.is_empty() {
+        writeln!(t, "{blocking_label}: {}.", names(d, blocking))?;
+    }
+    writeln!(t, "Det betyder att {}.", sv::condition_explanation(state))
 }
 
 fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
@@ -29,31 +45,17 @@ fn write_report(t: &mut String, d: &ReportData) -> std::fmt::Result {
 
     heading(t, "VILLKOREN")?;
     let u = &s.conditions.unanimity;
-    writeln!(
-        t,
-        "En för alla, alla för en: {} – {} av {} parter har antagit.",
-        sv::condition_state(u.state),
-        u.adopted,
-        u.required
-    )?;
-    if !u.blocking.is_empty() {
-        writeln!(t, "Har avslagit: {}.", names(d, &u.blocking))?;
-    }
-    writeln!(t, "Det betyder att {}.", sv::condition_explanation(u.state))?;
+    let unanimity = format!("{} av {} parter har antagit.", u.adopted, u.required);
+    condition(t, d, sv::UNANIMITY, u.state, &unanimity, ("Har avslagit", &u.blocking))?;
     let m = &s.conditions.majority;
-    writeln!(
-        t,
-        "Flertalet: {} – {} av {} kommuner (minst {}); regionen {}.",
-        sv::condition_state(m.state),
+    let majority = format!(
+        "{} av {} kommuner (minst {}); regionen {}.",
         m.municipalities_adopted,
         s.municipalities_total,
         m.required,
         if m.region_adopted { "har antagit" } else { "har inte antagit" }
-    )?;
-    if !m.blocking.is_empty() {
-        writeln!(t, "Hindrar villkoret: {}.", names(d, &m.blocking))?;
-    }
-    writeln!(t, "Det betyder att {}.", sv::condition_explanation(m.state))?;
+    );
+    condition(t, d, sv::MAJORITY, m.state, &majority, ("Hindrar villkoret", &m.blocking))?;
     writeln!(t, "{}", sv::outcome(s.outcome.applies_to))?;
     writeln!(t, "{}", sv::population(d))?;
     let counts: Vec<String> =
