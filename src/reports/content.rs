@@ -16,9 +16,10 @@ use crate::parties::Party;
 use crate::ratification::{PartyKind, PartyStanding, Status};
 use crate::snapshot::Snapshot;
 
-/// Version of the JSON shape below, for receivers of the webhook and for reading a stored report
-/// back. 1: the first reports (the version under the key `schema`); 2: the key is
-/// `schema_version`, nothing else changed.
+/// Version of the JSON shape below (under the key `schema`, as since the first report, so that
+/// webhook receivers keep reading it), for receivers and for reading a stored report back.
+/// 1: the first reports; 2: the report's own types (no longer the API's answer), with the
+/// fields issue 15 added (each with a default, so a report of version 1 reads as it was).
 pub const SCHEMA_VERSION: u32 = 2;
 /// "Decisions planned in the next four weeks": the report date and the 27 days after it.
 pub const PLANNING_HORIZON_DAYS: u64 = 27;
@@ -47,7 +48,7 @@ pub struct PreviousReport {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReportData {
-    #[serde(alias = "schema")]
+    #[serde(rename = "schema", alias = "schema_version")]
     pub schema_version: u32,
     pub number: i32,
     pub week: String,
@@ -862,19 +863,17 @@ mod tests {
         assert_eq!(text, stored_text);
         assert!(html == stored_html, "the HTML rendered again differs from the stored one");
 
-        // Nothing is lost reading it: written again, it is the stored data but for the
-        // version's key (and the demo mark, which rendering does not add).
+        // Nothing is lost reading it: written again, it is the stored data (but for the demo
+        // mark, which rendering does not add).
         let mut stored: serde_json::Value = serde_json::from_str(V1_DATA).unwrap();
         let object = stored.as_object_mut().unwrap();
         object.remove("demo");
-        let version = object.remove("schema").unwrap();
-        object.insert("schema_version".into(), version);
         assert_eq!(serde_json::to_value(&data).unwrap(), stored);
     }
 
     #[test]
     fn a_report_of_a_newer_schema_is_refused() {
-        let newer = V1_DATA.replacen("\"schema\":1,", "\"schema_version\":3,", 1);
+        let newer = V1_DATA.replacen("\"schema\":1,", "\"schema\":3,", 1);
         assert!(matches!(ReportData::load(&newer), Err(LoadError::NewerSchema(3))));
         assert!(matches!(ReportData::load("{}"), Err(LoadError::Json(_))));
     }
@@ -895,11 +894,11 @@ mod tests {
     fn the_report_carries_its_schema_version_and_its_own_keys() {
         let r = build(&snapshot(vec![]), header(at(25, 6), None));
         let v = serde_json::to_value(&r).unwrap();
-        assert_eq!(v["schema_version"], SCHEMA_VERSION);
+        assert_eq!(v["schema"], SCHEMA_VERSION);
         assert_eq!(SCHEMA_VERSION, 2);
         let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         let mut expected_top = vec![
-            "schema_version",
+            "schema",
             "number",
             "week",
             "as_of",
