@@ -181,6 +181,49 @@ pub fn negotiate(headers: &HeaderMap, available: &[Coding]) -> Option<Coding> {
     best.map(|(c, _)| c)
 }
 
+/// Middleware: compresses what the response cache does not hold (staff pages, the report archive,
+/// error pages, `/metrics`) per response, in the coding the request prefers. Left as they are:
+/// responses that have a coding or an `ETag` already (the cache's, which carry their own codings
+/// and a tag per coding), streamed bodies (the audit log's CSV), bodies too small or not text.
+/// It wraps the demo mark, so that what it compresses is the marked page.
+pub async fn compress_uncached(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::body::{BodySize, BoxBody, MessageBody};
+    use actix_web::http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, VARY};
+    let mut accept = HeaderMap::new();
+    for value in req.headers().get_all(ACCEPT_ENCODING) {
+        accept.append(ACCEPT_ENCODING, value.clone());
+    }
+    let res = next.call(req).await?.map_into_boxed_body();
+    let content_type = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let worth = matches!(res.response().body().size(), BodySize::Sized(n) if n as usize >= MIN_COMPRESS_BYTES)
+        && !res.headers().contains_key(CONTENT_ENCODING)
+        && !res.headers().contains_key(ETAG)
+        && is_compressible(&content_type);
+    if !worth {
+        return Ok(res);
+    }
+    let (req, res) = res.into_parts();
+    let (mut head, body) = res.into_parts();
+    let bytes =
+        actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
+    let encoded = Encoded::of(bytes.clone(), &content_type);
+    // A client that refuses every coding gets the body as it is: these are pages, not files.
+    let coding = negotiate(&accept, &encoded.codings()).unwrap_or(Coding::Identity);
+    let headers = head.headers_mut();
+    if encoded.varies() {
+        headers.append(VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+    if coding != Coding::Identity {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static(coding.token()));
+    }
+    headers.remove(CONTENT_LENGTH);
+    let body = encoded.get(coding).cloned().unwrap_or(bytes);
+    Ok(actix_web::dev::ServiceResponse::new(req, head.set_body(BoxBody::new(body))))
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Read;

@@ -80,6 +80,8 @@ fn build_server(
         App::new()
             .wrap(from_fn(crate::public::head::as_get))
             .wrap(from_fn(crate::demo::banner::mark))
+            // Outside the demo mark: compresses the marked page (uncached responses only).
+            .wrap(from_fn(crate::compression::compress_uncached))
             .wrap(from_fn(crate::ops::metrics::track))
             .wrap(actix_web::middleware::from_fn(crate::security_headers::add))
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())

@@ -30,6 +30,7 @@ use crate::audit::{self, Action};
 use crate::db::schema::csv_uploads;
 use crate::db::{DbConn, DbError};
 use crate::events::validate::{self, body_label, Audience};
+use crate::events::{store, write};
 use crate::AppState;
 
 /// The example file the guide describes, importable as it is.
@@ -229,24 +230,22 @@ pub async fn preview(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
-    let (user_id, username) = (user.0.id, user.0.username.clone());
+    let user_id = user.0.id;
+    // Stored as the import would store it, in a transaction that always rolls back.
+    let writer = store::Writer { name: user.0.username.clone(), client_addr: None };
     let upload_id = id.clone();
-    let outcome = state
-        .db
-        .run(move |db| {
-            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<(Upload, Vec<ImportRow>), Stop> {
-                let upload = load_upload(conn, &upload_id, user_id)?;
-                if upload.committed {
-                    return Err(Stop::AlreadyCommitted);
-                }
-                let rows = parse_rows(&upload.content)?;
-                let results = import_rows::store_rows(conn, &rows, &username, crate::clock::today())?;
-                // Never keep anything from a preview.
-                let _ = (upload, rows);
-                Err(Stop::DryRun(results))
-            }))
-        })
-        .await?;
+    let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>), Stop> {
+        let upload = load_upload(conn, &upload_id, user_id)?;
+        if upload.committed {
+            return Err(Stop::AlreadyCommitted);
+        }
+        let rows = parse_rows(&upload.content)?;
+        let results = import_rows::store_rows(conn, &rows, &writer, crate::clock::today())?;
+        // Never keep anything from a preview.
+        let _ = (upload, rows);
+        Err(Stop::DryRun(results))
+    })
+    .await;
     match outcome {
         Err(Stop::DryRun(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
@@ -273,58 +272,51 @@ pub async fn commit(
 ) -> Result<HttpResponse, AdminError> {
     let id = path.into_inner();
     let confirmed = form.iter().any(|(k, v)| k == CONFIRM_FIELD && v == "ja");
-    let (user_id, username) = (user.0.id, user.0.username.clone());
-    let addr = audit::client_addr(&req);
+    let user_id = user.0.id;
+    let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let upload_id = id.clone();
-    let outcome = state
-        .db
-        .run(move |db| {
-            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<(Upload, Vec<ImportRow>, Vec<RowResult>), Stop> {
-                let upload = load_upload(conn, &upload_id, user_id)?;
-                // At most once: a second click (or a second tab) finds it committed.
-                let claimed = diesel::update(
-                    csv_uploads::table
-                        .filter(csv_uploads::id.eq(&upload_id))
-                        .filter(csv_uploads::committed_at.is_null()),
-                )
-                .set(csv_uploads::committed_at.eq(crate::clock::now().naive_utc()))
-                .execute(conn)?;
-                if claimed == 0 {
-                    return Err(Stop::AlreadyCommitted);
-                }
-                let rows = parse_rows(&upload.content)?;
-                let results = import_rows::store_rows(conn, &rows, &username, crate::clock::today())?;
-                if !import_rows::errors(&results).is_empty() {
-                    return Err(Stop::Rows(results));
-                }
-                // Rolled back with the claim above: confirming and sending again stores it.
-                if !confirmed && !import_rows::warnings(&rows, &results, crate::clock::today()).is_empty() {
-                    return Err(Stop::Unconfirmed(results));
-                }
-                let ids: Vec<i32> = results
-                    .iter()
-                    .filter_map(|r| match r {
-                        RowResult::Stored(e) => Some(e.id),
-                        RowResult::Failed(_) => None,
-                    })
-                    .collect();
-                let details = format!(
-                    "Import av filen \"{}\": {} sparade{}.",
-                    upload.filename,
-                    events_sv(ids.len()),
-                    match (ids.first(), ids.last()) {
-                        (Some(a), Some(b)) => format!(" (händelse {a}–{b})"),
-                        _ => String::new(),
-                    }
-                );
-                audit::record(conn, &username, Action::ImportCommit, &details, Some(&addr))?;
-                Ok((upload, rows, results))
-            }))
-        })
-        .await?;
+    let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>, Vec<RowResult>), Stop> {
+        let upload = load_upload(conn, &upload_id, user_id)?;
+        // At most once: a second click (or a second tab) finds it committed.
+        let claimed = diesel::update(
+            csv_uploads::table.filter(csv_uploads::id.eq(&upload_id)).filter(csv_uploads::committed_at.is_null()),
+        )
+        .set(csv_uploads::committed_at.eq(crate::clock::now().naive_utc()))
+        .execute(conn)?;
+        if claimed == 0 {
+            return Err(Stop::AlreadyCommitted);
+        }
+        let rows = parse_rows(&upload.content)?;
+        let results = import_rows::store_rows(conn, &rows, &writer, crate::clock::today())?;
+        if !import_rows::errors(&results).is_empty() {
+            return Err(Stop::Rows(results));
+        }
+        // Rolled back with the claim above: confirming and sending again stores it.
+        if !confirmed && !import_rows::warnings(&rows, &results, crate::clock::today()).is_empty() {
+            return Err(Stop::Unconfirmed(results));
+        }
+        let ids: Vec<i32> = results
+            .iter()
+            .filter_map(|r| match r {
+                RowResult::Stored(e) => Some(e.id),
+                RowResult::Failed(_) => None,
+            })
+            .collect();
+        let details = format!(
+            "Import av filen \"{}\": {} sparade{}.",
+            upload.filename,
+            events_sv(ids.len()),
+            match (ids.first(), ids.last()) {
+                (Some(a), Some(b)) => format!(" (händelse {a}–{b})"),
+                _ => String::new(),
+            }
+        );
+        audit::record(conn, &writer.name, Action::ImportCommit, &details, writer.client_addr.as_deref())?;
+        Ok((upload, rows, results))
+    })
+    .await;
     match outcome {
         Ok((upload, rows, results)) => {
-            state.changed();
             let stored = results.iter().filter(|r| matches!(r, RowResult::Stored(_))).count();
             let names = party_names(&state).await?;
             Ok(layout::respond(layout::page(

@@ -37,7 +37,7 @@ pub enum RowResult {
 pub fn store_rows(
     conn: &mut DbConn,
     rows: &[ImportRow],
-    recorded_by: &str,
+    writer: &store::Writer,
     today: chrono::NaiveDate,
 ) -> Result<Vec<RowResult>, crate::db::DbError> {
     // File event_id → (row line, stored id if the row was stored).
@@ -96,7 +96,7 @@ pub fn store_rows(
                             Some(&row.party_code),
                             target,
                             raw.note.as_deref(),
-                            recorded_by,
+                            writer,
                             Audience::Staff,
                         )
                     })
@@ -126,8 +126,7 @@ pub fn store_rows(
             continue;
         }
         // A savepoint per row: a refused row leaves nothing behind and the transaction usable.
-        let outcome =
-            conn.transaction(|c| store::record_in(c, &row.party_code, &raw, recorded_by, today, Audience::Staff));
+        let outcome = conn.transaction(|c| store::record_in(c, &row.party_code, &raw, writer, today, Audience::Staff));
         match outcome {
             Ok(event) => {
                 remember(&mut ids, row, Some(event.id));

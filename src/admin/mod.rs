@@ -45,10 +45,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, config: &crate::config::Config, k
             .default_service(actix_web::dev::fn_service(gate::unknown_path))
             // A note of 4 000 characters with å, ä, ö is ~30 kB URL-encoded (the default is 16 kB).
             .app_data(web::FormConfig::default().limit(256 * 1024))
-            .wrap(session::middleware(config, key))
-            // Staff pages are not cached, so they are compressed per response (the cached public
-            // responses carry their own codings, made once: `http_cache`). A response that
-            // already has a Content-Encoding (the stylesheet) is left as it is.
-            .wrap(actix_web::middleware::Compress::default()),
+            .wrap(session::middleware(config, key)),
     );
 }

@@ -26,7 +26,7 @@ use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
 use crate::events::validate::{self, Audience, FieldError, RawEvent};
-use crate::events::Event;
+use crate::events::{write, Event};
 use crate::parties::Party;
 use crate::ratification::{PartyKind, Status};
 use crate::snapshot::Snapshot;
@@ -217,27 +217,16 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, AdminError> {
     let (code, id) = path.into_inner();
     let reason = form.into_inner().into_iter().find(|(k, _)| k == "reason").map(|(_, v)| v);
-    let username = user.0.username.clone();
-    let addr = audit::client_addr(&req);
+    let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let (party_code, typed) = (code.clone(), reason.clone());
-    let outcome = state
-        .db
-        .run(move |db| {
-            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<Event, store::WithdrawError> {
-                let event =
-                    store::withdraw_in(conn, Some(&party_code), id, typed.as_deref(), &username, Audience::Staff)?;
-                audit::record_event(conn, &username, &event, Some(&addr))?;
-                Ok(event)
-            }))
-        })
-        .await?;
+    let outcome = write::commit(&state, move |conn| {
+        store::withdraw_in(conn, Some(&party_code), id, typed.as_deref(), &writer, Audience::Staff)
+    })
+    .await;
     match outcome {
-        Ok(event) => {
-            state.changed();
-            Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
-                .finish())
-        }
+        Ok(event) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
+            .finish()),
         Err(store::WithdrawError::Invalid(errors)) => {
             let (snapshot, party) = load(&state, &code).await?;
             let target = find_target(&snapshot, &party, id)?;
@@ -417,32 +406,21 @@ pub async fn add_event(
         }
     }
     let raw = form.raw.clone();
-    let username = user.0.username.clone();
-    let addr = audit::client_addr(&req);
+    let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let party_code = code.clone();
-    let saved = state
-        .db
-        .run(move |db| {
-            Ok::<_, AdminError>(db.write_blocking(|conn| -> Result<Event, SaveError> {
-                store::lock_party(conn, &party_code)?;
-                let newer = events_after(conn, &party_code, expected)?;
-                if !newer.is_empty() {
-                    return Err(SaveError::Conflict(newer));
-                }
-                let event =
-                    store::record_in(conn, &party_code, &raw, &username, crate::clock::today(), Audience::Staff)?;
-                audit::record_event(conn, &username, &event, Some(&addr))?;
-                Ok(event)
-            }))
-        })
-        .await?;
-    match saved {
-        Ok(event) => {
-            state.changed();
-            Ok(HttpResponse::SeeOther()
-                .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
-                .finish())
+    let saved = write::commit(&state, move |conn| -> Result<Event, SaveError> {
+        store::lock_party(conn, &party_code)?;
+        let newer = events_after(conn, &party_code, expected)?;
+        if !newer.is_empty() {
+            return Err(SaveError::Conflict(newer));
         }
+        Ok(store::record_in(conn, &party_code, &raw, &writer, crate::clock::today(), Audience::Staff)?)
+    })
+    .await;
+    match saved {
+        Ok(event) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
+            .finish()),
         Err(SaveError::Conflict(theirs)) => {
             let (snapshot, party) = load(&state, &code).await?;
             form.latest = Some(latest_id(&snapshot, &code).map(|i| i.to_string()).unwrap_or_default());

@@ -6,7 +6,7 @@ use super::dto::EventDto;
 use super::{auth, params};
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::error::ApiError;
-use crate::events::{self, store, validate};
+use crate::events::{self, store, validate, write};
 use crate::AppState;
 
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -48,24 +48,12 @@ pub async fn create(
         ApiError::BadRequest(format!("Begäran är inte giltig JSON (rad {}, kolumn {}).", e.line(), e.column()))
     })?;
     let raw = validate::raw_from_json(&json).map_err(ApiError::Invalid)?;
-    let recorded_by = format!("api:{token}");
-    let client_addr = crate::audit::client_addr(&req);
-    let (event, slugs) = state
-        .db
-        .run(move |db| {
-            // The event and its audit row in one transaction.
-            let event = db.write_blocking(|conn| {
-                let event =
-                    store::record_in(conn, &code, &raw, &recorded_by, crate::clock::today(), validate::Audience::Api)?;
-                crate::audit::record_event(conn, &recorded_by, &event, Some(&client_addr))?;
-                Ok::<_, store::RecordError>(event)
-            })?;
-            let slugs =
-                db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))?.instrument_slugs();
-            Ok::<_, ApiError>((event, slugs))
-        })
-        .await?;
-    state.changed();
+    let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
+    let event = write::commit(&state, move |conn| {
+        store::record_in(conn, &code, &raw, &writer, crate::clock::today(), validate::Audience::Api)
+    })
+    .await?;
+    let slugs = instrument_slugs(&state).await?;
     state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
@@ -90,30 +78,18 @@ pub async fn withdraw(
         ApiError::BadRequest(format!("Begäran är inte giltig JSON (rad {}, kolumn {}).", e.line(), e.column()))
     })?;
     let reason = withdrawal_reason_from_json(&json).map_err(|e| ApiError::Invalid(vec![e]))?;
-    let recorded_by = format!("api:{token}");
-    let client_addr = crate::audit::client_addr(&req);
-    let outcome = state
-        .db
-        .run(move |db| {
-            // The withdrawal and its audit row in one transaction.
-            let event = db.write_blocking(|conn| {
-                let event =
-                    store::withdraw_in(conn, None, id, reason.as_deref(), &recorded_by, validate::Audience::Api)?;
-                crate::audit::record_event(conn, &recorded_by, &event, Some(&client_addr))?;
-                Ok::<_, store::WithdrawError>(event)
-            });
-            let slugs =
-                db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))?.instrument_slugs();
-            Ok::<_, ApiError>((event, slugs))
-        })
-        .await?;
-    let (event, slugs) = match outcome {
-        (Ok(event), slugs) => (event, slugs),
-        (Err(store::WithdrawError::UnknownEvent(id)), _) => return Err(unknown(&id.to_string())),
-        (Err(store::WithdrawError::Invalid(fields)), _) => return Err(ApiError::Invalid(fields)),
-        (Err(store::WithdrawError::Db(e)), _) => return Err(e.into()),
+    let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
+    let outcome = write::commit(&state, move |conn| {
+        store::withdraw_in(conn, None, id, reason.as_deref(), &writer, validate::Audience::Api)
+    })
+    .await;
+    let event = match outcome {
+        Ok(event) => event,
+        Err(store::WithdrawError::UnknownEvent(id)) => return Err(unknown(&id.to_string())),
+        Err(store::WithdrawError::Invalid(fields)) => return Err(ApiError::Invalid(fields)),
+        Err(store::WithdrawError::Db(e)) => return Err(e.into()),
     };
-    state.changed();
+    let slugs = instrument_slugs(&state).await?;
     state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
@@ -134,4 +110,11 @@ fn withdrawal_reason_from_json(json: &serde_json::Value) -> Result<Option<String
         Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(validate::FieldError::new("reason", "Fältet reason (motivering) ska vara text.")),
     }
+}
+
+/// The agreement's instruments, for an event's answer.
+async fn instrument_slugs(state: &AppState) -> Result<Vec<String>, ApiError> {
+    let agreement =
+        state.db.run(|db| db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))).await?;
+    Ok(agreement.instrument_slugs())
 }

@@ -66,8 +66,9 @@ pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
             return Ok(Outcome::AlreadyDemo);
         }
         let history = history::events(today);
+        let writer = store::Writer { name: RECORDED_BY.to_string(), client_addr: None };
         for e in &history {
-            store::record_in(conn, e.party, &e.raw, RECORDED_BY, today, Audience::Api).map_err(|err| match err {
+            store::record_in(conn, e.party, &e.raw, &writer, today, Audience::Api).map_err(|err| match err {
                 RecordError::Db(db) => DemoError::Db(db),
                 RecordError::UnknownParty(code) => {
                     DemoError::Rejected { party: e.party.into(), reason: format!("okänd part {code}") }

@@ -6,6 +6,7 @@
 
 pub mod store;
 pub mod validate;
+pub mod write;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;

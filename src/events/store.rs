@@ -9,9 +9,17 @@ use super::validate::{self, validate, Audience, FieldError, RawEvent, ValidEvent
 use super::Event;
 use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::db::schema::events;
-use crate::db::{Db, DbConn, DbError};
+use crate::db::{DbConn, DbError};
 use crate::parties;
 use crate::ratification::Status;
+
+/// Who writes: the name stored as `recorded_by` and in the audit row, and the client's address
+/// for the audit row (none for the command line).
+#[derive(Debug, Clone)]
+pub struct Writer {
+    pub name: String,
+    pub client_addr: Option<String>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -47,25 +55,14 @@ impl From<DieselError> for RecordError {
     }
 }
 
-/// Validates and stores one event for `party_code`, recorded by `recorded_by`.
-pub fn record(
-    db: &Db,
-    party_code: &str,
-    raw: &RawEvent,
-    recorded_by: &str,
-    today: NaiveDate,
-    audience: Audience,
-) -> Result<Event, RecordError> {
-    db.write_blocking(|conn| record_in(conn, party_code, raw, recorded_by, today, audience))
-}
-
-/// The same, inside a transaction the caller holds (an import stores many in one). Refusals are
+/// Validates and stores one event for `party_code`, with its audit row, inside a transaction the
+/// caller holds ([`super::write::commit`]; an import stores many in one). Refusals are
 /// phrased for `audience` (field codes for the API, the form's labels for the staff pages).
 pub fn record_in(
     conn: &mut DbConn,
     party_code: &str,
     raw: &RawEvent,
-    recorded_by: &str,
+    writer: &Writer,
     today: NaiveDate,
     audience: Audience,
 ) -> Result<Event, RecordError> {
@@ -76,7 +73,7 @@ pub fn record_in(
     if let Some(target) = valid.corrects {
         check_correction(conn, agreement.id, party_code, target, audience)?;
     }
-    let id = insert(conn, agreement.id, party_code, &valid, recorded_by).map_err(|e| match e {
+    let id = insert(conn, agreement.id, party_code, &valid, &writer.name).map_err(|e| match e {
         // Two editors correcting the same event at once: the unique index on `corrects` lets one in.
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) if valid.corrects.is_some() => {
             RecordError::Invalid(vec![FieldError::new(
@@ -89,7 +86,9 @@ pub fn record_in(
         }
         e => RecordError::from(e),
     })?;
-    super::find(conn, id)?.ok_or(RecordError::Db(DbError::Query(DieselError::NotFound)))
+    let event = super::find(conn, id)?.ok_or(RecordError::Db(DbError::Query(DieselError::NotFound)))?;
+    crate::audit::record_event(conn, &writer.name, &event, writer.client_addr.as_deref())?;
+    Ok(event)
 }
 
 /// Locks the party's row until the transaction ends (PostgreSQL; SQLite has one writer at a time
@@ -166,7 +165,7 @@ pub fn withdraw_in(
     party_code: Option<&str>,
     target: i32,
     reason: Option<&str>,
-    recorded_by: &str,
+    writer: &Writer,
     audience: Audience,
 ) -> Result<Event, WithdrawError> {
     let event = super::find(conn, target)?
@@ -206,7 +205,7 @@ pub fn withdraw_in(
         corrects: Some(target),
         instruments: None,
     };
-    let id = insert(conn, agreement.id, &event.party_code, &valid, recorded_by).map_err(|e| match e {
+    let id = insert(conn, agreement.id, &event.party_code, &valid, &writer.name).map_err(|e| match e {
         // Two editors replacing the same event at once: the unique index on `corrects` lets one in.
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => WithdrawError::Invalid(vec![
             FieldError::new(
@@ -218,7 +217,9 @@ pub fn withdraw_in(
         ]),
         e => WithdrawError::from(e),
     })?;
-    super::find(conn, id)?.ok_or(WithdrawError::Db(DbError::Query(DieselError::NotFound)))
+    let withdrawal = super::find(conn, id)?.ok_or(WithdrawError::Db(DbError::Query(DieselError::NotFound)))?;
+    crate::audit::record_event(conn, &writer.name, &withdrawal, writer.client_addr.as_deref())?;
+    Ok(withdrawal)
 }
 
 fn insert(

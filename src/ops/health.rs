@@ -13,9 +13,7 @@ use crate::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(healthz)).route(web::head().to(healthz)))
         .service(web::resource("/readyz").route(web::get().to(readyz)).route(web::head().to(readyz)))
-        .service(
-            web::resource("/metrics").route(web::get().to(metrics)).wrap(actix_web::middleware::Compress::default()),
-        );
+        .service(web::resource("/metrics").route(web::get().to(metrics)));
 }
 
 fn text(status: StatusCode, body: String) -> HttpResponse {

@@ -21,9 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/rapporter")
             .route("", read().to(list))
             .route("/", read().to(list))
-            .route("/{week}", read().to(one))
-            // The archive is not in the response cache: compressed per response.
-            .wrap(actix_web::middleware::Compress::default()),
+            .route("/{week}", read().to(one)),
     );
 }
 

@@ -242,12 +242,15 @@ async fn an_editor_withdraws_an_entry_in_a_real_browser() {
     c.find(Locator::Id("reason")).await.unwrap();
     violations.extend(crate::browser::axe_violations(&c, &axe, "the withdrawal form").await);
     c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
-    let error = c.find(Locator::Id("reason-fel")).await.unwrap().text().await.unwrap();
+    // The click returns before the answer has loaded.
+    let wait = std::time::Duration::from_secs(15);
+    let error = c.wait().at_most(wait).for_element(Locator::Id("reason-fel")).await.unwrap().text().await.unwrap();
     assert!(error.contains("Motivering") && error.contains("saknas"), "{error}");
     violations.extend(crate::browser::axe_violations(&c, &axe, "the withdrawal form with its error").await);
     c.find(Locator::Id("reason")).await.unwrap().send_keys(REASON).await.unwrap();
     c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
-    let notice = c.find(Locator::Css("p.notice")).await.unwrap().text().await.unwrap();
+    crate::browser_support::wait_for_url(&c, "sparad=").await;
+    let notice = c.wait().at_most(wait).for_element(Locator::Css("p.notice")).await.unwrap().text().await.unwrap();
     assert!(notice.contains("Bengtsfors: Under beredning (var Antaget)."), "{notice}");
     violations.extend(crate::browser::axe_violations(&c, &axe, "the party page after the withdrawal").await);
     c.close().await.unwrap();
