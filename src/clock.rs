@@ -31,6 +31,12 @@ pub fn is_accepted(d: NaiveDate) -> bool {
     (FIRST_ACCEPTED_DATE..=LAST_ACCEPTED_DATE).contains(&d)
 }
 
+/// A moment as the service writes it everywhere (API, open data, exports, the audit log):
+/// RFC 3339 in UTC with microseconds, the precision both databases store.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
 /// Why a date given as input (a parameter, a form field, a file's cell) was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateRefusal {

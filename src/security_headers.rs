@@ -16,6 +16,10 @@ use actix_web::HttpResponse;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// The only paths other sites may show in a frame (the status card of `public::embed`): framing
+/// is allowed for these (`frame-ancestors *`) and forbidden everywhere else.
+pub const EMBEDDABLE_PATHS: &[&str] = &["/inbaddning"];
+
 // form-action, base-uri and frame-ancestors do not fall back to default-src, so each is named:
 // no form may post elsewhere, no injected <base> may redirect relative links and scripts, and no
 // plugin content loads at all (object-src 'none' also covers <embed>).
@@ -112,9 +116,7 @@ fn policy(embeddable: bool, styles: Option<&InlineStyles>) -> HeaderValue {
 
 /// Paths that other sites may show in a frame (the public embed card).
 pub fn is_embeddable(path: &str) -> bool {
-    crate::public::EMBEDDABLE_PATHS
-        .iter()
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+    EMBEDDABLE_PATHS.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 
 /// Middleware (`actix_web::middleware::from_fn(security_headers::add)`), wrapped around the App.

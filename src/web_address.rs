@@ -1,5 +1,6 @@
-//! One check of a web address, for every place that takes one (an event's minutes link, the
-//! public base URL): parsed by the `url` crate, not by hand.
+//! Web addresses: one check of an address for every place that takes one (an event's minutes
+//! link, the public base URL), parsed by the `url` crate, not by hand; and the service's own
+//! public address, which the pages, the open data and the API all put in their links.
 
 use url::Url;
 
@@ -20,6 +21,20 @@ pub fn http_url(s: &str) -> Option<Url> {
     let host = url.host_str().is_some_and(|h| !h.is_empty());
     let no_credentials = url.username().is_empty() && url.password().is_none();
     (web && host && no_credentials).then_some(url)
+}
+
+/// The address the service is reached at from outside, without a trailing slash: feeds,
+/// calendars, the OpenAPI document and the /api page's examples need absolute links.
+/// `RATIFY_PUBLIC_URL` (`state.config.public_url`) when set; otherwise the request's own scheme and
+/// host (as a reverse proxy reports them in `Forwarded`/`X-Forwarded-*`, else the `Host` header).
+pub fn public_base_url(req: &actix_web::HttpRequest, state: &crate::AppState) -> String {
+    match &state.config.public_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            let info = req.connection_info();
+            format!("{}://{}", info.scheme(), info.host())
+        }
+    }
 }
 
 #[cfg(test)]

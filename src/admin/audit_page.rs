@@ -148,7 +148,7 @@ fn csv_rows(header: Option<&[&str]>, entries: &[audit::Entry]) -> Result<Vec<u8>
     for e in entries {
         w.write_record([
             e.id.to_string(),
-            crate::api::dto::rfc3339(e.at),
+            crate::clock::rfc3339(e.at),
             super::csv_format::guard(&e.actor),
             e.action.clone(),
             super::csv_format::guard(&e.details),

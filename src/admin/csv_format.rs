@@ -246,7 +246,7 @@ pub fn write(events: &[Event]) -> Result<Vec<u8>, csv::Error> {
                 e.corrects.map(|c| c.to_string()).unwrap_or_default(),
                 e.instruments.as_ref().map(|l| l.join(",")).unwrap_or_default(),
                 guard(&e.recorded_by),
-                crate::api::dto::rfc3339(e.recorded_at),
+                crate::clock::rfc3339(e.recorded_at),
             ])?;
         }
         w.flush()?;

@@ -17,7 +17,7 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 /// Through the response cache, keyed by the public base URL (the curl examples name it).
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let base = opendata::public_base_url(&req, &state);
+    let base = crate::web_address::public_base_url(&req, &state);
     let key = opendata::base_keyed(req.path(), &base);
     http_cache::cached_keyed(&req, &state, key, move |_| {
         let json = openapi::document_for(&base).to_json().map_err(|e| ApiError::Internal(e.into()))?;

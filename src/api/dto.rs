@@ -1,6 +1,8 @@
 //! The shapes the API answers with. Field names are part of the public contract.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::NaiveDate;
+
+use crate::clock::rfc3339;
 use serde::Serialize;
 
 use super::openapi::{
@@ -10,10 +12,6 @@ use crate::events::Event;
 use crate::parties::Party;
 use crate::ratification::{AppliesTo, ConditionState, Evaluation, PartyStanding, Status, StatusCounts};
 use crate::snapshot::Snapshot;
-
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AgreementDto {

@@ -54,7 +54,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
 }
 
 /// The document with its `servers` entry: the service's public address (see
-/// [`crate::opendata::public_base_url`]).
+/// [`crate::web_address::public_base_url`]).
 pub fn document_for(base: &str) -> utoipa::openapi::OpenApi {
     let mut doc = document().clone();
     doc.servers = Some(vec![Server::new(base)]);
@@ -63,7 +63,7 @@ pub fn document_for(base: &str) -> utoipa::openapi::OpenApi {
 
 /// GET /api/v1/openapi.json (through the response cache: its `servers` may name the request's host).
 pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let base = crate::opendata::public_base_url(&req, &state);
+    let base = crate::web_address::public_base_url(&req, &state);
     let key = crate::opendata::base_keyed(req.path(), &base);
     http_cache::cached_keyed(&req, &state, key, move |_| {
         let body = document_for(&base).to_pretty_json().map_err(|e| ApiError::Internal(e.into()))?;

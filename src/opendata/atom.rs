@@ -5,10 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use atom_syndication::{Category, Entry, Feed, Link, Person, Text};
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::{date_sv, host_of, public_base_url, OpenDataError};
+use super::{date_sv, host_of, OpenDataError};
 use crate::events::Event;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::snapshot::Snapshot;
+use crate::web_address::public_base_url;
 use crate::AppState;
 
 /// Feed readers want the recent past; the whole log is in `/data/beslut.csv`.

@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 
 use super::{csv_date_param, opt, text_cell, CsvFile, OpenDataError};
-use crate::api::dto::rfc3339;
+use crate::clock::rfc3339;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::snapshot::Snapshot;
 use crate::AppState;

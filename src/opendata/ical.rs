@@ -9,12 +9,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
-use super::{date_sv, host_of, public_base_url, OpenDataError};
+use super::{date_sv, host_of, OpenDataError};
 use crate::events::Event;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::ratification::PartyKind;
 use crate::snapshot::Snapshot;
 use crate::views::planned;
+use crate::web_address::public_base_url;
 use crate::AppState;
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {

@@ -16,12 +16,11 @@ pub use atom::MAX_ENTRIES as FEED_MAX_ENTRIES;
 
 use crate::clock::DateRefusal;
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpResponse, ResponseError};
 use chrono::NaiveDate;
 
 use crate::db::DbError;
 use crate::http_cache::CacheKey;
-use crate::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/data/status.csv", web::get().to(status_csv::get))
@@ -91,20 +90,6 @@ pub fn files() -> [FileDoc; 4] {
             columns: &[],
         },
     ]
-}
-
-/// The address the service is reached at from outside, without a trailing slash: feeds,
-/// calendars, the OpenAPI document and the /api page's examples need absolute links.
-/// `RATIFY_PUBLIC_URL` (`state.config.public_url`) when set; otherwise the request's own scheme and
-/// host (as a reverse proxy reports them in `Forwarded`/`X-Forwarded-*`, else the `Host` header).
-pub fn public_base_url(req: &HttpRequest, state: &AppState) -> String {
-    match &state.config.public_url {
-        Some(url) => url.trim_end_matches('/').to_string(),
-        None => {
-            let info = req.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
-        }
-    }
 }
 
 /// The cache key of a response whose body holds the public base URL. Without a configured

@@ -11,10 +11,6 @@ use crate::snapshot::Snapshot;
 use crate::views::{assets, layout};
 use crate::AppState;
 
-/// The only paths other sites may show in a frame: `crate::security_headers` allows framing
-/// (`frame-ancestors *`) for these and forbids it everywhere else.
-pub const EMBEDDABLE_PATHS: &[&str] = &["/inbaddning"];
-
 fn majority_phrase(eval: &Evaluation) -> &'static str {
     match eval.majority.state {
         ConditionState::Satisfied => "Majoritetsalternativet är uppfyllt",
@@ -25,7 +21,7 @@ fn majority_phrase(eval: &Evaluation) -> &'static str {
 
 pub async fn card(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     // The snippet names the site's public address, so the address is part of the key.
-    let base = crate::opendata::public_base_url(&req, &state);
+    let base = crate::web_address::public_base_url(&req, &state);
     let key = crate::opendata::base_keyed("/inbaddning", &base);
     http_cache::cached_keyed(&req, &state, key, move |snapshot| {
         let eval = snapshot.evaluate(crate::clock::today());

@@ -16,8 +16,6 @@ pub mod static_files;
 
 use actix_web::{guard, web};
 
-pub use embed::EMBEDDABLE_PATHS;
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", read().to(home::page))
         .route("/parter", read().to(home::list::page))

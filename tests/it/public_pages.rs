@@ -100,7 +100,7 @@ async fn every_page_answers_with_its_type(app: TestApp) {
     assert!(resp.headers().get("x-frame-options").is_none());
     let csp = app.get("/").await.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert!(ratify::public::EMBEDDABLE_PATHS.contains(&"/inbaddning"));
+    assert!(ratify::security_headers::EMBEDDABLE_PATHS.contains(&"/inbaddning"));
 
     // The stylesheet: at a versioned address, cacheable for a year.
     let body = html(&app, "/").await;

@@ -144,7 +144,7 @@ fn expected_audit_csv(app: &TestApp) -> Vec<u8> {
         for e in &entries {
             w.write_record([
                 e.id.to_string(),
-                ratify::api::dto::rfc3339(e.at),
+                ratify::clock::rfc3339(e.at),
                 ratify::admin::csv_format::guard(&e.actor),
                 e.action.clone(),
                 ratify::admin::csv_format::guard(&e.details),
