@@ -94,7 +94,13 @@ fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
             print!("{}", ratify::reports::cli::run(&db, &config.report, command)?);
             Ok(())
         }
-        Command::User { command } => ratify::accounts::cli::run(&config.database_url, command),
-        Command::Demo { .. } => ratify::demo::run(&config.database_url),
+        Command::User { command } => {
+            let (db, _) = startup::prepare_database(&config.database_url, 1).map_err(|e| err(&e))?;
+            ratify::accounts::cli::run(&db, command)
+        }
+        Command::Demo { .. } => {
+            let (db, _) = startup::prepare_database(&config.database_url, 1).map_err(|e| err(&e))?;
+            ratify::demo::run(&db)
+        }
     }
 }

@@ -23,8 +23,8 @@ pub enum UserCommand {
     },
 }
 
-/// Runs a `ratify user …` command against the database at `database_url`.
-pub fn run(database_url: &str, command: UserCommand) -> Result<(), String> {
+/// Runs a `ratify user …` command against `db` (migrated and seeded by the caller).
+pub fn run(db: &crate::db::Db, command: UserCommand) -> Result<(), String> {
     match command {
         UserCommand::Add { name, role, password_stdin } => {
             let role = Role::parse(&role).ok_or_else(|| format!("okänd roll \"{role}\" (editor eller admin)"))?;
@@ -40,7 +40,6 @@ pub fn run(database_url: &str, command: UserCommand) -> Result<(), String> {
                 (password::generate(), true)
             };
             let hashed = password::hash(&clear).map_err(|e| e.to_string())?;
-            let (db, _) = crate::startup::prepare_database(database_url, 1).map_err(|e| e.to_string())?;
             let user = db
                 .write_blocking(|conn| -> Result<_, AccountError> {
                     // A generated password was seen by whoever ran the command: the user picks their own.

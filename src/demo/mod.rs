@@ -97,10 +97,10 @@ pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
     })
 }
 
-/// The `ratify demo` command: migrate, seed, fill; the lines to print on success.
-pub fn run(database_url: &str) -> Result<(), String> {
-    let (db, _) = crate::startup::prepare_database(database_url, 1).map_err(|e| e.to_string())?;
-    match fill(&db, crate::clock::today()).map_err(|e| e.to_string())? {
+/// The `ratify demo` command: fill `db` (migrated and seeded by the caller); the lines to print
+/// on success.
+pub fn run(db: &Db) -> Result<(), String> {
+    match fill(db, crate::clock::today()).map_err(|e| e.to_string())? {
         Outcome::Filled { events, username, password } => {
             println!("Exempeldata är inlagd: {events} påhittade händelser för 50 parter.");
             println!("Alla sidor visar nu \"{}\".", banner::TEXT);
