@@ -192,10 +192,8 @@ pub async fn compress_uncached(
 ) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
     use actix_web::body::{BodySize, BoxBody, MessageBody};
     use actix_web::http::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, VARY};
-    let mut accept = HeaderMap::new();
-    for value in req.headers().get_all(ACCEPT_ENCODING) {
-        accept.append(ACCEPT_ENCODING, value.clone());
-    }
+    // Nothing is taken from the request before the answer is known: most answers are the
+    // cache's and pass untouched; the request's headers are still at hand in the response.
     let res = next.call(req).await?.map_into_boxed_body();
     let content_type = res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let worth = matches!(res.response().body().size(), BodySize::Sized(n) if n as usize >= MIN_COMPRESS_BYTES)
@@ -211,7 +209,7 @@ pub async fn compress_uncached(
         actix_web::body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string()))?;
     let encoded = Encoded::of(bytes.clone(), &content_type);
     // A client that refuses every coding gets the body as it is: these are pages, not files.
-    let coding = negotiate(&accept, &encoded.codings()).unwrap_or(Coding::Identity);
+    let coding = negotiate(req.headers(), &encoded.codings()).unwrap_or(Coding::Identity);
     let headers = head.headers_mut();
     if encoded.varies() {
         headers.append(VARY, HeaderValue::from_static("Accept-Encoding"));

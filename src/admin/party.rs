@@ -174,10 +174,7 @@ pub async fn correct_page(
 ) -> Result<HttpResponse, AdminError> {
     let (code, id) = path.into_inner();
     let (snapshot, party) = load(&state, &code).await?;
-    let target = snapshot
-        .events_of(&code)
-        .find(|e| e.id == id)
-        .ok_or_else(|| AdminError::NotFound(format!("{} har ingen händelse {id}.", party.name)))?;
+    let target = find_target(&snapshot, &party, id)?;
     let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
     if let Some(by) = snapshot.corrected_by(id) {
         let content = html! {

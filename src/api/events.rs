@@ -44,9 +44,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let token = auth::token_name(&req, &state).await?;
     let code = path.into_inner();
-    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::BadRequest(format!("Begäran är inte giltig JSON (rad {}, kolumn {}).", e.line(), e.column()))
-    })?;
+    let json = json_body(&body)?;
     let raw = validate::raw_from_json(&json).map_err(ApiError::Invalid)?;
     let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
     let event = write::commit(&state, move |conn| {
@@ -74,9 +72,7 @@ pub async fn withdraw(
         |id: &str| ApiError::NotFound(format!("Det finns ingen händelse {}.", id.chars().take(20).collect::<String>()));
     let raw_id = path.into_inner();
     let id: i32 = raw_id.parse().ok().filter(|id| *id > 0).ok_or_else(|| unknown(&raw_id))?;
-    let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::BadRequest(format!("Begäran är inte giltig JSON (rad {}, kolumn {}).", e.line(), e.column()))
-    })?;
+    let json = json_body(&body)?;
     let reason = withdrawal_reason_from_json(&json).map_err(|e| ApiError::Invalid(vec![e]))?;
     let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
     let outcome = write::commit(&state, move |conn| {
@@ -117,4 +113,11 @@ async fn instrument_slugs(state: &AppState) -> Result<Vec<String>, ApiError> {
     let agreement =
         state.db.run(|db| db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))).await?;
     Ok(agreement.instrument_slugs())
+}
+
+/// The request body as JSON, or a 400 saying where it stops being JSON.
+fn json_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::BadRequest(format!("Begäran är inte giltig JSON (rad {}, kolumn {}).", e.line(), e.column()))
+    })
 }
