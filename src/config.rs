@@ -70,6 +70,7 @@ pub const REPORT_EMAILS: Setting = setting("RATIFY_REPORT_EMAILS", "report_email
 pub const REPORT_RETRY_FOR: Setting = setting("RATIFY_REPORT_RETRY_FOR", "report_retry_for");
 pub const REPORT_RETRY_BASE: Setting = setting("RATIFY_REPORT_RETRY_BASE", "report_retry_base");
 pub const PUBLIC_REPORTS: Setting = setting("RATIFY_PUBLIC_REPORTS", "public_reports");
+pub const FEATURED_AGREEMENT: Setting = setting("RATIFY_FEATURED_AGREEMENT", "featured_agreement");
 
 /// The weekly report's settings, checked together by [`crate::reports::ReportConfig::from_lookup`]
 /// (the webhook secret and SMTP password above belong to them too).
@@ -113,6 +114,7 @@ pub const SETTINGS: &[Setting] = &[
     REPORT_RETRY_FOR,
     REPORT_RETRY_BASE,
     PUBLIC_REPORTS,
+    FEATURED_AGREEMENT,
 ];
 
 /// Environment variables of ratify that are not settings of the service itself.
@@ -152,6 +154,8 @@ pub struct Config {
     pub session_idle: Duration,
     /// The weekly report: schedule, recipients, retries, public archive.
     pub report: crate::reports::ReportConfig,
+    /// The slug of the agreement today's URLs (`/`, `/api/v1/status`, `/data/*.csv`, …) show.
+    pub featured_agreement: String,
     /// Where each setting's value came from (environment variable, file, flag or default), by TOML
     /// key; shown by `ratify show-config`.
     pub origins: BTreeMap<&'static str, String>,
@@ -176,6 +180,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             session_idle: Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
             report: crate::reports::ReportConfig::default(),
+            featured_agreement: crate::agreement::DEFAULT_FEATURED.into(),
             origins: BTreeMap::new(),
         }
     }
@@ -401,6 +406,11 @@ impl Config {
             config.session_idle = Duration::from_secs(parse_number(&raw, 1, 12 * 60, "minuter")? * 60);
             origins.insert(SESSION_IDLE_MINUTES.key, raw.origin);
         }
+        if let Some(raw) = sources.get(FEATURED_AGREEMENT)? {
+            config.featured_agreement =
+                crate::agreement::spec::parse_slug(raw.text.trim()).map_err(|m| ConfigError::new(&raw.origin, m))?;
+            origins.insert(FEATURED_AGREEMENT.key, raw.origin);
+        }
         config.report = sources.report(&mut origins)?;
         config.origins = origins;
         Ok(config)
@@ -443,6 +453,7 @@ impl Config {
             shown(REPORT_RETRY_FOR, format!("{}s", self.report.retry_for.as_secs())),
             shown(REPORT_RETRY_BASE, format!("{}s", self.report.retry_base.as_secs())),
             shown(PUBLIC_REPORTS, self.report.public_archive.to_string()),
+            shown(FEATURED_AGREEMENT, self.featured_agreement.clone()),
         ]
     }
 

@@ -122,6 +122,9 @@ impl From<RecordError> for ApiError {
     fn from(e: RecordError) -> Self {
         match e {
             RecordError::UnknownParty(code) => ApiError::NotFound(unknown_party(&code)),
+            RecordError::NotInAgreement { party, agreement } => {
+                ApiError::NotFound(format!("Parten {party} ingår inte i avtalet {agreement}."))
+            }
             RecordError::Invalid(fields) => ApiError::Invalid(fields),
             RecordError::Db(e) => e.into(),
         }

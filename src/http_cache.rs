@@ -1,20 +1,22 @@
 //! Fast and fresh: rendered GET responses kept in memory until the next write, served with a
 //! strong `ETag`, and answered with 304 Not Modified when the client already has them.
 //!
-//! Freshness does not rest on a timer: every committed write calls `AppState::changed()`, which
-//! bumps the generation, and the cache drops everything rendered under an older generation (and
-//! everything rendered on an earlier day, since "today" moves the as-of date of default views).
-//! A write therefore shows on the very next request. Clients are told `max-age=0,
-//! must-revalidate`: they keep their copy but ask each time, and the answer is usually a bodiless
-//! 304 because the `ETag` is a hash of the body — a write that does not change a given file
-//! leaves its `ETag`, and so the clients' copies, valid.
+//! Freshness does not rest on a timer: every committed write to an agreement bumps that
+//! agreement's generation ([`crate::generations`]), and the cache drops what it rendered for that
+//! agreement under an older generation (and everything rendered on an earlier day, since "today"
+//! moves the as-of date of default views). A write therefore shows on the very next request, and
+//! a write to one agreement leaves every other agreement's entries as they were. Clients are told
+//! `max-age=0, must-revalidate`: they keep their copy but ask each time, and the answer is usually
+//! a bodiless 304 because the `ETag` is a hash of the body — a write that does not change a given
+//! file leaves its `ETag`, and so the clients' copies, valid.
 //!
-//! A miss renders from the [`Snapshot`] of the current generation, loaded once and shared by every
-//! key (another `?datum=`, the CSV, the API) until the next write, so a miss costs a render, not
-//! a reload of the whole log.
+//! A miss renders from the agreement's [`Snapshot`] of its current generation, loaded once and
+//! shared by every key (another `?datum=`, the CSV, the API) until the next write to it, so a
+//! miss costs a render, not a reload of the log.
 //!
-//! A handler opts in with [`cached_keyed`], under a key made of the parameters it takes
-//! ([`CacheKey::new`]), so that parameters it ignores do not make new entries; see its docs.
+//! A handler opts in with [`cached_keyed`] (one agreement's data) or [`cached_site`] (pages that
+//! show every agreement), under a key made of the parameters it takes ([`CacheKey::new`]), so
+//! that parameters it ignores do not make new entries; see their docs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -25,6 +27,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+use crate::agreement::{Agreement, Catalogue};
 use crate::compression::{self, Coding, Encoded};
 use crate::db::DbError;
 use crate::snapshot::Snapshot;
@@ -204,16 +207,17 @@ impl CacheKey {
     }
 }
 
-/// Answers a GET from the cache, or renders it from a freshly loaded [`Snapshot`] on a miss
-/// (the snapshot is loaded and `render` runs on the blocking pool, not on the async worker).
-/// Validate the query *before* calling this: a refusal should not be cached, and `render` should
-/// not fail for bad input.
+/// Answers a GET about one agreement from the cache, or renders it from that agreement's
+/// [`Snapshot`] on a miss (the snapshot is loaded and `render` runs on the blocking pool, not on
+/// the async worker). Validate the query *before* calling this: a refusal should not be cached,
+/// and `render` should not fail for bad input.
 ///
 /// ```ignore
 /// async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, MyError> {
 ///     let as_of = parse_datum(&req)?;                       // 400 before the cache
+///     let agreement = state.catalogue().await?.featured().clone();
 ///     let key = CacheKey::new("/sida", &[("datum", &as_of.to_string())]);
-///     http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+///     http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
 ///         Ok(Rendered::html(views::status_page(snapshot, as_of)))
 ///     })
 ///     .await
@@ -222,6 +226,7 @@ impl CacheKey {
 pub async fn cached_keyed<E, F>(
     req: &HttpRequest,
     state: &AppState,
+    agreement: &Agreement,
     key: CacheKey,
     render: F,
 ) -> Result<HttpResponse, E>
@@ -229,8 +234,57 @@ where
     F: FnOnce(&Snapshot) -> Result<Rendered, E> + Send + 'static,
     E: From<DbError> + From<diesel::result::Error> + Send + 'static,
 {
-    let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
-    if let Some(hit) = state.cache.get(&key, stamp) {
+    let agreement_id = agreement.id;
+    cached(req, state, Scope::Agreement(agreement_id), key, move |site| {
+        let snapshot = site.snapshot::<E>(agreement_id)?;
+        render(&snapshot)
+    })
+    .await
+}
+
+/// Like [`cached_keyed`] for a page that shows more than one agreement: it is rendered again
+/// after a write to any of them. `render` gets each agreement's snapshot through [`Site`].
+pub async fn cached_site<E, F>(req: &HttpRequest, state: &AppState, key: CacheKey, render: F) -> Result<HttpResponse, E>
+where
+    F: FnOnce(&Site) -> Result<Rendered, E> + Send + 'static,
+    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+{
+    cached(req, state, Scope::Site, key, render).await
+}
+
+/// Every agreement's snapshot, loaded on first use and shared with the other entries.
+pub struct Site<'a> {
+    pub catalogue: Arc<Catalogue>,
+    state: &'a AppState,
+    db: &'a crate::db::Db,
+}
+
+impl Site<'_> {
+    /// The agreement's snapshot of its current generation.
+    pub fn snapshot<E>(&self, agreement_id: i32) -> Result<Arc<Snapshot>, E>
+    where
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        let stamp = Stamp::now(self.state, Scope::Agreement(agreement_id));
+        self.state.cache.snapshot(agreement_id, stamp, || {
+            self.db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(E::from))
+        })
+    }
+}
+
+async fn cached<E, F>(
+    req: &HttpRequest,
+    state: &AppState,
+    scope: Scope,
+    key: CacheKey,
+    render: F,
+) -> Result<HttpResponse, E>
+where
+    F: FnOnce(&Site) -> Result<Rendered, E> + Send + 'static,
+    E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+{
+    let stamp = Stamp::now(state, scope);
+    if let Some(hit) = state.cache.get(scope, &key, stamp) {
         return Ok(hit.respond_marked(req, Some("hit")));
     }
     // One render per key at a time: after a write, the readers waiting on a page wait for the one
@@ -241,39 +295,51 @@ where
     // What was rendered while this request waited is fresh for it, even if another write has
     // committed since: it shows every write made before the request came. Without this, under a
     // stream of writes a reader could wait through render after render.
-    if let Some(hit) = state.cache.get_at_least(&key, arrival) {
+    if let Some(hit) = state.cache.get_at_least(scope, &key, arrival) {
         return Ok(hit.respond_marked(req, Some("hit")));
     }
-    let stamp = Stamp { generation: state.generation(), day: crate::clock::today() };
-    let cache = Arc::clone(&state.cache);
+    let stamp = Stamp::now(state, scope);
+    let catalogue = state.catalogue().await.map_err(E::from)?;
     // The demo mark goes into the body before its tag and its compressed forms are made.
     let demo = state.demo.get(state).await;
     let path = req.match_info().as_str().to_string();
+    let worker_state = state.clone();
     let fresh = state
         .db
         .run(move |db| {
-            let snapshot =
-                cache.snapshot(stamp.generation, || db.read_blocking(|c| Snapshot::load(c).map_err(E::from)))?;
-            let rendered = render(&snapshot)?;
+            let site = Site { catalogue, state: &worker_state, db };
+            let rendered = render(&site)?;
             let rendered = if demo { crate::demo::banner::mark_rendered(&path, rendered) } else { rendered };
             Ok::<_, E>(CachedResponse::new(rendered))
         })
         .await?;
     let fresh = Arc::new(fresh);
     // Kept only if no write committed meanwhile: the render may predate it.
-    let now = Stamp { generation: state.generation(), day: crate::clock::today() };
-    if now == stamp {
-        state.cache.insert(key, stamp, Arc::clone(&fresh));
+    if Stamp::now(state, scope) == stamp {
+        state.cache.insert(scope, key, stamp, Arc::clone(&fresh));
     }
     Ok(fresh.respond_marked(req, Some("miss")))
 }
 
-/// What a cached entry is valid for: the write generation and the day (default views are as of
-/// today).
+/// What a cached entry is valid for: the epoch (moved by changes to everything: agreements,
+/// parties, another instance's writes we cannot place), its scope's write generation and the day
+/// (default views are as of today). Compared in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Stamp {
+pub(crate) struct Stamp {
+    epoch: u64,
     generation: u64,
     day: NaiveDate,
+}
+
+impl Stamp {
+    fn now(state: &AppState, scope: Scope) -> Self {
+        let generations = state.generations();
+        let generation = match scope {
+            Scope::Agreement(id) => generations.of(id),
+            Scope::Site => generations.any(),
+        };
+        Stamp { epoch: generations.epoch(), generation, day: crate::clock::today() }
+    }
 }
 
 /// The store: a bounded map, least recently used evicted first.
@@ -285,16 +351,17 @@ pub struct ResponseCache {
     /// Turns to render, by the key's hash: bounded however many keys clients make up; two keys
     /// sharing a stripe only render one after the other.
     render_locks: Vec<tokio::sync::Mutex<()>>,
-    /// The log as loaded for a generation. Its lock is held while loading, so after a write the
-    /// misses of all keys wait for one load instead of each loading the log.
-    snapshot: Mutex<Option<(u64, Arc<Snapshot>)>>,
+    /// Each agreement's log as loaded for a generation. The lock is held while loading, so after
+    /// a write the misses of all keys wait for one load instead of each loading the log.
+    snapshots: Mutex<HashMap<i32, (Stamp, Arc<Snapshot>)>>,
 }
 
 const RENDER_STRIPES: usize = 64;
 
 #[derive(Debug, Default)]
 struct Inner {
-    stamp: Option<Stamp>,
+    /// What each scope's entries were rendered at.
+    stamps: HashMap<Scope, Stamp>,
     entries: HashMap<CacheKey, Slot>,
     bytes: usize,
     clock: u64,
@@ -302,8 +369,17 @@ struct Inner {
 
 #[derive(Debug)]
 struct Slot {
+    scope: Scope,
     response: Arc<CachedResponse>,
     last_used: u64,
+}
+
+/// Whose data an entry shows: one agreement's, or every agreement's (a party page listing the
+/// party's standing in each, the list of agreements).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Agreement(i32),
+    Site,
 }
 
 impl Default for ResponseCache {
@@ -319,25 +395,32 @@ impl ResponseCache {
             max_entries: max_entries.max(1),
             max_bytes,
             render_locks: (0..RENDER_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
-            snapshot: Mutex::new(None),
+            snapshots: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The snapshot of `generation` (or of a newer one, which is only fresher), loaded with `load`
-    /// if none is held. Runs on the blocking pool: the lock is held across the load.
-    pub fn snapshot<E>(&self, generation: u64, load: impl FnOnce() -> Result<Snapshot, E>) -> Result<Arc<Snapshot>, E> {
-        let mut held = self.snapshot.lock().unwrap_or_else(|poisoned| {
-            let mut slot = poisoned.into_inner();
-            *slot = None;
-            slot
+    /// The agreement's snapshot of `stamp` (or of a newer one, which is only fresher), loaded with
+    /// `load` if none is held. Runs on the blocking pool: the lock is held across the load.
+    pub(crate) fn snapshot<E>(
+        &self,
+        agreement_id: i32,
+        stamp: Stamp,
+        load: impl FnOnce() -> Result<Snapshot, E>,
+    ) -> Result<Arc<Snapshot>, E> {
+        let mut held = self.snapshots.lock().unwrap_or_else(|poisoned| {
+            let mut slots = poisoned.into_inner();
+            slots.clear();
+            slots
         });
-        if let Some((held_generation, snapshot)) = held.as_ref() {
-            if *held_generation >= generation {
+        if let Some((held_stamp, snapshot)) = held.get(&agreement_id) {
+            if held_stamp.epoch > stamp.epoch
+                || (held_stamp.epoch == stamp.epoch && held_stamp.generation >= stamp.generation)
+            {
                 return Ok(Arc::clone(snapshot));
             }
         }
         let snapshot = Arc::new(load()?);
-        *held = Some((generation, Arc::clone(&snapshot)));
+        held.insert(agreement_id, (stamp, Arc::clone(&snapshot)));
         Ok(snapshot)
     }
 
@@ -370,9 +453,9 @@ impl ResponseCache {
         })
     }
 
-    fn get(&self, key: &CacheKey, stamp: Stamp) -> Option<Arc<CachedResponse>> {
+    fn get(&self, scope: Scope, key: &CacheKey, stamp: Stamp) -> Option<Arc<CachedResponse>> {
         let mut inner = self.lock();
-        if !inner.advance(stamp) {
+        if !inner.advance(scope, stamp) {
             return None;
         }
         inner.touch(key)
@@ -380,23 +463,23 @@ impl ResponseCache {
 
     /// The entry for `key` if the cache holds one rendered at `stamp` or later (a newer
     /// generation and the same or a later day).
-    fn get_at_least(&self, key: &CacheKey, stamp: Stamp) -> Option<Arc<CachedResponse>> {
+    fn get_at_least(&self, scope: Scope, key: &CacheKey, stamp: Stamp) -> Option<Arc<CachedResponse>> {
         let mut inner = self.lock();
-        let current = inner.stamp?;
-        if current.generation < stamp.generation || current.day < stamp.day {
+        let current = *inner.stamps.get(&scope)?;
+        if (current.epoch, current.generation) < (stamp.epoch, stamp.generation) || current.day < stamp.day {
             return None;
         }
         inner.touch(key)
     }
 
-    fn insert(&self, key: CacheKey, stamp: Stamp, response: Arc<CachedResponse>) {
+    fn insert(&self, scope: Scope, key: CacheKey, stamp: Stamp, response: Arc<CachedResponse>) {
         let size = response.size();
         // One huge body may not push out everything else.
         if size > self.max_bytes / 4 {
             return;
         }
         let mut inner = self.lock();
-        if !inner.advance(stamp) {
+        if !inner.advance(scope, stamp) {
             return;
         }
         if let Some(old) = inner.entries.remove(&key) {
@@ -410,7 +493,7 @@ impl ResponseCache {
         inner.clock += 1;
         let last_used = inner.clock;
         inner.bytes += size;
-        inner.entries.insert(key, Slot { response, last_used });
+        inner.entries.insert(key, Slot { scope, response, last_used });
     }
 }
 
@@ -426,18 +509,28 @@ impl Inner {
 
     fn clear(&mut self) {
         self.entries.clear();
+        self.stamps.clear();
         self.bytes = 0;
     }
 
-    /// Moves the cache forward to `stamp` (dropping older entries); false if `stamp` is older
-    /// than what the cache already holds (a request that began before a write).
-    fn advance(&mut self, stamp: Stamp) -> bool {
-        match self.stamp {
-            Some(current) if current == stamp => true,
-            Some(current) if current > stamp => false,
+    /// Moves the scope forward to `stamp` (dropping its older entries, and no other scope's);
+    /// false if `stamp` is older than what the scope already holds (a request that began before
+    /// a write).
+    fn advance(&mut self, scope: Scope, stamp: Stamp) -> bool {
+        match self.stamps.get(&scope) {
+            Some(current) if *current == stamp => true,
+            Some(current) if *current > stamp => false,
             _ => {
-                self.clear();
-                self.stamp = Some(stamp);
+                let mut freed = 0;
+                self.entries.retain(|_, slot| {
+                    let keep = slot.scope != scope;
+                    if !keep {
+                        freed += slot.response.size();
+                    }
+                    keep
+                });
+                self.bytes -= freed;
+                self.stamps.insert(scope, stamp);
                 true
             }
         }
@@ -460,8 +553,10 @@ mod tests {
     use super::*;
     use actix_web::test::TestRequest;
 
+    const A: Scope = Scope::Agreement(1);
+
     fn stamp(generation: u64) -> Stamp {
-        Stamp { generation, day: NaiveDate::from_ymd_opt(2026, 3, 24).expect("date") }
+        Stamp { epoch: 0, generation, day: NaiveDate::from_ymd_opt(2026, 3, 24).expect("date") }
     }
 
     fn response(body: &str) -> Arc<CachedResponse> {
@@ -476,49 +571,49 @@ mod tests {
     fn the_entry_cap_holds() {
         let cache = ResponseCache::new(8, 1 << 20);
         for n in 0..100 {
-            cache.insert(key(n), stamp(1), response("x"));
+            cache.insert(A, key(n), stamp(1), response("x"));
             assert!(cache.len() <= 8);
         }
         assert_eq!(cache.len(), 8);
-        assert!(cache.get(&key(99), stamp(1)).is_some());
-        assert!(cache.get(&key(0), stamp(1)).is_none());
+        assert!(cache.get(A, &key(99), stamp(1)).is_some());
+        assert!(cache.get(A, &key(0), stamp(1)).is_none());
     }
 
     #[test]
     fn the_least_recently_used_goes_first() {
         let cache = ResponseCache::new(3, 1 << 20);
         for n in 0..3 {
-            cache.insert(key(n), stamp(1), response("x"));
+            cache.insert(A, key(n), stamp(1), response("x"));
         }
-        assert!(cache.get(&key(0), stamp(1)).is_some());
-        cache.insert(key(3), stamp(1), response("x"));
-        assert!(cache.get(&key(0), stamp(1)).is_some(), "recently read, kept");
-        assert!(cache.get(&key(1), stamp(1)).is_none(), "least recently used, evicted");
+        assert!(cache.get(A, &key(0), stamp(1)).is_some());
+        cache.insert(A, key(3), stamp(1), response("x"));
+        assert!(cache.get(A, &key(0), stamp(1)).is_some(), "recently read, kept");
+        assert!(cache.get(A, &key(1), stamp(1)).is_none(), "least recently used, evicted");
     }
 
     #[test]
     fn the_byte_cap_holds() {
         let cache = ResponseCache::new(1000, 400);
         for n in 0..50 {
-            cache.insert(key(n), stamp(1), response(&"y".repeat(60)));
+            cache.insert(A, key(n), stamp(1), response(&"y".repeat(60)));
             assert!(cache.bytes() <= 400);
         }
         assert_eq!(cache.len(), 6);
-        cache.insert(key(1000), stamp(1), response(&"z".repeat(101)));
-        assert!(cache.get(&key(1000), stamp(1)).is_none(), "over a quarter of the budget: not kept");
+        cache.insert(A, key(1000), stamp(1), response(&"z".repeat(101)));
+        assert!(cache.get(A, &key(1000), stamp(1)).is_none(), "over a quarter of the budget: not kept");
     }
 
     #[test]
     fn a_waiting_request_takes_what_was_rendered_since_it_came_but_nothing_older() {
         let cache = ResponseCache::new(10, 1 << 20);
-        cache.insert(key(1), stamp(5), response("gen 5"));
-        assert!(cache.get_at_least(&key(1), stamp(6)).is_none(), "older than the request");
-        assert!(cache.get_at_least(&key(1), stamp(5)).is_some());
-        assert!(cache.get_at_least(&key(1), stamp(4)).is_some(), "newer than the request: fresh enough");
-        assert!(cache.get_at_least(&key(2), stamp(4)).is_none(), "another key");
+        cache.insert(A, key(1), stamp(5), response("gen 5"));
+        assert!(cache.get_at_least(A, &key(1), stamp(6)).is_none(), "older than the request");
+        assert!(cache.get_at_least(A, &key(1), stamp(5)).is_some());
+        assert!(cache.get_at_least(A, &key(1), stamp(4)).is_some(), "newer than the request: fresh enough");
+        assert!(cache.get_at_least(A, &key(2), stamp(4)).is_none(), "another key");
         let tomorrow = Stamp { day: stamp(5).day.succ_opt().expect("date"), ..stamp(5) };
-        assert!(cache.get_at_least(&key(1), tomorrow).is_none(), "rendered on an earlier day");
-        assert!(cache.get(&key(1), stamp(5)).is_some(), "get_at_least leaves the entries alone");
+        assert!(cache.get_at_least(A, &key(1), tomorrow).is_none(), "rendered on an earlier day");
+        assert!(cache.get(A, &key(1), stamp(5)).is_some(), "get_at_least leaves the entries alone");
     }
 
     #[test]
@@ -529,26 +624,56 @@ mod tests {
             loads.set(loads.get() + 1);
             Ok::<_, ()>(crate::snapshot::tests::snapshot_with_events(n))
         };
-        assert_eq!(cache.snapshot(3, || load(1)).expect("loaded").events.len(), 1);
-        assert_eq!(cache.snapshot(3, || load(2)).expect("held").events.len(), 1, "same generation: held");
-        assert_eq!(cache.snapshot(2, || load(3)).expect("held").events.len(), 1, "older: the newer is fresher");
-        assert_eq!(cache.snapshot(4, || load(4)).expect("loaded").events.len(), 4, "newer: reloaded");
+        assert_eq!(cache.snapshot(1, stamp(3), || load(1)).expect("loaded").events.len(), 1);
+        assert_eq!(cache.snapshot(1, stamp(3), || load(2)).expect("held").events.len(), 1, "same generation: held");
+        assert_eq!(
+            cache.snapshot(1, stamp(2), || load(3)).expect("held").events.len(),
+            1,
+            "older: the newer is fresher"
+        );
+        assert_eq!(cache.snapshot(1, stamp(4), || load(4)).expect("loaded").events.len(), 4, "newer: reloaded");
         assert_eq!(loads.get(), 2);
-        assert!(cache.snapshot(5, || Err(())).is_err(), "a failed load is passed on");
-        assert_eq!(cache.snapshot(4, || load(9)).expect("held").events.len(), 4, "and keeps what was held");
+        assert!(cache.snapshot(1, stamp(5), || Err(())).is_err(), "a failed load is passed on");
+        assert_eq!(cache.snapshot(1, stamp(4), || load(9)).expect("held").events.len(), 4, "and keeps what was held");
     }
 
     #[test]
     fn a_new_generation_or_day_drops_everything_and_old_renders_are_not_kept() {
         let cache = ResponseCache::new(10, 1 << 20);
-        cache.insert(key(1), stamp(1), response("a"));
-        assert!(cache.get(&key(1), stamp(2)).is_none());
+        cache.insert(A, key(1), stamp(1), response("a"));
+        assert!(cache.get(A, &key(1), stamp(2)).is_none());
         assert!(cache.is_empty());
-        cache.insert(key(1), stamp(1), response("stale"));
+        cache.insert(A, key(1), stamp(1), response("stale"));
         assert!(cache.is_empty(), "rendered before the write: not kept");
-        cache.insert(key(1), stamp(2), response("b"));
-        let next_day = Stamp { generation: 2, day: NaiveDate::from_ymd_opt(2026, 3, 25).expect("date") };
-        assert!(cache.get(&key(1), next_day).is_none());
+        cache.insert(A, key(1), stamp(2), response("b"));
+        let next_day = Stamp { epoch: 0, generation: 2, day: NaiveDate::from_ymd_opt(2026, 3, 25).expect("date") };
+        assert!(cache.get(A, &key(1), next_day).is_none());
+    }
+
+    #[test]
+    fn a_write_to_one_agreement_leaves_the_other_agreements_entries() {
+        let cache = ResponseCache::new(10, 1 << 20);
+        let b = Scope::Agreement(2);
+        cache.insert(A, key(1), stamp(1), response("a"));
+        cache.insert(b, key(2), stamp(7), response("b"));
+        cache.insert(Scope::Site, key(3), stamp(8), response("site"));
+        assert!(cache.get(A, &key(1), stamp(2)).is_none(), "A moved on: its entry is stale");
+        assert!(cache.get(b, &key(2), stamp(7)).is_some(), "B's entry stays");
+        assert!(cache.get(Scope::Site, &key(3), stamp(8)).is_some());
+        assert_eq!(cache.len(), 2);
+        let next_epoch = Stamp { epoch: 1, ..stamp(7) };
+        assert!(cache.get(b, &key(2), next_epoch).is_none(), "a new epoch makes every scope stale");
+    }
+
+    #[test]
+    fn each_agreement_has_its_own_snapshot() {
+        let cache = ResponseCache::new(10, 1 << 20);
+        let one = cache.snapshot(1, stamp(1), || Ok::<_, ()>(crate::snapshot::tests::snapshot_with_events(1)));
+        let two = cache.snapshot(2, stamp(1), || Ok::<_, ()>(crate::snapshot::tests::snapshot_with_events(2)));
+        assert_eq!(one.expect("loaded").events.len(), 1);
+        assert_eq!(two.expect("loaded").events.len(), 2);
+        let held = cache.snapshot(1, stamp(1), || Err(()));
+        assert_eq!(held.expect("held").events.len(), 1, "agreement 1's is still held");
     }
 
     #[test]

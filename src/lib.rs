@@ -1,8 +1,10 @@
-//! ratify: tracks how the 50 parties of Västra Götaland decide on the Hälso- och sjukvårdsavtal
-//! that is meant to apply from 1 January 2027.
+//! ratify: tracks how public bodies ratify joint agreements, decision by decision — first the 50
+//! parties of Västra Götaland deciding on the Hälso- och sjukvårdsavtal that is meant to apply
+//! from 1 January 2027.
 //!
-//! Where things are: the rules in [`ratification`] (pure), the decision log in [`events`], the
-//! parties in [`parties`], the JSON API in [`api`], start-up in [`startup`].
+//! Where things are: the rules in [`ratification`] (pure), the agreements in [`agreement`], the
+//! decision log and where it is written in [`events`] (`events::write`), the parties in
+//! [`parties`], the public pages in [`public`], the JSON API in [`api`], start-up in [`startup`].
 
 pub mod accounts;
 pub mod admin;
@@ -18,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod generations;
 pub mod http_cache;
 pub mod opendata;
 pub mod ops;
@@ -34,7 +37,6 @@ pub mod tokens;
 pub mod views;
 pub mod web_address;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// What every handler shares.
@@ -45,8 +47,10 @@ pub struct AppState {
     pub config: Arc<config::Config>,
     /// Counters for /metrics: `state.metrics.cache_hit("pages")` and the like.
     pub metrics: Arc<ops::metrics::Metrics>,
-    /// Bumped by every write; cached pages compare it to know they are stale.
-    generation: Arc<AtomicU64>,
+    /// Moved by every write; cached pages compare them to know they are stale.
+    generations: Arc<generations::Generations>,
+    /// The agreements, read once per epoch.
+    catalogue: Arc<agreement::catalogue::CatalogueSlot>,
     /// Rendered GET responses of the current generation (see [`http_cache`]).
     pub cache: Arc<http_cache::ResponseCache>,
     /// Whether the database holds `ratify demo` data, read once per generation.
@@ -65,18 +69,46 @@ impl AppState {
             db,
             config,
             metrics: Arc::new(ops::metrics::Metrics::new()),
-            generation: Arc::new(AtomicU64::new(0)),
+            generations: Arc::default(),
+            catalogue: Arc::default(),
             cache: Arc::default(),
             demo: Arc::default(),
         }
     }
 
-    /// Call after every committed write.
-    pub fn changed(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+    /// After a committed write ([`events::write::commit`]) or when the change watcher reads the
+    /// counters: what moved since the last reading goes stale, and nothing else.
+    pub fn notice_counters(&self, now: &events::write::Counters) {
+        self.generations.notice(now);
     }
 
+    /// After a change that may touch every agreement (a restore, a test's direct write).
+    pub fn everything_changed(&self) {
+        self.generations.everything_changed();
+    }
+
+    /// Moves with every change of any kind.
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+        self.generations.any()
+    }
+
+    pub fn generations(&self) -> &generations::Generations {
+        &self.generations
+    }
+
+    /// Every agreement and the featured one, read from the database once per epoch.
+    pub async fn catalogue(&self) -> Result<Arc<agreement::Catalogue>, db::DbError> {
+        let epoch = self.generations.epoch();
+        if let Some(held) = self.catalogue.held(epoch) {
+            return Ok(held);
+        }
+        let featured = self.config.featured_agreement.clone();
+        let loaded = self
+            .db
+            .run(move |db| db.read_blocking(|c| agreement::Catalogue::load(c, &featured)))
+            .await
+            .map(Arc::new)?;
+        self.catalogue.keep(epoch, Arc::clone(&loaded));
+        Ok(loaded)
     }
 }

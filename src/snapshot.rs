@@ -1,12 +1,13 @@
-//! Everything the rules need, read in one go: the agreement, the parties and the decision log.
-//! The faces (API, pages, reports) evaluate a snapshot instead of querying piecemeal.
+//! Everything the rules need for one agreement, read in one go: the agreement, its parties and
+//! its decision log. The faces (API, pages, reports) evaluate a snapshot instead of querying
+//! piecemeal.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::agreement::{self, Agreement, AGREEMENT_SLUG};
+use crate::agreement::{self, Agreement};
 use crate::db::DbConn;
 use crate::events::{self, Event};
 use crate::parties::{self, Party};
@@ -67,9 +68,10 @@ impl Snapshot {
         Self { agreement, parties, events, index }
     }
 
-    pub fn load(conn: &mut DbConn) -> diesel::QueryResult<Self> {
-        let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
-        let parties = parties::list(conn)?;
+    /// The agreement with this id as it is now, its parties and its whole log.
+    pub fn load(conn: &mut DbConn, agreement_id: i32) -> diesel::QueryResult<Self> {
+        let agreement = agreement::load_by_id(conn, agreement_id)?;
+        let parties = parties::of_agreement(conn, agreement.id)?;
         let events = events::all(conn, agreement.id)?;
         Ok(Self::new(agreement, parties, events))
     }
@@ -172,6 +174,7 @@ pub(crate) mod tests {
             subregion: None,
             population: 100,
             population_year: 2025,
+            county_code: None,
         }
     }
 
@@ -186,9 +189,10 @@ pub(crate) mod tests {
             id: 1,
             slug: "hos-2027".into(),
             title: "Avtalet".into(),
+            short_title: "Avtalet".into(),
             starts_on: "2027-01-01".parse().unwrap(),
             decision_period_ends_on: "2026-05-31".parse().unwrap(),
-            rules: RuleConfig { majority_threshold: 1, ..RuleConfig::default() },
+            rules: RuleConfig { majority_threshold: crate::ratification::Threshold::Count(1), ..RuleConfig::default() },
             instruments: Vec::new(),
         };
         let parties = vec![party("14", PartyKind::Region), party("1401", PartyKind::Municipality)];

@@ -111,6 +111,8 @@ pub fn run(config: Arc<Config>) -> Result<(), StartError> {
     if seeded.parties > 0 {
         tracing::info!(parties = seeded.parties, "seeded the parties");
     }
+    // A featured agreement that is not there would fail every request: refuse to start instead.
+    db.read_blocking(|c| crate::agreement::Catalogue::load(c, &config.featured_agreement))?;
     let listener = bind(&config.bind)?;
     let addr = listener.local_addr()?;
     let db_for_reports = db.clone();

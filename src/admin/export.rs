@@ -5,19 +5,14 @@ use actix_web::{web, HttpResponse};
 
 use super::csv_format;
 use super::error::AdminError;
-use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::events;
 use crate::AppState;
 
 pub async fn events_csv(state: web::Data<AppState>) -> Result<HttpResponse, AdminError> {
+    let agreement_id = state.catalogue().await?.featured().id;
     let all = state
         .db
-        .run(|db| {
-            db.read_blocking(|conn| {
-                let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
-                events::all(conn, agreement.id).map_err(AdminError::from)
-            })
-        })
+        .run(move |db| db.read_blocking(|conn| events::all(conn, agreement_id).map_err(AdminError::from)))
         .await?;
     let body = csv_format::write(&all).map_err(|e| AdminError::Internal(e.into()))?;
     let name = format!("ratify-handelser-{}.csv", crate::clock::today());

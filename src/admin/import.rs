@@ -234,13 +234,14 @@ pub async fn preview(
     // Stored as the import would store it, in a transaction that always rolls back.
     let writer = store::Writer { name: user.0.username.clone(), client_addr: None };
     let upload_id = id.clone();
+    let agreement = state.catalogue().await?.featured().clone();
     let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>), Stop> {
         let upload = load_upload(conn, &upload_id, user_id)?;
         if upload.committed {
             return Err(Stop::AlreadyCommitted);
         }
         let rows = parse_rows(&upload.content)?;
-        let results = import_rows::store_rows(conn, &rows, &writer, crate::clock::today())?;
+        let results = import_rows::store_rows(conn, &agreement, &rows, &writer, crate::clock::today())?;
         // Never keep anything from a preview.
         let _ = (upload, rows);
         Err(Stop::DryRun(results))
@@ -275,6 +276,7 @@ pub async fn commit(
     let user_id = user.0.id;
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let upload_id = id.clone();
+    let agreement = state.catalogue().await?.featured().clone();
     let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>, Vec<RowResult>), Stop> {
         let upload = load_upload(conn, &upload_id, user_id)?;
         // At most once: a second click (or a second tab) finds it committed.
@@ -287,7 +289,7 @@ pub async fn commit(
             return Err(Stop::AlreadyCommitted);
         }
         let rows = parse_rows(&upload.content)?;
-        let results = import_rows::store_rows(conn, &rows, &writer, crate::clock::today())?;
+        let results = import_rows::store_rows(conn, &agreement, &rows, &writer, crate::clock::today())?;
         if !import_rows::errors(&results).is_empty() {
             return Err(Stop::Rows(results));
         }

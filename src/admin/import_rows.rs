@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use diesel::Connection;
 
 use super::csv_format::ImportRow;
+use crate::agreement::Agreement;
 use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
@@ -36,6 +37,7 @@ pub enum RowResult {
 /// end it with an error.
 pub fn store_rows(
     conn: &mut DbConn,
+    agreement: &Agreement,
     rows: &[ImportRow],
     writer: &store::Writer,
     today: chrono::NaiveDate,
@@ -93,6 +95,7 @@ pub fn store_rows(
                     .transaction(|c| {
                         store::withdraw_in(
                             c,
+                            agreement,
                             Some(&row.party_code),
                             target,
                             raw.note.as_deref(),
@@ -126,7 +129,8 @@ pub fn store_rows(
             continue;
         }
         // A savepoint per row: a refused row leaves nothing behind and the transaction usable.
-        let outcome = conn.transaction(|c| store::record_in(c, &row.party_code, &raw, writer, today, Audience::Staff));
+        let outcome =
+            conn.transaction(|c| store::record_in(c, agreement, &row.party_code, &raw, writer, today, Audience::Staff));
         match outcome {
             Ok(event) => {
                 remember(&mut ids, row, Some(event.id));
@@ -137,6 +141,10 @@ pub fn store_rows(
                 let message =
                     if code.is_empty() { "Kolumnen kommunkod är tom.".to_string() } else { unknown_party(&code) };
                 results.push(fail("party_code", message));
+            }
+            Err(RecordError::NotInAgreement { party, agreement }) => {
+                remember(&mut ids, row, None);
+                results.push(fail("party_code", format!("Parten {party} ingår inte i avtalet {agreement}.")));
             }
             Err(RecordError::Invalid(errors)) => {
                 remember(&mut ids, row, None);

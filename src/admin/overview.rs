@@ -150,7 +150,9 @@ pub async fn page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let query = Filters::parse(req.query_string())?;
-    let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(AdminError::from))).await?;
+    let agreement_id = state.catalogue().await?.featured().id;
+    let snapshot =
+        state.db.run(move |db| db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(AdminError::from))).await?;
     let today = crate::clock::today();
     let eval = snapshot.evaluate(today);
     let mut subregions: Vec<String> = snapshot.parties.iter().filter_map(|p| p.subregion.clone()).collect();

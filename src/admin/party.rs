@@ -127,7 +127,9 @@ struct View<'a> {
 }
 
 async fn load(state: &AppState, code: &str) -> Result<(Snapshot, Party), AdminError> {
-    let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(AdminError::from))).await?;
+    let agreement_id = state.catalogue().await?.featured().id;
+    let snapshot =
+        state.db.run(move |db| db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(AdminError::from))).await?;
     let party = snapshot.party(code).cloned().ok_or_else(|| AdminError::NotFound(unknown_party(code)))?;
     Ok((snapshot, party))
 }
@@ -216,8 +218,9 @@ pub async fn withdraw(
     let reason = form.into_inner().into_iter().find(|(k, _)| k == "reason").map(|(_, v)| v);
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let (party_code, typed) = (code.clone(), reason.clone());
+    let agreement = state.catalogue().await?.featured().clone();
     let outcome = write::commit(&state, move |conn| {
-        store::withdraw_in(conn, Some(&party_code), id, typed.as_deref(), &writer, Audience::Staff)
+        store::withdraw_in(conn, &agreement, Some(&party_code), id, typed.as_deref(), &writer, Audience::Staff)
     })
     .await;
     match outcome {
@@ -405,13 +408,14 @@ pub async fn add_event(
     let raw = form.raw.clone();
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let party_code = code.clone();
+    let agreement = snapshot.agreement.clone();
     let saved = write::commit(&state, move |conn| -> Result<Event, SaveError> {
         store::lock_party(conn, &party_code)?;
         let newer = events_after(conn, &party_code, expected)?;
         if !newer.is_empty() {
             return Err(SaveError::Conflict(newer));
         }
-        Ok(store::record_in(conn, &party_code, &raw, &writer, crate::clock::today(), Audience::Staff)?)
+        Ok(store::record_in(conn, &agreement, &party_code, &raw, &writer, crate::clock::today(), Audience::Staff)?)
     })
     .await;
     match saved {
@@ -428,6 +432,9 @@ pub async fn add_event(
             Ok(rerender(&snapshot, &party, &user, &csrf.0, &form, &errors))
         }
         Err(SaveError::Record(RecordError::UnknownParty(c))) => Err(AdminError::NotFound(unknown_party(&c))),
+        Err(SaveError::Record(RecordError::NotInAgreement { party, agreement })) => {
+            Err(AdminError::NotFound(format!("Parten {party} ingår inte i avtalet {agreement}.")))
+        }
         Err(SaveError::Record(RecordError::Db(e))) => Err(e.into()),
     }
 }

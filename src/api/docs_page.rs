@@ -19,7 +19,8 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let base = crate::web_address::public_base_url(&req, &state);
     let key = opendata::base_keyed(req.path(), &base);
-    http_cache::cached_keyed(&req, &state, key, move |_| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |_| {
         let json = openapi::document_for(&base).to_json().map_err(|e| ApiError::Internal(e.into()))?;
         let doc: Value = serde_json::from_str(&json).map_err(|e| ApiError::Internal(e.into()))?;
         Ok(Rendered::html(page(&doc, &base)))

@@ -4,7 +4,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::dto::EventDto;
 use super::{auth, params};
-use crate::agreement::{self, AGREEMENT_SLUG};
 use crate::error::ApiError;
 use crate::events::{self, store, validate, write};
 use crate::AppState;
@@ -13,11 +12,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let query = params::parse_query(req.query_string())?;
     params::only(&query, &["since"])?;
     let since = params::timestamp(&query, "since")?;
+    let agreement = state.catalogue().await?.featured().clone();
     let body = state
         .db
         .run(move |db| {
             db.read_blocking(|conn| {
-                let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
                 let slugs = agreement.instrument_slugs();
                 let all = events::all(conn, agreement.id)?;
                 let listed = events::recorded_since(conn, agreement.id, since)?;
@@ -47,11 +46,12 @@ pub async fn create(
     let json = json_body(&body)?;
     let raw = validate::raw_from_json(&json).map_err(ApiError::Invalid)?;
     let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
+    let agreement = state.catalogue().await?.featured().clone();
+    let slugs = agreement.instrument_slugs();
     let event = write::commit(&state, move |conn| {
-        store::record_in(conn, &code, &raw, &writer, crate::clock::today(), validate::Audience::Api)
+        store::record_in(conn, &agreement, &code, &raw, &writer, crate::clock::today(), validate::Audience::Api)
     })
     .await?;
-    let slugs = instrument_slugs(&state).await?;
     state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
@@ -75,8 +75,10 @@ pub async fn withdraw(
     let json = json_body(&body)?;
     let reason = withdrawal_reason_from_json(&json).map_err(|e| ApiError::Invalid(vec![e]))?;
     let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
+    let agreement = state.catalogue().await?.featured().clone();
+    let slugs = agreement.instrument_slugs();
     let outcome = write::commit(&state, move |conn| {
-        store::withdraw_in(conn, None, id, reason.as_deref(), &writer, validate::Audience::Api)
+        store::withdraw_in(conn, &agreement, None, id, reason.as_deref(), &writer, validate::Audience::Api)
     })
     .await;
     let event = match outcome {
@@ -85,7 +87,6 @@ pub async fn withdraw(
         Err(store::WithdrawError::Invalid(fields)) => return Err(ApiError::Invalid(fields)),
         Err(store::WithdrawError::Db(e)) => return Err(e.into()),
     };
-    let slugs = instrument_slugs(&state).await?;
     state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
@@ -106,13 +107,6 @@ fn withdrawal_reason_from_json(json: &serde_json::Value) -> Result<Option<String
         Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(validate::FieldError::new("reason", "Fältet reason (motivering) ska vara text.")),
     }
-}
-
-/// The agreement's instruments, for an event's answer.
-async fn instrument_slugs(state: &AppState) -> Result<Vec<String>, ApiError> {
-    let agreement =
-        state.db.run(|db| db.read_blocking(|c| agreement::load(c, AGREEMENT_SLUG).map_err(ApiError::from))).await?;
-    Ok(agreement.instrument_slugs())
 }
 
 /// The request body as JSON, or a 400 saying where it stops being JSON.

@@ -65,7 +65,8 @@ pub fn document_for(base: &str) -> utoipa::openapi::OpenApi {
 pub async fn json(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let base = crate::web_address::public_base_url(&req, &state);
     let key = crate::opendata::base_keyed(req.path(), &base);
-    http_cache::cached_keyed(&req, &state, key, move |_| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |_| {
         let body = document_for(&base).to_pretty_json().map_err(|e| ApiError::Internal(e.into()))?;
         Ok(Rendered::new("application/json", body))
     })

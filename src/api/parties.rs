@@ -10,7 +10,9 @@ use crate::AppState;
 
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     params::only(&params::parse_query(req.query_string())?, &[])?;
-    let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(ApiError::from))).await?;
+    let agreement_id = state.catalogue().await?.featured().id;
+    let snapshot =
+        state.db.run(move |db| db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(ApiError::from))).await?;
     let as_of = crate::clock::today();
     let eval = snapshot.evaluate(as_of);
     let body: Vec<PartyDto> = snapshot
@@ -29,7 +31,9 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     params::only(&params::parse_query(req.query_string())?, &[])?;
     let code = path.into_inner();
-    let snapshot = state.db.run(|db| db.read_blocking(|c| Snapshot::load(c).map_err(ApiError::from))).await?;
+    let agreement_id = state.catalogue().await?.featured().id;
+    let snapshot =
+        state.db.run(move |db| db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(ApiError::from))).await?;
     let as_of = crate::clock::today();
     let eval = snapshot.evaluate(as_of);
     let Some(index) = snapshot.parties.iter().position(|p| p.code == code) else {

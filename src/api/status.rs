@@ -13,7 +13,8 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     params::only(&query, &["as_of"])?;
     let as_of = params::date(&query, "as_of")?.unwrap_or_else(crate::clock::today);
     let key = CacheKey::new(req.path(), &[("as_of", &as_of.to_string())]);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
         let eval = snapshot.evaluate(as_of);
         Rendered::json(&StatusDto::new(snapshot, &eval)).map_err(|e| ApiError::Internal(e.into()))
     })

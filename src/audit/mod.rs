@@ -211,12 +211,14 @@ fn clip(s: &str, max: usize) -> String {
 pub fn record_event(
     conn: &mut DbConn,
     actor: &str,
+    agreement: &crate::agreement::Agreement,
     event: &crate::events::Event,
     client_addr: Option<&str>,
 ) -> QueryResult<()> {
     let mut details = format!(
-        "Händelse {} för part {}: {} ({})",
+        "Händelse {} i avtalet {} för part {}: {} ({})",
         event.id,
+        agreement.slug,
         event.party_code,
         event.status.label_sv(),
         event.status.code()

@@ -35,6 +35,9 @@ pub enum DbError {
     Migration(String),
     #[error("databasarbetet avbröts")]
     Canceled,
+    /// The agreement the configuration features is not in the database.
+    #[error("avtalet {0} (RATIFY_FEATURED_AGREEMENT) finns inte i databasen")]
+    NoFeaturedAgreement(String),
     /// The work panicked; the panic's message.
     #[error("databasarbetet fick panik: {0}")]
     Panicked(String),

@@ -11,6 +11,22 @@ diesel::table! {
         region_required -> Bool,
         legal_force_required -> Bool,
         appeal_period_days -> Integer,
+        short_title -> Text,
+        majority_rule -> Text,
+    }
+}
+
+diesel::table! {
+    agreement_parties (agreement_id, party_code) {
+        agreement_id -> Integer,
+        party_code -> Text,
+    }
+}
+
+diesel::table! {
+    agreement_changes (agreement_id) {
+        agreement_id -> Integer,
+        counter -> BigInt,
     }
 }
 
@@ -32,6 +48,7 @@ diesel::table! {
         subregion -> Nullable<Text>,
         population -> Integer,
         population_year -> Integer,
+        county_code -> Nullable<Text>,
     }
 }
 
@@ -77,7 +94,18 @@ diesel::joinable!(events -> parties (party_code));
 diesel::joinable!(events -> agreements (agreement_id));
 diesel::joinable!(instruments -> agreements (agreement_id));
 
-diesel::allow_tables_to_appear_in_same_query!(agreements, instruments, parties, events, api_tokens);
+diesel::joinable!(agreement_parties -> agreements (agreement_id));
+diesel::joinable!(agreement_parties -> parties (party_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agreements,
+    instruments,
+    parties,
+    events,
+    api_tokens,
+    agreement_parties,
+    agreement_changes
+);
 
 diesel::table! {
     reports (id) {

@@ -67,17 +67,23 @@ pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
         }
         let history = history::events(today);
         let writer = store::Writer { name: RECORDED_BY.to_string(), client_addr: None };
+        let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
         for e in &history {
-            store::record_in(conn, e.party, &e.raw, &writer, today, Audience::Api).map_err(|err| match err {
-                RecordError::Db(db) => DemoError::Db(db),
-                RecordError::UnknownParty(code) => {
-                    DemoError::Rejected { party: e.party.into(), reason: format!("okänd part {code}") }
-                }
-                RecordError::Invalid(fields) => DemoError::Rejected {
-                    party: e.party.into(),
-                    reason: fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
+            store::record_in(conn, &agreement, e.party, &e.raw, &writer, today, Audience::Api).map_err(
+                |err| match err {
+                    RecordError::Db(db) => DemoError::Db(db),
+                    RecordError::UnknownParty(code) => {
+                        DemoError::Rejected { party: e.party.into(), reason: format!("okänd part {code}") }
+                    }
+                    err @ RecordError::NotInAgreement { .. } => {
+                        DemoError::Rejected { party: e.party.into(), reason: err.to_string() }
+                    }
+                    RecordError::Invalid(fields) => DemoError::Rejected {
+                        party: e.party.into(),
+                        reason: fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join(" "),
+                    },
                 },
-            })?;
+            )?;
         }
         // The password was printed for anyone at the terminal to see, but the data is fictional:
         // the demo account need not change it before looking around.

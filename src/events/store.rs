@@ -7,7 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::validate::{self, validate, Audience, FieldError, RawEvent, ValidEvent};
 use super::Event;
-use crate::agreement::{self, AGREEMENT_SLUG};
+use crate::agreement::{self, Agreement};
 use crate::db::schema::events;
 use crate::db::{DbConn, DbError};
 use crate::parties;
@@ -25,6 +25,9 @@ pub struct Writer {
 pub enum RecordError {
     #[error("okänd part {0}")]
     UnknownParty(String),
+    /// The party is in the registry but not one of the agreement's.
+    #[error("parten {party} ingår inte i avtalet {agreement}")]
+    NotInAgreement { party: String, agreement: String },
     #[error("ogiltig händelse")]
     Invalid(Vec<FieldError>),
     #[error(transparent)]
@@ -55,11 +58,13 @@ impl From<DieselError> for RecordError {
     }
 }
 
-/// Validates and stores one event for `party_code`, with its audit row, inside a transaction the
-/// caller holds ([`super::write::commit`]; an import stores many in one). Refusals are
-/// phrased for `audience` (field codes for the API, the form's labels for the staff pages).
+/// Validates and stores one event of `agreement` for `party_code`, with its audit row, inside a
+/// transaction the caller holds ([`super::write::commit`]; an import stores many in one).
+/// Refusals are phrased for `audience` (field codes for the API, the form's labels for the staff
+/// pages).
 pub fn record_in(
     conn: &mut DbConn,
+    agreement: &Agreement,
     party_code: &str,
     raw: &RawEvent,
     writer: &Writer,
@@ -67,9 +72,11 @@ pub fn record_in(
     audience: Audience,
 ) -> Result<Event, RecordError> {
     lock_party(conn, party_code)?;
-    let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
     let party = parties::find(conn, party_code)?.ok_or_else(|| RecordError::UnknownParty(party_code.to_string()))?;
-    let valid = validate(raw, &party, &agreement, today, audience).map_err(RecordError::Invalid)?;
+    if !agreement::has_party(conn, agreement.id, party_code)? {
+        return Err(RecordError::NotInAgreement { party: party.name, agreement: agreement.short_title.clone() });
+    }
+    let valid = validate(raw, &party, agreement, today, audience).map_err(RecordError::Invalid)?;
     if let Some(target) = valid.corrects {
         check_correction(conn, agreement.id, party_code, target, audience)?;
     }
@@ -87,7 +94,7 @@ pub fn record_in(
         e => RecordError::from(e),
     })?;
     let event = super::find(conn, id)?.ok_or(RecordError::Db(DbError::Query(DieselError::NotFound)))?;
-    crate::audit::record_event(conn, &writer.name, &event, writer.client_addr.as_deref())?;
+    crate::audit::record_event(conn, &writer.name, agreement, &event, writer.client_addr.as_deref())?;
     Ok(event)
 }
 
@@ -156,12 +163,14 @@ fn already_replaced(conn: &mut DbConn, field: &str, target: i32, by: i32) -> Que
     })
 }
 
-/// Withdraws event `target`, entered by mistake: stores a correction of it with status
-/// `withdrawn` and `reason` as its note, which replaces it with nothing (the rules engine then
-/// treats it as never recorded; both stay in the log). With `party_code`, an event of another
-/// party is unknown. Inside a transaction the caller holds, as [`record_in`].
+/// Withdraws event `target` of `agreement`, entered by mistake: stores a correction of it with
+/// status `withdrawn` and `reason` as its note, which replaces it with nothing (the rules engine
+/// then treats it as never recorded; both stay in the log). With `party_code`, an event of
+/// another party is unknown; so is one of another agreement. Inside a transaction the caller
+/// holds, as [`record_in`].
 pub fn withdraw_in(
     conn: &mut DbConn,
+    agreement: &Agreement,
     party_code: Option<&str>,
     target: i32,
     reason: Option<&str>,
@@ -172,7 +181,6 @@ pub fn withdraw_in(
         .filter(|e| party_code.is_none_or(|code| e.party_code == code))
         .ok_or(WithdrawError::UnknownEvent(target))?;
     lock_party(conn, &event.party_code)?;
-    let agreement = agreement::load(conn, AGREEMENT_SLUG)?;
     let in_agreement: i64 = events::table
         .filter(events::id.eq(target))
         .filter(events::agreement_id.eq(agreement.id))
@@ -218,7 +226,7 @@ pub fn withdraw_in(
         e => WithdrawError::from(e),
     })?;
     let withdrawal = super::find(conn, id)?.ok_or(WithdrawError::Db(DbError::Query(DieselError::NotFound)))?;
-    crate::audit::record_event(conn, &writer.name, &withdrawal, writer.client_addr.as_deref())?;
+    crate::audit::record_event(conn, &writer.name, agreement, &withdrawal, writer.client_addr.as_deref())?;
     Ok(withdrawal)
 }
 

@@ -675,6 +675,7 @@ mod tests {
             id: 1,
             slug: "hos-2027".into(),
             title: "HoS".into(),
+            short_title: "HoS".into(),
             starts_on: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
             decision_period_ends_on: NaiveDate::from_ymd_opt(2026, 5, 31).unwrap(),
             rules: RuleConfig::default(),
@@ -693,6 +694,7 @@ mod tests {
             subregion: None,
             population: 1,
             population_year: 2025,
+            county_code: None,
         }
     }
 

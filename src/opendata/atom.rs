@@ -22,7 +22,8 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let base = public_base_url(&req, &state);
     let part = super::part_param(req.query_string())?;
     let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
         render(snapshot, part.as_deref(), &base, &host_of(&base))
     })
     .await

@@ -23,7 +23,8 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let part = super::part_param(req.query_string())?;
     let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
     let today = crate::clock::today();
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
         let only = match &part {
             Some(code) => Some(super::party_named(snapshot, code)?.code.clone()),
             None => None,

@@ -28,7 +28,8 @@ pub const COLUMNS: [(&str, &str); 12] = [
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
     let as_of = csv_date_param(req.query_string())?.unwrap_or_else(crate::clock::today);
     let key = CacheKey::new(req.path(), &[("datum", &as_of.to_string())]);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, as_of)).await
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, as_of)).await
 }
 
 pub fn render(snapshot: &Snapshot, as_of: NaiveDate) -> Result<Rendered, OpenDataError> {

@@ -1,24 +1,24 @@
 //! Noticing writes made by another instance (or another process on the same SQLite file).
 //!
-//! Triggers move the one-row counter `data_changes.counter` on every write to the public data
-//! (migration 2026-11-26-000200_data_changes). A thread of its own reads it every
-//! RATIFY_CHANGE_POLL_MS and calls `state.changed()` when it differs from the last reading, so
-//! caches keyed on the generation go stale within one interval. Polling one row is cheap and works
-//! the same on both backends; a difference of any kind counts (a restore can move it back).
+//! Triggers move the counters on every write to the public data: `data_changes.counter` for the
+//! agreements and parties, `agreement_changes` per agreement for its events (migrations
+//! 2026-11-26-000200_data_changes and 2026-12-02-000100_agreements_as_data). A thread of its own
+//! reads them every RATIFY_CHANGE_POLL_MS and hands them to `state.notice_counters`, so the
+//! caches of what moved go stale within one interval, and no other agreement's. Polling a row per
+//! agreement is cheap and works the same on both backends; a difference of any kind counts (a
+//! restore can move a counter back).
 
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use diesel::prelude::*;
-
-use crate::db::schema::data_changes;
 use crate::db::{Db, DbError};
+use crate::events::write::Counters;
 use crate::AppState;
 
-/// The current value of the change counter.
-pub fn read_counter(db: &Db) -> Result<i64, DbError> {
-    db.read_blocking(|conn| Ok(data_changes::table.select(data_changes::counter).first::<i64>(conn)?))
+/// The current values of the change counters.
+pub fn read_counters(db: &Db) -> Result<Counters, DbError> {
+    db.read_blocking(|conn| Ok(Counters::read(conn)?))
 }
 
 /// A running watcher; dropping it stops the thread.
@@ -31,7 +31,10 @@ impl ChangeWatcher {
     /// Reads the counter once now (so a write after this call is noticed), then polls every
     /// `interval`.
     pub fn start(state: AppState, interval: Duration) -> std::io::Result<Self> {
-        let mut last = read_counter(&state.db).ok();
+        let mut last = read_counters(&state.db).ok();
+        if let Some(first) = &last {
+            state.notice_counters(first);
+        }
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new().name("ratify-change-watch".into()).spawn(move || {
             let mut failing = false;
@@ -40,15 +43,15 @@ impl ChangeWatcher {
                     Err(RecvTimeoutError::Timeout) => {}
                     Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
                 }
-                match read_counter(&state.db) {
+                match read_counters(&state.db) {
                     Ok(now) => {
                         if failing {
                             tracing::info!("change watcher reads the database again");
                             failing = false;
                         }
-                        if last != Some(now) {
+                        if last.as_ref() != Some(&now) {
+                            state.notice_counters(&now);
                             if last.is_some() {
-                                state.changed();
                                 state.metrics.change_noticed();
                             }
                             last = Some(now);

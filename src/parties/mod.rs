@@ -5,7 +5,7 @@ pub mod seed;
 
 use diesel::prelude::*;
 
-use crate::db::schema::parties;
+use crate::db::schema::{agreement_parties, parties};
 use crate::db::DbConn;
 use crate::ratification::PartyKind;
 
@@ -17,6 +17,8 @@ pub struct Party {
     pub subregion: Option<String>,
     pub population: u32,
     pub population_year: i32,
+    /// The county (län) code, `"14"` for Västra Götaland.
+    pub county_code: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -28,6 +30,7 @@ struct PartyRow {
     subregion: Option<String>,
     population: i32,
     population_year: i32,
+    county_code: Option<String>,
 }
 
 impl From<PartyRow> for Party {
@@ -40,21 +43,32 @@ impl From<PartyRow> for Party {
             subregion: row.subregion,
             population: u32::try_from(row.population).unwrap_or(0),
             population_year: row.population_year,
+            county_code: row.county_code,
         }
     }
 }
 
-/// All parties: the region first, then the municipalities by code.
+/// All parties of the registry: the regions first, then the municipalities, by code.
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Party>> {
-    let mut all: Vec<Party> = parties::table
+    let rows = parties::table.select(PartyRow::as_select()).order(parties::code.asc()).load(conn)?;
+    Ok(ordered(rows))
+}
+
+/// The parties of one agreement, ordered as [`list`].
+pub fn of_agreement(conn: &mut DbConn, agreement_id: i32) -> QueryResult<Vec<Party>> {
+    let rows = parties::table
+        .inner_join(agreement_parties::table)
+        .filter(agreement_parties::agreement_id.eq(agreement_id))
         .select(PartyRow::as_select())
         .order(parties::code.asc())
-        .load(conn)?
-        .into_iter()
-        .map(Party::from)
-        .collect();
+        .load(conn)?;
+    Ok(ordered(rows))
+}
+
+fn ordered(rows: Vec<PartyRow>) -> Vec<Party> {
+    let mut all: Vec<Party> = rows.into_iter().map(Party::from).collect();
     all.sort_by_key(|p| (p.kind != PartyKind::Region, p.code.clone()));
-    Ok(all)
+    all
 }
 
 pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Party>> {

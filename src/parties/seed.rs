@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::db::schema::{agreements, instruments, parties};
+use crate::db::schema::{agreement_parties, agreements, instruments, parties};
 use crate::db::{Db, DbConn, DbError};
-use crate::ratification::{PartyKind, RuleConfig};
+use crate::ratification::{PartyKind, RuleConfig, Threshold};
 
 const AGREEMENT_JSON: &str = include_str!("../../assets/agreement.json");
 const PARTIES_CSV: &str = include_str!("../../assets/parties.csv");
@@ -18,6 +18,7 @@ const PARTIES_CSV: &str = include_str!("../../assets/parties.csv");
 struct AgreementSeed {
     slug: String,
     title: String,
+    short_title: String,
     starts_on: NaiveDate,
     decision_period_ends_on: NaiveDate,
     rules: RuleConfig,
@@ -110,7 +111,13 @@ fn insert_missing(conn: &mut DbConn, agreement: &AgreementSeed, seeds: &[PartySe
                     agreements::title.eq(&agreement.title),
                     agreements::starts_on.eq(agreement.starts_on),
                     agreements::decision_period_ends_on.eq(agreement.decision_period_ends_on),
-                    agreements::majority_threshold.eq(to_i32(agreement.rules.majority_threshold)?),
+                    agreements::short_title.eq(&agreement.short_title),
+                    agreements::majority_rule.eq(match agreement.rules.majority_threshold {
+                        Threshold::Count(_) => crate::agreement::RULE_COUNT,
+                        Threshold::Fraction(_) => crate::agreement::RULE_MORE_THAN_HALF,
+                    }),
+                    agreements::majority_threshold
+                        .eq(to_i32(agreement.rules.majority_threshold.required(municipalities(seeds)))?),
                     agreements::region_required.eq(agreement.rules.region_required),
                     agreements::legal_force_required.eq(agreement.rules.legal_force_required),
                     agreements::appeal_period_days.eq(to_i32(agreement.rules.appeal_period_days)?),
@@ -149,10 +156,25 @@ fn insert_missing(conn: &mut DbConn, agreement: &AgreementSeed, seeds: &[PartySe
                 parties::subregion.eq(p.subregion.as_deref().filter(|s| !s.is_empty())),
                 parties::population.eq(p.population),
                 parties::population_year.eq(p.population_year),
+                parties::county_code.eq(p.code.get(..2)),
             ))
             .execute(conn)?;
     }
+    // The agreement's parties are the seeded ones: Västra Götaland's 49 municipalities and the region.
+    let members: Vec<String> = agreement_parties::table
+        .filter(agreement_parties::agreement_id.eq(agreement_id))
+        .select(agreement_parties::party_code)
+        .load(conn)?;
+    for p in seeds.iter().filter(|p| !members.contains(&p.code)) {
+        diesel::insert_into(agreement_parties::table)
+            .values((agreement_parties::agreement_id.eq(agreement_id), agreement_parties::party_code.eq(&p.code)))
+            .execute(conn)?;
+    }
     Ok(seeded)
+}
+
+fn municipalities(seeds: &[PartySeed]) -> u32 {
+    u32::try_from(seeds.iter().filter(|p| p.kind == "municipality").count()).unwrap_or(u32::MAX)
 }
 
 fn to_i32(n: u32) -> Result<i32, SeedError> {
@@ -188,7 +210,7 @@ mod tests {
     #[test]
     fn shipped_agreement_has_five_instruments() {
         let a: AgreementSeed = serde_json::from_str(AGREEMENT_JSON).unwrap();
-        assert_eq!(a.slug, crate::agreement::AGREEMENT_SLUG);
+        assert_eq!(a.slug, crate::agreement::DEFAULT_FEATURED);
         assert_eq!(a.instruments.len(), 5);
         assert_eq!(a.rules, RuleConfig::default());
     }

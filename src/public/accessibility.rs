@@ -19,7 +19,8 @@ const CONTACT_URL: &str = "https://www.vastkom.se";
 const DIGG_REPORT_URL: &str = "https://www.digg.se/tdosanmalan";
 
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    http_cache::cached_keyed(&req, &state, CacheKey::new("/tillganglighet", &[]), |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, CacheKey::new("/tillganglighet", &[]), |snapshot| {
         Ok(Rendered::html(statement(Changed::from_last_change(snapshot.last_change_at()))))
     })
     .await

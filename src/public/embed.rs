@@ -23,7 +23,8 @@ pub async fn card(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     // The snippet names the site's public address, so the address is part of the key.
     let base = crate::web_address::public_base_url(&req, &state);
     let key = crate::opendata::base_keyed("/inbaddning", &base);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
         let eval = snapshot.evaluate(crate::clock::today());
         let page = card_page(&eval, snapshot.last_change_at(), snapshot.agreement.starts_on, &base);
         Ok(Rendered::html(page))
@@ -95,7 +96,8 @@ fn text_width(text: &str) -> f64 {
 }
 
 pub async fn badge(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    http_cache::cached_keyed(&req, &state, CacheKey::new("/badge.svg", &[]), |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, CacheKey::new("/badge.svg", &[]), |snapshot| {
         let eval = snapshot.evaluate(crate::clock::today());
         Ok(Rendered::new("image/svg+xml; charset=utf-8", badge_svg(snapshot, &eval).into_string()))
     })

@@ -27,7 +27,8 @@ pub async fn page(
     let date = params::date(&query)?;
     let date_param = date.map(|d| d.to_string()).unwrap_or_default();
     let key = CacheKey::new(&format!("/parter/{code}"), &[("datum", date_param.as_str())]);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, &code, date)).await
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, &code, date)).await
 }
 
 fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Rendered, PageError> {

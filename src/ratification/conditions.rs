@@ -36,10 +36,10 @@ pub(super) fn unanimity(standings: &[PartyStanding]) -> UnanimityResult {
 
 /// Rule 7: enough municipalities, plus the region when required.
 pub(super) fn majority(config: &RuleConfig, standings: &[PartyStanding]) -> MajorityResult {
-    let required = config.majority_threshold;
     let municipalities = || standings.iter().filter(|s| s.kind == PartyKind::Municipality);
     let adopted = len_u32(municipalities().filter(|s| s.counts_as_adopted).count());
     let total = len_u32(municipalities().count());
+    let required = config.majority_threshold.required(total);
     let rejecting: Vec<&PartyStanding> = municipalities().filter(|s| s.status == Status::Rejected).collect();
     let region = standings.iter().find(|s| s.kind == PartyKind::Region);
     let region_adopted = region.is_some_and(|r| r.counts_as_adopted);

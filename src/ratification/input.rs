@@ -6,11 +6,43 @@ use serde::{Deserialize, Serialize};
 
 use super::{PartyKind, Status};
 
+/// How many municipalities the majority alternative needs.
+///
+/// In JSON and TOML a number is a count and `"more_than_half"` the other form, so an agreement
+/// seeded with `"majority_threshold": 25` reads (and is written back) as before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Threshold {
+    /// At least this many municipalities ("flertalet": 25 of 49).
+    Count(u32),
+    /// More than half of the agreement's municipalities (25 of 49, 17 of 33, 8 of 14).
+    Fraction(MoreThanHalf),
+}
+
+/// The one spelling of the "more than half" form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoreThanHalf {
+    #[serde(rename = "more_than_half")]
+    MoreThanHalf,
+}
+
+impl Threshold {
+    pub const MORE_THAN_HALF: Threshold = Threshold::Fraction(MoreThanHalf::MoreThanHalf);
+
+    /// The number of municipalities needed when the agreement has `municipalities` of them.
+    pub fn required(self, municipalities: u32) -> u32 {
+        match self {
+            Threshold::Count(n) => n,
+            Threshold::Fraction(MoreThanHalf::MoreThanHalf) => municipalities / 2 + 1,
+        }
+    }
+}
+
 /// The agreement's thresholds; configuration, not code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleConfig {
-    /// Municipalities that must adopt for the majority condition ("flertalet": 25 of 49).
-    pub majority_threshold: u32,
+    /// Municipalities that must adopt for the majority condition.
+    pub majority_threshold: Threshold,
     /// Whether the majority condition also needs the region to adopt.
     pub region_required: bool,
     /// Whether an adoption counts only once it has legal force (laga kraft).
@@ -23,7 +55,7 @@ impl Default for RuleConfig {
     /// The rules of the 2027 agreement (hos-2027).
     fn default() -> Self {
         RuleConfig {
-            majority_threshold: 25,
+            majority_threshold: Threshold::Count(25),
             region_required: true,
             legal_force_required: false,
             appeal_period_days: 21,

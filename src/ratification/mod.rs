@@ -43,8 +43,9 @@
 //! 6. **Unanimity** ("en för alla, alla för en", one for all, all for one): satisfied when
 //!    every party (at least one) counts as adopted; blocked by any party standing `Rejected`;
 //!    open otherwise.
-//! 7. **Majority** ("flertalet", the greater number): satisfied when at least
-//!    `majority_threshold` municipalities count as adopted and, if required, the region does;
+//! 7. **Majority** ("flertalet", the greater number): satisfied when the threshold's number of
+//!    municipalities (a count, or more than half of the agreement's municipalities) count as
+//!    adopted and, if required, the region does;
 //!    blocked when the region (if required) stands `Rejected` or too few municipalities remain
 //!    that have not rejected; open otherwise. `blocking` names the parties behind each reason;
 //!    it is empty only if the configuration itself is unreachable (fewer municipalities than
@@ -76,7 +77,7 @@ mod tests;
 
 pub use engine::evaluate;
 pub use history::adoption_history;
-pub use input::{effective_date, effective_date_of, EventInput, PartyInput, RuleConfig};
+pub use input::{effective_date, effective_date_of, EventInput, MoreThanHalf, PartyInput, RuleConfig, Threshold};
 pub use prepared::PreparedLog;
 pub use result::{
     AppliesTo, ConditionState, Evaluation, InstrumentCount, InstrumentStanding, MajorityResult, Outcome, PartyStanding,

@@ -132,7 +132,7 @@ fn county() -> impl Strategy<Value = Vec<PartyInput>> {
 
 fn config() -> impl Strategy<Value = RuleConfig> {
     (any::<bool>(), any::<bool>(), 0..30u32).prop_map(|(region_required, legal, days)| RuleConfig {
-        majority_threshold: 25,
+        majority_threshold: crate::ratification::Threshold::Count(25),
         region_required,
         legal_force_required: legal,
         appeal_period_days: days,

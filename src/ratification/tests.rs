@@ -64,7 +64,7 @@ fn default_config_is_hos_2027() {
     assert_eq!(
         RuleConfig::default(),
         RuleConfig {
-            majority_threshold: 25,
+            majority_threshold: crate::ratification::Threshold::Count(25),
             region_required: true,
             legal_force_required: false,
             appeal_period_days: 21
@@ -241,7 +241,7 @@ fn majority_without_required_region() {
 
 #[test]
 fn population_share_counts_adopting_municipalities_only() {
-    let config = RuleConfig { majority_threshold: 2, ..RuleConfig::default() };
+    let config = RuleConfig { majority_threshold: crate::ratification::Threshold::Count(2), ..RuleConfig::default() };
     let pop = |mut p: PartyInput, n: u64| {
         p.population = n;
         p
@@ -260,7 +260,7 @@ fn population_share_counts_adopting_municipalities_only() {
 
 #[test]
 fn population_share_with_zero_population_is_zero() {
-    let config = RuleConfig { majority_threshold: 1, ..RuleConfig::default() };
+    let config = RuleConfig { majority_threshold: crate::ratification::Threshold::Count(1), ..RuleConfig::default() };
     let mut parties =
         vec![municipality("1401", vec![adopted()]), municipality("1402", vec![]), region(vec![adopted()])];
     for p in &mut parties {
@@ -990,7 +990,11 @@ fn adoption_history_scales() {
 fn instrument_subsets_work_beyond_sixty_four_instruments() {
     // The bit set covers 64 instruments; more fall back to a list. Both must read the same.
     let many: Vec<String> = (0..70).map(|i| format!("i{i}")).collect();
-    let config = RuleConfig { majority_threshold: 1, region_required: false, ..RuleConfig::default() };
+    let config = RuleConfig {
+        majority_threshold: crate::ratification::Threshold::Count(1),
+        region_required: false,
+        ..RuleConfig::default()
+    };
     let parties = vec![municipality(
         "1401",
         vec![

@@ -554,6 +554,7 @@ mod tests {
             subregion: subregion.map(str::to_string),
             population,
             population_year: 2025,
+            county_code: None,
         }
     }
 
@@ -575,9 +576,13 @@ mod tests {
                 id: 1,
                 slug: "hos-2027".into(),
                 title: "Avtalet".into(),
+                short_title: "Avtalet".into(),
                 starts_on: d("2027-01-01"),
                 decision_period_ends_on: d("2026-05-31"),
-                rules: RuleConfig { majority_threshold: 2, ..RuleConfig::default() },
+                rules: RuleConfig {
+                    majority_threshold: crate::ratification::Threshold::Count(2),
+                    ..RuleConfig::default()
+                },
                 instruments: Vec::new(),
             },
             vec![

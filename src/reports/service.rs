@@ -39,7 +39,8 @@ pub fn build(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<Bui
         week: p.week,
         cutoff: p.cutoff,
     });
-    let snapshot = Snapshot::load(conn)?;
+    let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
+    let snapshot = Snapshot::load(conn, agreement.id)?;
     let data = content::build(&snapshot, Header { number, week, generated_at: now, cutoff: now, previous });
     let json = serde_json::to_string(&data).map_err(|e| ReportError::Json(e.to_string()))?;
     let (html, text) = render::render(&data);

@@ -19,7 +19,7 @@ use super::delivery::{outbox, Deliverer, SetupError};
 use super::schedule::Schedule;
 use super::service::{self, DeliverySummary};
 use super::{store, ReportError};
-use crate::agreement::{self, AGREEMENT_SLUG};
+use crate::agreement::{self, DEFAULT_FEATURED};
 use crate::db::Db;
 use crate::ops::shutdown::Shutdown;
 
@@ -119,7 +119,7 @@ impl Worker {
             .db
             .run(move |db| {
                 db.read_blocking(|c| {
-                    let starts_on = agreement::load(c, AGREEMENT_SLUG)?.starts_on;
+                    let starts_on = agreement::load(c, DEFAULT_FEATURED)?.starts_on;
                     if due.with_timezone(&Stockholm).date_naive() >= starts_on {
                         return Ok::<_, ReportError>(true);
                     }

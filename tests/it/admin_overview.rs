@@ -25,7 +25,7 @@ fn agreement_starts_later(app: &TestApp) {
     use ratify::db::schema::agreements;
     let mut conn = app.db.conn().expect("connection");
     let later = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date");
-    let n = diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::AGREEMENT_SLUG)))
+    let n = diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::DEFAULT_FEATURED)))
         .set(agreements::starts_on.eq(later))
         .execute(&mut *conn)
         .expect("move the agreement's start");

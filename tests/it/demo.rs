@@ -169,7 +169,7 @@ async fn refuses_a_database_with_a_real_event(app: TestApp) {
     assert_eq!(stored_events(&app), 1);
     assert!(!is_demo(&app));
     assert_eq!(accounts(&app), 0);
-    app.state.changed(); // as if another instance had written: the server reads everything again
+    app.state.everything_changed(); // as if another instance had written: the server reads everything again
     let after: Value = app.get_json("/api/v1/status", 200).await;
     assert_eq!(after["last_change_at"], before["last_change_at"]);
     assert_eq!(after["counts"], before["counts"]);
@@ -269,7 +269,7 @@ async fn documented_commands_run_against_a_demo_instance() {
                 text(&out.stderr)
             );
             // Writes by the blocks come from another process: let the server see them.
-            app.state.changed();
+            app.state.everything_changed();
             ran += 1;
         }
     }

@@ -168,7 +168,7 @@ fn agreement_starts_on(app: &TestApp, starts_on: chrono::NaiveDate) {
     use diesel::prelude::*;
     use ratify::db::schema::agreements;
     let mut conn = app.db.conn().unwrap();
-    diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::AGREEMENT_SLUG)))
+    diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::DEFAULT_FEATURED)))
         .set(agreements::starts_on.eq(starts_on))
         .execute(&mut *conn)
         .unwrap();

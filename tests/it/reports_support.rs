@@ -219,7 +219,7 @@ pub fn agreement_starts_later(url: &str) {
     let (db, _) = ratify::startup::prepare_database(url, 1).expect("database ready");
     let mut conn = db.conn().expect("connection");
     let later = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date");
-    let n = diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::AGREEMENT_SLUG)))
+    let n = diesel::update(agreements::table.filter(agreements::slug.eq(ratify::agreement::DEFAULT_FEATURED)))
         .set(agreements::starts_on.eq(later))
         .execute(&mut *conn)
         .expect("move the agreement's start");

@@ -75,7 +75,7 @@ async fn far_stored_dates_keep_every_public_response_under_a_megabyte(app: TestA
     app.db
         .write_blocking(|c| {
             use ratify::db::schema::events as e;
-            let id = ratify::agreement::load(c, ratify::agreement::AGREEMENT_SLUG)?.id;
+            let id = ratify::agreement::load(c, ratify::agreement::DEFAULT_FEATURED)?.id;
             let far = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d);
             let row = |code: &str, status: &str, decided, planned| {
                 (
@@ -99,7 +99,7 @@ async fn far_stored_dates_keep_every_public_response_under_a_megabyte(app: TestA
             Ok::<_, ratify::db::DbError>(())
         })
         .unwrap();
-    app.state.changed();
+    app.state.everything_changed();
     let paths = [
         "/",
         "/?datum=2099-12-31",

@@ -38,7 +38,8 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query.pairs();
     let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let key = CacheKey::new("/parter", &pairs);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| {
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
         query.check_subregion(&table::subregions(snapshot))?;
         let as_of = query.date.unwrap_or_else(crate::clock::today);
         let eval = snapshot.evaluate(as_of);

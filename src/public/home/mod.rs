@@ -28,7 +28,8 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let pairs = query.pairs();
     let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let key = CacheKey::new("/", &pairs);
-    http_cache::cached_keyed(&req, &state, key, move |snapshot| render(snapshot, &query)).await
+    let agreement = state.catalogue().await?.featured().clone();
+    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, &query)).await
 }
 
 fn render(snapshot: &Snapshot, query: &HomeQuery) -> Result<Rendered, PageError> {
