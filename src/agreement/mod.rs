@@ -5,6 +5,7 @@
 //! `/avtal/{slug}`.
 
 pub mod catalogue;
+pub mod define;
 pub mod spec;
 
 use chrono::NaiveDate;

@@ -19,6 +19,7 @@ mod admin_reports;
 mod admin_routes;
 mod admin_security;
 mod admin_support;
+mod agreements_core;
 
 mod api_events;
 mod api_parties;

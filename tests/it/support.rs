@@ -164,3 +164,45 @@ pub fn seed_rows() -> Vec<(String, String, String, u64)> {
         })
         .collect()
 }
+
+/// A second agreement for tests: its slug, its parties and its majority threshold; one
+/// instrument, no region required unless `parties` holds the region "14".
+pub fn second_agreement(
+    slug: &str,
+    parties: &[&str],
+    threshold: ratify::ratification::Threshold,
+) -> ratify::agreement::define::NewAgreement {
+    use ratify::ratification::RuleConfig;
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+    ratify::agreement::define::NewAgreement {
+        slug: slug.into(),
+        title: format!("Testavtalet {slug} om samverkan"),
+        short_title: format!("Testavtalet {slug}"),
+        starts_on: date("2028-01-01"),
+        decision_period_ends_on: date("2027-10-31"),
+        rules: RuleConfig {
+            majority_threshold: threshold,
+            region_required: parties.contains(&"14"),
+            legal_force_required: false,
+            appeal_period_days: 21,
+        },
+        instruments: vec![ratify::agreement::Instrument { slug: "avtal".into(), title: format!("Testavtalet {slug}") }],
+        parties: parties.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+impl TestApp {
+    /// Defines the agreement in the database and tells the running server (as the change
+    /// watcher would); returns its id.
+    pub fn add_agreement(&self, new: &ratify::agreement::define::NewAgreement) -> i32 {
+        let new = new.clone();
+        let defined = self
+            .db
+            .write_blocking(|c| {
+                ratify::agreement::define::define(c, &new).map_err(|e| ratify::db::DbError::Migration(e.to_string()))
+            })
+            .expect("agreement defined");
+        self.state.everything_changed();
+        defined.id()
+    }
+}
