@@ -22,6 +22,19 @@ pub type LonLatRing = Vec<[f64; 2]>;
 /// A polygon: exterior ring first, then holes.
 pub type LonLatPolygon = Vec<LonLatRing>;
 
+/// A box in longitude/latitude that every input position must lie in: catches swapped or
+/// projected coordinates.
+#[derive(Debug, Clone, Copy)]
+pub struct LonLatBox {
+    pub lon: (f64, f64),
+    pub lat: (f64, f64),
+    /// Where the box is, for the error message ("western Sweden").
+    pub place: &'static str,
+}
+
+/// Generous box around Västra Götaland.
+pub const WESTERN_SWEDEN: LonLatBox = LonLatBox { lon: (9.0, 17.0), lat: (55.0, 61.0), place: "western Sweden" };
+
 /// One municipality with its facts and boundary.
 #[derive(Debug, Clone)]
 pub struct Municipality {
@@ -62,7 +75,7 @@ struct Properties {
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", content = "coordinates")]
-enum Geometry {
+pub enum Geometry {
     Polygon(Vec<Vec<Vec<f64>>>),
     MultiPolygon(Vec<Vec<Vec<Vec<f64>>>>),
 }
@@ -162,7 +175,9 @@ fn parse_geojson(text: &str) -> Result<Vec<Shape>> {
         let polygons = raw_polygons
             .into_iter()
             .enumerate()
-            .map(|(j, rings)| convert_polygon(rings).with_context(|| format!("feature {code} {name}, polygon {j}")))
+            .map(|(j, rings)| {
+                convert_polygon(rings, &WESTERN_SWEDEN).with_context(|| format!("feature {code} {name}, polygon {j}"))
+            })
             .collect::<Result<Vec<_>>>()?;
         ensure!(!polygons.is_empty(), "feature {code} {name} has no polygons");
         shapes.push(Shape { code, name, polygons });
@@ -170,26 +185,26 @@ fn parse_geojson(text: &str) -> Result<Vec<Shape>> {
     Ok(shapes)
 }
 
-fn convert_polygon(rings: Vec<Vec<Vec<f64>>>) -> Result<LonLatPolygon> {
+pub fn convert_polygon(rings: Vec<Vec<Vec<f64>>>, bounds: &LonLatBox) -> Result<LonLatPolygon> {
     ensure!(!rings.is_empty(), "polygon without rings");
     rings
         .into_iter()
         .enumerate()
-        .map(|(k, positions)| convert_ring(positions).with_context(|| format!("ring {k}")))
+        .map(|(k, positions)| convert_ring(positions, bounds).with_context(|| format!("ring {k}")))
         .collect()
 }
 
-fn convert_ring(positions: Vec<Vec<f64>>) -> Result<LonLatRing> {
+fn convert_ring(positions: Vec<Vec<f64>>, bounds: &LonLatBox) -> Result<LonLatRing> {
     let mut ring = Vec::with_capacity(positions.len());
     for (i, pos) in positions.iter().enumerate() {
         let (lon, lat) = match pos.as_slice() {
             [lon, lat, ..] => (*lon, *lat),
             _ => bail!("position {i} has fewer than two numbers"),
         };
-        // Generous box around Västra Götaland: catches swapped or projected coordinates.
         ensure!(
-            (9.0..=17.0).contains(&lon) && (55.0..=61.0).contains(&lat),
-            "position {i} ({lon}, {lat}) is not a longitude/latitude in western Sweden"
+            (bounds.lon.0..=bounds.lon.1).contains(&lon) && (bounds.lat.0..=bounds.lat.1).contains(&lat),
+            "position {i} ({lon}, {lat}) is not a longitude/latitude in {}",
+            bounds.place
         );
         ring.push([lon, lat]);
     }
@@ -299,16 +314,16 @@ mod tests {
     #[test]
     fn rejects_open_or_projected_rings() {
         let open = vec![vec![12.0, 58.0], vec![12.1, 58.0], vec![12.1, 58.1], vec![12.0, 58.2]];
-        assert!(convert_ring(open).is_err());
+        assert!(convert_ring(open, &WESTERN_SWEDEN).is_err());
         let projected = vec![
             vec![320_000.0, 6_400_000.0],
             vec![321_000.0, 6_400_000.0],
             vec![321_000.0, 6_401_000.0],
             vec![320_000.0, 6_400_000.0],
         ];
-        assert!(convert_ring(projected).is_err());
+        assert!(convert_ring(projected, &WESTERN_SWEDEN).is_err());
         let ok = vec![vec![12.0, 58.0], vec![12.1, 58.0], vec![12.1, 58.1], vec![12.0, 58.0]];
-        assert_eq!(convert_ring(ok).expect("closed ring").len(), 3);
+        assert_eq!(convert_ring(ok, &WESTERN_SWEDEN).expect("closed ring").len(), 3);
     }
 
     #[test]

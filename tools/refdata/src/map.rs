@@ -4,8 +4,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{ensure, Context, Result};
 
-use crate::input::Municipality;
+use crate::input::{LonLatPolygon, Municipality};
 use crate::label::label_point;
+use crate::national;
 use crate::projection::{sweref99tm, EastNorth, SvgFit};
 use crate::simplify::{doubled_area, simplify_topology, GridPoint};
 use crate::tiles;
@@ -22,13 +23,57 @@ pub struct MapOptions {
     pub tolerance: f64,
     /// Decimals kept in coordinates.
     pub decimals: u32,
-    /// Target width of the tile cartogram in columns.
-    pub tile_cols: u32,
+    /// Target width of the tile cartogram in columns; `None`: chosen from the number of
+    /// municipalities and the aspect of their label points (`tiles::auto_cols`).
+    pub tile_cols: Option<u32>,
 }
 
 impl Default for MapOptions {
     fn default() -> Self {
-        MapOptions { width: 1000, margin: 10.0, tolerance: 1.0, decimals: 0, tile_cols: 7 }
+        MapOptions { width: 1000, margin: 10.0, tolerance: 1.0, decimals: 0, tile_cols: Some(7) }
+    }
+}
+
+/// What the map needs of a municipality.
+pub trait MapSource {
+    fn code(&self) -> &str;
+    fn name(&self) -> &str;
+    fn polygons(&self) -> &[LonLatPolygon];
+}
+
+impl MapSource for Municipality {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn polygons(&self) -> &[LonLatPolygon] {
+        &self.polygons
+    }
+}
+
+impl MapSource for national::Municipality {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn polygons(&self) -> &[LonLatPolygon] {
+        &self.polygons
+    }
+}
+
+impl<T: MapSource> MapSource for &T {
+    fn code(&self) -> &str {
+        (*self).code()
+    }
+    fn name(&self) -> &str {
+        (*self).name()
+    }
+    fn polygons(&self) -> &[LonLatPolygon] {
+        (*self).polygons()
     }
 }
 
@@ -58,6 +103,8 @@ pub struct MapStats {
     pub unique_output_vertices: usize,
     pub arcs_with_lowered_tolerance: usize,
     pub simplification_rounds: usize,
+    /// Segment pairs that already conflict in the unsimplified source (see `simplify`).
+    pub tolerated_conflicts: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +133,27 @@ struct RingOrigin {
     ring: usize,
 }
 
-pub fn build(municipalities: &[Municipality], options: MapOptions) -> Result<Map> {
+/// Removes zero-width spikes (`… P Q P …` becomes `… P …`) from an open ring. SCB's layer has
+/// a few slivers only metres wide (Uppsala along Knivsta); on the output grid they fold back on
+/// themselves, and drawing nothing there is what they are worth. Each removal keeps the area.
+pub fn remove_spikes(mut ring: Vec<GridPoint>) -> Vec<GridPoint> {
+    loop {
+        let n = ring.len();
+        if n < 3 {
+            return ring;
+        }
+        let Some(i) = (0..n).find(|&i| ring[(i + n - 1) % n] == ring[(i + 1) % n]) else {
+            return ring;
+        };
+        // Drop the tip and the repeated point after it.
+        let next = (i + 1) % n;
+        let (first, second) = if next > i { (next, i) } else { (i, next) };
+        ring.remove(first);
+        ring.remove(second);
+    }
+}
+
+pub fn build<M: MapSource>(municipalities: &[M], options: MapOptions) -> Result<Map> {
     let mut stats = MapStats::default();
 
     // Every ring, keyed by exact source vertex.
@@ -94,7 +161,7 @@ pub fn build(municipalities: &[Municipality], options: MapOptions) -> Result<Map
     let mut origins: Vec<RingOrigin> = Vec::new();
     let mut projected: HashMap<Key, EastNorth> = HashMap::new();
     for (mi, m) in municipalities.iter().enumerate() {
-        for (pi, polygon) in m.polygons.iter().enumerate() {
+        for (pi, polygon) in m.polygons().iter().enumerate() {
             for (ri, ring) in polygon.iter().enumerate() {
                 stats.source_vertices += ring.len();
                 let keys: Vec<Key> = ring.iter().map(|&p| key(p)).collect();
@@ -131,16 +198,17 @@ pub fn build(municipalities: &[Municipality], options: MapOptions) -> Result<Map
     let simplified = simplify_topology(&svg_arcs, &topo.rings, options.tolerance, options.decimals)
         .context("simplifying the borders")?;
     stats.simplification_rounds = simplified.rounds;
+    stats.tolerated_conflicts = simplified.tolerated.len();
     stats.unique_output_vertices = simplified.arcs.iter().flatten().collect::<BTreeSet<_>>().len();
     stats.arcs_with_lowered_tolerance = simplified.tolerances.iter().filter(|&&t| t < options.tolerance).count();
 
     // Rebuild the municipalities' polygons from the simplified arcs.
     let mut polygons: Vec<Vec<Vec<Vec<GridPoint>>>> =
-        municipalities.iter().map(|m| m.polygons.iter().map(|p| vec![Vec::new(); p.len()]).collect()).collect();
+        municipalities.iter().map(|m| m.polygons().iter().map(|p| vec![Vec::new(); p.len()]).collect()).collect();
     for (refs, origin) in topo.rings.iter().zip(&origins) {
-        let mut ring = ring_points(refs, &simplified.arcs);
+        let mut ring = remove_spikes(ring_points(refs, &simplified.arcs));
         let distinct: BTreeSet<GridPoint> = ring.iter().copied().collect();
-        let name = &municipalities[origin.muni].name;
+        let name = municipalities[origin.muni].name();
         ensure!(distinct.len() >= 3, "{name}: ring {} of polygon {} collapsed", origin.ring, origin.polygon);
         let exterior = origin.ring == 0;
         if (doubled_area(&ring) > 0) != exterior {
@@ -162,12 +230,13 @@ pub fn build(municipalities: &[Municipality], options: MapOptions) -> Result<Map
                     .collect()
             })
             .collect();
-        let [x, y] = label_point(&as_svg).with_context(|| format!("{}: no label point", m.name))?;
+        let [x, y] = label_point(&as_svg).with_context(|| format!("{}: no label point", m.name()))?;
         labels.push([(x * factor).round() as i64, (y * factor).round() as i64]);
     }
 
     let label_svg: Vec<[f64; 2]> = labels.iter().map(|&[x, y]| [x as f64 / factor, y as f64 / factor]).collect();
-    let layout = tiles::layout(&label_svg, options.tile_cols).context("placing the tiles")?;
+    let cols = options.tile_cols.unwrap_or_else(|| tiles::auto_cols(&label_svg));
+    let layout = tiles::layout(&label_svg, cols).context("placing the tiles")?;
 
     let out: Vec<MapMunicipality> = municipalities
         .iter()
@@ -175,8 +244,8 @@ pub fn build(municipalities: &[Municipality], options: MapOptions) -> Result<Map
         .zip(labels)
         .zip(&layout.tiles)
         .map(|(((m, polygons), label), &tile)| MapMunicipality {
-            code: m.code.clone(),
-            name: m.name.clone(),
+            code: m.code().to_string(),
+            name: m.name().to_string(),
             polygons,
             label,
             tile,
@@ -199,6 +268,15 @@ mod tests {
             population_year: 2025,
             polygons,
         }
+    }
+
+    #[test]
+    fn spikes_are_removed() {
+        assert_eq!(remove_spikes(vec![[0, 0], [5, 0], [9, 0], [5, 0], [5, 5]]), vec![[0, 0], [5, 0], [5, 5]]);
+        // Across the ring's start.
+        assert_eq!(remove_spikes(vec![[9, 9], [0, 0], [5, 0], [5, 5], [0, 0]]), vec![[5, 0], [5, 5], [0, 0]]);
+        let square = vec![[0, 0], [5, 0], [5, 5], [0, 5]];
+        assert_eq!(remove_spikes(square.clone()), square);
     }
 
     #[test]

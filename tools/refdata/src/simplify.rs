@@ -25,6 +25,10 @@ pub struct Simplified {
     pub tolerances: Vec<f64>,
     /// How many refinement rounds were needed.
     pub rounds: usize,
+    /// Conflicts already present in the unsimplified arcs at the output precision (overlaps
+    /// in the source, or near-collinear borders that cross once rounded): not the
+    /// simplification's doing, so left as they are.
+    pub tolerated: BTreeSet<Conflict>,
 }
 
 /// Douglas–Peucker on one arc, keeping its endpoints. A closed arc (first point == last) is
@@ -140,8 +144,26 @@ pub fn segments_conflict(s: [GridPoint; 2], t: [GridPoint; 2]) -> bool {
 }
 
 /// Indices of arcs whose segments conflict with another segment (of any arc, itself included).
+#[cfg(test)]
 pub fn conflicting_arcs(arcs: &[Vec<GridPoint>]) -> BTreeSet<usize> {
-    let mut segments: Vec<(usize, [GridPoint; 2])> = Vec::new();
+    conflicts(arcs).into_iter().flat_map(|c| [c.arcs.0, c.arcs.1]).collect()
+}
+
+/// A segment with its endpoints in a canonical order.
+type Segment = [GridPoint; 2];
+
+/// Two segments that conflict, and the arcs they belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Conflict {
+    pub arcs: (usize, usize),
+    /// The two segments, each with its endpoints sorted, the pair sorted too: the same
+    /// conflict has the same key whichever arc comes first.
+    pub segments: (Segment, Segment),
+}
+
+/// Every pair of conflicting segments, of any arcs (an arc with itself included).
+pub fn conflicts(arcs: &[Vec<GridPoint>]) -> BTreeSet<Conflict> {
+    let mut segments: Vec<(usize, Segment)> = Vec::new();
     for (id, arc) in arcs.iter().enumerate() {
         for w in arc.windows(2) {
             segments.push((id, [w[0], w[1]]));
@@ -149,6 +171,7 @@ pub fn conflicting_arcs(arcs: &[Vec<GridPoint>]) -> BTreeSet<usize> {
     }
     // Sweep along x: sort by the segments' left end, compare while they can overlap.
     segments.sort_by_key(|(_, [a, b])| a[0].min(b[0]));
+    let canonical = |[a, b]: Segment| if a <= b { [a, b] } else { [b, a] };
     let mut bad = BTreeSet::new();
     for i in 0..segments.len() {
         let (arc_i, s) = segments[i];
@@ -160,8 +183,9 @@ pub fn conflicting_arcs(arcs: &[Vec<GridPoint>]) -> BTreeSet<usize> {
             // Consecutive segments of one arc share an endpoint, so only a fold back onto
             // itself counts for them.
             if segments_conflict(s, t) {
-                bad.insert(arc_i);
-                bad.insert(arc_j);
+                let (cs, ct) = (canonical(s), canonical(t));
+                let segments = if cs <= ct { (cs, ct) } else { (ct, cs) };
+                bad.insert(Conflict { arcs: (arc_i.min(arc_j), arc_i.max(arc_j)), segments });
             }
         }
     }
@@ -180,11 +204,18 @@ pub fn simplify_topology(
     let original_signs: Vec<f64> = rings.iter().map(|r| doubled_area_f(&ring_points(r, arcs)).signum()).collect();
     let mut tolerances = vec![tolerance.max(0.0); arcs.len()];
     let floor = tolerance / 64.0;
+    // SCB's layer has a few overlaps between neighbours (Håbo/Knivsta, Lekeberg/Örebro, and
+    // Håbo/Uppsala after rounding): their borders cross even unsimplified. Exactly those
+    // segment pairs are tolerated; any other conflict lowers the tolerance of its arcs, so
+    // arcs near an overlap end up unsimplified there rather than made worse.
+    let unsimplified: Vec<Vec<GridPoint>> = arcs.iter().map(|arc| snap(arc, factor)).collect();
+    let tolerated = conflicts(&unsimplified);
     for round in 1..=64 {
         let simplified: Vec<Vec<GridPoint>> =
             arcs.iter().zip(&tolerances).map(|(arc, &t)| snap(&simplify_arc(arc, t), factor)).collect();
 
-        let mut bad = conflicting_arcs(&simplified);
+        let mut bad: BTreeSet<usize> =
+            conflicts(&simplified).difference(&tolerated).flat_map(|c| [c.arcs.0, c.arcs.1]).collect();
         for (ring, &sign) in rings.iter().zip(&original_signs) {
             let pts = ring_points(ring, &simplified);
             let distinct: BTreeSet<GridPoint> = pts.iter().copied().collect();
@@ -195,7 +226,7 @@ pub fn simplify_topology(
             }
         }
         if bad.is_empty() {
-            return Ok(Simplified { arcs: simplified, tolerances, rounds: round });
+            return Ok(Simplified { arcs: simplified, tolerances, rounds: round, tolerated });
         }
         let mut changed = false;
         for &id in &bad {
@@ -287,6 +318,31 @@ mod tests {
             assert!(doubled_area(ring) != 0);
         }
         assert!(conflicting_arcs(&out.arcs).is_empty());
+    }
+
+    /// Two overlapping squares (as Håbo and Knivsta in SCB's layer): their borders cross in
+    /// the source. That no longer stops the simplification, and no crossing other than the
+    /// source's own is left.
+    #[test]
+    fn crossings_in_the_source_are_tolerated_new_ones_are_not() {
+        let a = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [0.0, 0.0]];
+        // Overlaps a by one unit, with a dent in its left side.
+        let b = vec![
+            [9.0, 2.0],
+            [9.0, 1.0],
+            [20.0, 1.0],
+            [20.0, 9.0],
+            [9.0, 9.0],
+            [9.0, 6.0],
+            [10.8, 5.0],
+            [9.0, 4.0],
+            [9.0, 2.0],
+        ];
+        let rings = vec![vec![ArcRef { arc: 0, reversed: false }], vec![ArcRef { arc: 1, reversed: false }]];
+        let out = simplify_topology(&[a, b], &rings, 3.0, 0).expect("the source's crossings do not stop it");
+        assert!(!out.tolerated.is_empty());
+        let after: BTreeSet<Conflict> = super::conflicts(&out.arcs);
+        assert!(after.is_subset(&out.tolerated), "only the source's own crossings remain");
     }
 
     #[test]

@@ -27,9 +27,47 @@ pub fn cell_centre(col: u32, row: u32) -> [f64; 2] {
     [f64::from(col) + shift, f64::from(row) * ROW_STEP]
 }
 
+/// Share of the cells in the label points' bounding box (measured in grid cells) that the
+/// tiles should fill: counties are not rectangles. Calibrated on Västra Götaland: its 49
+/// tiles fill 0.86 of that box at the 7 columns chosen and checked by eye for kommuner.json
+/// (1.18 at 6), so 0.9 reproduces that choice; the county-14 map equals kommuner.json.
+const FILL: f64 = 0.9;
+
+/// Number of columns for `points`: the fewest (at least 2) for which the bounding box of the
+/// scaled points, at the points' aspect ratio, has room for them at `FILL`. So the grid follows
+/// the county's shape and size instead of being chosen by hand.
+pub fn auto_cols(points: &[[f64; 2]]) -> u32 {
+    let (mut x_min, mut x_max, mut y_min, mut y_max) =
+        (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    for &[x, y] in points {
+        x_min = x_min.min(x);
+        x_max = x_max.max(x);
+        y_min = y_min.min(y);
+        y_max = y_max.max(y);
+    }
+    let width = x_max - x_min;
+    let height = y_max - y_min;
+    if points.len() < 3 || !width.is_finite() || width <= 0.0 || !height.is_finite() {
+        return 2;
+    }
+    let aspect = height / width;
+    let n = points.len() as f64;
+    (2..=200)
+        .find(|&c| {
+            let c = f64::from(c);
+            let rows = (c - 1.0) * aspect / ROW_STEP + 1.0;
+            FILL * c * rows >= n
+        })
+        .unwrap_or(200)
+}
+
 /// Places one tile per point (SVG coordinates, y down).
 pub fn layout(points: &[[f64; 2]], target_cols: u32) -> Result<TileLayout> {
     ensure!(!points.is_empty(), "no points to place");
+    if points.len() == 1 {
+        // Gotland: one municipality, one cell.
+        return Ok(TileLayout { tiles: vec![[0, 0]], cols: 1, rows: 1 });
+    }
     ensure!(target_cols >= 2, "need at least 2 columns");
     let (mut x_min, mut x_max, mut y_min, mut y_max) =
         (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
