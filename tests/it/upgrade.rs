@@ -198,7 +198,17 @@ fn read_recorded(backend: Backend, url: &str) -> Recorded {
 /// Rows equal, one by one; otherwise a panic naming the table and the first row that differs.
 fn assert_rows_unchanged<T: std::fmt::Debug + PartialEq>(table: &str, before: &[T], after: &[T]) {
     for (i, (b, a)) in before.iter().zip(after).enumerate() {
-        assert!(b == a, "{table}: row {} changed by the upgrade\n before: {b:?}\n after:  {a:?}", i + 1);
+        if b != a {
+            let (b, a) = (format!("{b:?}"), format!("{a:?}"));
+            let clip = |s: &str| s.chars().take(2000).collect::<String>();
+            panic!(
+                "{table}: row {} changed by the upgrade{}\n before: {}\n after:  {}",
+                i + 1,
+                parting(&b, &a, ("before", "after")),
+                clip(&b),
+                clip(&a)
+            );
+        }
     }
     assert_eq!(
         before.len(),
@@ -371,15 +381,37 @@ fn compare_csv(path: &str, saved: &str, fresh: &str) {
     let saved: Vec<&str> = saved.split("\r\n").collect();
     let fresh: Vec<&str> = fresh.split("\r\n").collect();
     for (i, (s, f)) in saved.iter().zip(&fresh).enumerate() {
-        assert!(s == f, "GET {path}: row {} differs after the upgrade\n saved: {s}\n now:   {f}", i + 1);
+        assert!(
+            s == f,
+            "GET {path}: row {} differs after the upgrade{}\n saved: {s}\n now:   {f}",
+            i + 1,
+            column(s, f)
+        );
     }
     assert_eq!(saved.len(), fresh.len(), "GET {path}: number of rows after the upgrade");
+}
+
+/// Where two differing lines part, for long lines (the badge is one).
+fn column(a: &str, b: &str) -> String {
+    parting(a, b, ("saved", "now"))
+}
+
+fn parting(a: &str, b: &str, (la, lb): (&str, &str)) -> String {
+    let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let from = at.saturating_sub(20);
+    let near = |s: &str| s.chars().skip(from).take(60).collect::<String>();
+    format!(" at character {}: {la} …{}… {lb} …{}…", at + 1, near(a), near(b))
 }
 
 /// Line by line, exactly (the badge and the report archive).
 fn compare_lines(path: &str, saved: &str, fresh: &str) {
     for (i, (s, f)) in saved.lines().zip(fresh.lines()).enumerate() {
-        assert!(s == f, "GET {path}: line {} differs after the upgrade\n saved: {s}\n now:   {f}", i + 1);
+        assert!(
+            s == f,
+            "GET {path}: line {} differs after the upgrade{}\n saved: {s}\n now:   {f}",
+            i + 1,
+            column(s, f)
+        );
     }
     assert_eq!(saved.lines().count(), fresh.lines().count(), "GET {path}: number of lines after the upgrade");
 }
@@ -388,8 +420,10 @@ fn compare_lines(path: &str, saved: &str, fresh: &str) {
 /// feed comes from the clock: `updated` of the feed is the newest event's recording time and
 /// each entry's is its own (stored data), so nothing is normalised.
 fn compare_atom(path: &str, saved: &str, fresh: &str) {
-    let (saved_head, saved_entries) = split_blocks(saved, "<entry>", "</entry>");
-    let (fresh_head, fresh_entries) = split_blocks(fresh, "<entry>", "</entry>");
+    // The feed is written on one line: one element a line, so that a difference names its element.
+    let one_a_line = |s: &str| s.replace("><", ">\n<");
+    let (saved_head, saved_entries) = split_blocks(&one_a_line(saved), "<entry>", "</entry>");
+    let (fresh_head, fresh_entries) = split_blocks(&one_a_line(fresh), "<entry>", "</entry>");
     compare_lines(&format!("{path} (the feed outside its entries)"), &saved_head, &fresh_head);
     compare_sets(path, "entry", &saved_entries, &fresh_entries);
 }
@@ -445,7 +479,7 @@ fn compare_sets(path: &str, what: &str, saved: &[String], fresh: &[String]) {
     };
     // The block on the other side with the same identifier (<id> of an entry, UID of a VEVENT),
     // to show the first line that differs.
-    let key = |block: &str| block.lines().find(|l| l.contains("<id>") || l.starts_with("UID:")).map(str::to_string);
+    let key = |block: &str| block.lines().find(|l| l.starts_with("<id>") || l.starts_with("UID:")).map(str::to_string);
     let in_saved = saved_set.contains_key(odd) && saved_set.get(odd) > fresh_set.get(odd);
     let others = if in_saved { fresh } else { saved };
     let twin = others.iter().find(|o| key(o).is_some() && key(o) == key(odd)).map_or("", String::as_str);
@@ -457,8 +491,8 @@ fn compare_sets(path: &str, what: &str, saved: &[String], fresh: &[String]) {
         .map_or((0, "", ""), |(i, (a, b))| (i + 1, a, b));
     let (side, other) = if in_saved { ("saved", "now") } else { ("now", "saved") };
     panic!(
-        "GET {path}: a {what} differs after the upgrade ({} saved, {} now); first at line {line} of the {what}\n \
-         {side}: {a}\n {other}: {}\nthe whole {side} {what}:\n{odd}",
+        "GET {path}: one {what} differs after the upgrade ({} saved, {} now); first at line {line} of the {what}\n \
+         {side}: {a}\n {other}: {}\nthe whole {what} ({side}):\n{odd}",
         saved.len(),
         fresh.len(),
         if twin.is_empty() { format!("(no {what} with its identifier)") } else { b.to_string() },
