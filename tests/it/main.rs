@@ -54,4 +54,5 @@ mod reports_support;
 mod reports_webhook;
 mod security_review;
 mod standing_decision;
+mod upgrade;
 mod withdraw;
