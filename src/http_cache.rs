@@ -266,9 +266,21 @@ impl Site<'_> {
         E: From<DbError> + From<diesel::result::Error>,
     {
         let stamp = Stamp::now(self.state, Scope::Agreement(agreement_id));
-        self.state.cache.snapshot(agreement_id, stamp, || {
-            self.db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(E::from))
-        })
+        self.state.cache.snapshot_or_refresh(
+            agreement_id,
+            stamp,
+            || {
+                self.state.metrics.snapshot_loaded(false);
+                self.db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(E::from))
+            },
+            |held| {
+                let refreshed = self.db.read_blocking(|c| held.refreshed(c).map_err(E::from))?;
+                if refreshed.is_some() {
+                    self.state.metrics.snapshot_loaded(true);
+                }
+                Ok(refreshed)
+            },
+        )
     }
 }
 
@@ -401,25 +413,47 @@ impl ResponseCache {
 
     /// The agreement's snapshot of `stamp` (or of a newer one, which is only fresher), loaded with
     /// `load` if none is held. Runs on the blocking pool: the lock is held across the load.
+    #[cfg(test)]
     pub(crate) fn snapshot<E>(
         &self,
         agreement_id: i32,
         stamp: Stamp,
         load: impl FnOnce() -> Result<Snapshot, E>,
     ) -> Result<Arc<Snapshot>, E> {
+        self.snapshot_or_refresh(agreement_id, stamp, load, |_| Ok(None))
+    }
+
+    /// As [`Self::snapshot`], but a snapshot held from an older generation of the same epoch is
+    /// first offered to `refresh` (which appends what was written since, see
+    /// [`Snapshot::refreshed`]); only if it gives `None` is the whole log loaded.
+    pub(crate) fn snapshot_or_refresh<E>(
+        &self,
+        agreement_id: i32,
+        stamp: Stamp,
+        load: impl FnOnce() -> Result<Snapshot, E>,
+        refresh: impl FnOnce(&Snapshot) -> Result<Option<Snapshot>, E>,
+    ) -> Result<Arc<Snapshot>, E> {
         let mut held = self.snapshots.lock().unwrap_or_else(|poisoned| {
             let mut slots = poisoned.into_inner();
             slots.clear();
             slots
         });
+        let mut refreshed = None;
         if let Some((held_stamp, snapshot)) = held.get(&agreement_id) {
             if held_stamp.epoch > stamp.epoch
                 || (held_stamp.epoch == stamp.epoch && held_stamp.generation >= stamp.generation)
             {
                 return Ok(Arc::clone(snapshot));
             }
+            // Only writes to this agreement came between: its definition and parties are as held.
+            if held_stamp.epoch == stamp.epoch {
+                refreshed = refresh(snapshot)?;
+            }
         }
-        let snapshot = Arc::new(load()?);
+        let snapshot = Arc::new(match refreshed {
+            Some(snapshot) => snapshot,
+            None => load()?,
+        });
         held.insert(agreement_id, (stamp, Arc::clone(&snapshot)));
         Ok(snapshot)
     }

@@ -13,15 +13,44 @@ use crate::events::{self, Event};
 use crate::parties::{self, Party};
 use crate::ratification::{self, Evaluation, PartyInput, PreparedLog};
 
-/// Built only by [`Snapshot::new`], which indexes the events; the fields are read, never changed.
+/// Built only by [`Snapshot::new`], which indexes the events, or by [`Snapshot::with_appended`],
+/// which adds a write's events to a copy; the fields are read, never changed.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub agreement: Agreement,
     /// The region first, then the municipalities by code.
     pub parties: Vec<Party>,
     /// All events in the order recorded.
-    pub events: Vec<Event>,
+    pub events: EventLog,
     index: Index,
+}
+
+/// The events in the order recorded, each shared between a snapshot and the next one made from it
+/// by [`Snapshot::with_appended`] (so that applying a write copies pointers, not events).
+#[derive(Debug, Clone, Default)]
+pub struct EventLog(Vec<Arc<Event>>);
+
+impl EventLog {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> + ExactSizeIterator + Clone + '_ {
+        self.0.iter().map(|e| &**e)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, position: usize) -> Option<&Event> {
+        self.0.get(position).map(|e| &**e)
+    }
+
+    /// The highest event id held (ids grow as events are inserted).
+    pub fn max_id(&self) -> Option<i32> {
+        self.iter().map(|e| e.id).max()
+    }
 }
 
 /// Lookups the pages make per party and per event, built once so that they do not rescan the
@@ -42,9 +71,17 @@ struct Index {
 }
 
 impl Index {
-    fn build(events: &[Event]) -> Self {
+    fn build(events: &EventLog) -> Self {
         let mut index = Index::default();
-        for (i, e) in events.iter().enumerate() {
+        index.add(events, 0);
+        index
+    }
+
+    /// Indexes `events[from..]` (the rest is indexed already). The prepared log is left to the
+    /// caller.
+    fn add(&mut self, events: &EventLog, from: usize) {
+        let index = self;
+        for (i, e) in events.iter().enumerate().skip(from) {
             // Looked up before inserting: `entry` would clone the code for every event.
             match index.by_party.get_mut(&e.party_code) {
                 Some(positions) => positions.push(i),
@@ -57,15 +94,51 @@ impl Index {
                 index.corrected_by.insert(target, e.id);
             }
         }
-        index.first_effective_on = events.iter().map(Event::effective_on).min();
-        index
+        let added = events.iter().skip(from).map(Event::effective_on).min();
+        index.first_effective_on = match (index.first_effective_on, added) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
 }
 
 impl Snapshot {
     pub fn new(agreement: Agreement, parties: Vec<Party>, events: Vec<Event>) -> Self {
+        let events = EventLog(events.into_iter().map(Arc::new).collect());
         let index = Index::build(&events);
         Self { agreement, parties, events, index }
+    }
+
+    /// This snapshot with `added` (events recorded after all it holds) appended: the events
+    /// already held are shared, and of the prepared log only the parties with new events are
+    /// prepared again. What a write costs the next reader is then in proportion to the
+    /// agreement and the write, not to the database ([`crate::http_cache`] uses it).
+    pub fn with_appended(&self, added: Vec<Event>) -> Self {
+        if added.is_empty() {
+            return self.clone();
+        }
+        let from = self.events.len();
+        let mut events = self.events.clone();
+        events.0.extend(added.into_iter().map(Arc::new));
+        let mut index = Index {
+            by_party: self.index.by_party.clone(),
+            by_id: self.index.by_id.clone(),
+            corrected_by: self.index.corrected_by.clone(),
+            first_effective_on: self.index.first_effective_on,
+            prepared: Arc::new(OnceLock::new()),
+        };
+        index.add(&events, from);
+        let next = Self { agreement: self.agreement.clone(), parties: self.parties.clone(), events, index };
+        // Re-prepare only the parties the new events name, if this one was prepared at all.
+        if let Some(prepared) = self.index.prepared.get() {
+            let mut changed: Vec<&str> = next.events.iter().skip(from).map(|e| e.party_code.as_str()).collect();
+            changed.sort_unstable();
+            changed.dedup();
+            let replaced: Vec<PartyInput> =
+                changed.into_iter().filter_map(|code| next.party(code)).map(|p| next.party_input(p)).collect();
+            let _ = next.index.prepared.set(prepared.with_parties_replaced(replaced));
+        }
+        next
     }
 
     /// The agreement with this id as it is now, its parties and its whole log.
@@ -74,6 +147,20 @@ impl Snapshot {
         let parties = parties::of_agreement(conn, agreement.id)?;
         let events = events::all(conn, agreement.id)?;
         Ok(Self::new(agreement, parties, events))
+    }
+
+    /// This snapshot brought up to date after writes: the events recorded since it was loaded
+    /// appended ([`Snapshot::with_appended`]), or `None` if that cannot be told from the ids (the
+    /// caller loads it anew): an event committed late with an id below what is held (another
+    /// PostgreSQL writer) shows as a count that does not add up.
+    pub fn refreshed(&self, conn: &mut DbConn) -> diesel::QueryResult<Option<Self>> {
+        let held = self.events.max_id().unwrap_or(0);
+        let added = events::after_id(conn, self.agreement.id, held)?;
+        let total = events::count(conn, self.agreement.id)?;
+        if usize::try_from(total).ok() != Some(self.events.len() + added.len()) {
+            return Ok(None);
+        }
+        Ok(Some(self.with_appended(added)))
     }
 
     /// The same agreement and parties with another log (a past cut-off, a projection).
@@ -94,28 +181,28 @@ impl Snapshot {
     /// What the rules engine is fed: every party with its events, prepared once per snapshot.
     pub fn prepared(&self) -> &PreparedLog {
         self.index.prepared.get_or_init(|| {
-            let parties = self
-                .parties
-                .iter()
-                .map(|p| PartyInput {
-                    code: p.code.clone(),
-                    kind: p.kind,
-                    population: u64::from(p.population),
-                    events: self.events_of(&p.code).map(Event::to_input).collect(),
-                })
-                .collect();
+            let parties = self.parties.iter().map(|p| self.party_input(p)).collect();
             PreparedLog::new(self.agreement.instrument_slugs(), parties)
         })
+    }
+
+    fn party_input(&self, p: &Party) -> PartyInput {
+        PartyInput {
+            code: p.code.clone(),
+            kind: p.kind,
+            population: u64::from(p.population),
+            events: self.events_of(&p.code).map(Event::to_input).collect(),
+        }
     }
 
     /// The party's events in the order recorded.
     pub fn events_of<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a Event> + 'a {
         let positions = self.index.by_party.get(code).map(Vec::as_slice).unwrap_or_default();
-        positions.iter().map(|&i| &self.events[i])
+        positions.iter().filter_map(|&i| self.events.get(i))
     }
 
     pub fn event(&self, id: i32) -> Option<&Event> {
-        self.index.by_id.get(&id).map(|&i| &self.events[i])
+        self.index.by_id.get(&id).and_then(|&i| self.events.get(i))
     }
 
     pub fn party(&self, code: &str) -> Option<&Party> {
@@ -222,6 +309,75 @@ pub(crate) mod tests {
         assert!(s.event(8).is_none());
         assert_eq!(s.first_effective_on(), "2026-11-05".parse().ok(), "event 3, on Stockholm's calendar");
         assert_eq!(s.evaluate("2026-12-31".parse().unwrap()).municipalities_adopted, 0, "7 is void");
+    }
+
+    /// Everything a face reads of a snapshot, to compare two.
+    fn answers(s: &Snapshot) -> Vec<String> {
+        let mut out = vec![format!("{:?}", s.first_effective_on()), format!("{:?}", s.last_change_at())];
+        for day in ["2026-01-01", "2026-11-02", "2026-11-20", "2027-03-01"] {
+            let on: NaiveDate = day.parse().unwrap();
+            let eval = s.evaluate(on);
+            out.push(format!("{on} {:?} {:?} {:?}", eval.counts, eval.unanimity, eval.majority));
+            for p in &s.parties {
+                out.push(format!(
+                    "{} {:?} {:?}",
+                    p.code,
+                    s.latest_decision(&p.code, on).map(|e| e.id),
+                    s.next_planned_on(&p.code, on)
+                ));
+            }
+        }
+        out.push(format!("{:?}", s.adoption_history("2026-11-01".parse().unwrap(), "2026-12-31".parse().unwrap())));
+        for e in s.events.iter() {
+            out.push(format!("{} {:?} {:?}", e.id, s.corrected_by(e.id), s.event(e.id).map(|e| e.id)));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// A write applied to a held snapshot answers exactly what loading the whole log anew
+        /// answers, whether or not the held one had been prepared.
+        #[test]
+        fn appending_answers_what_a_fresh_load_answers(
+            raw in proptest::collection::vec((0..3usize, 0..6usize, proptest::option::weighted(0.2, 0..40i32)), 1..40),
+            split in 0..40usize,
+            prepared_first: bool,
+        ) {
+            let statuses = [Status::Adopted, Status::Rejected, Status::Proposed, Status::Scheduled, Status::ReferredBack, Status::InPreparation];
+            let codes = ["14", "1401", "1402"];
+            let mut events: Vec<Event> = Vec::new();
+            for (i, (party, status, corrects)) in raw.iter().enumerate() {
+                let id = i as i32 + 1;
+                // A correction names an earlier, not yet corrected event of the same party.
+                let corrects = corrects.map(|c| c % id).filter(|c| {
+                    *c > 0 && events.iter().any(|e| e.id == *c && e.party_code == codes[*party])
+                        && !events.iter().any(|e| e.corrects == Some(*c))
+                });
+                let mut e = event(id, codes[*party], statuses[*status], corrects);
+                e.decided_on = Some(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + chrono::TimeDelta::days(i64::from(id % 9)));
+                if statuses[*status] == Status::Scheduled {
+                    e.planned_on = Some(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() + chrono::TimeDelta::days(i64::from(id)));
+                    e.decided_on = None;
+                }
+                events.push(e);
+            }
+            let split = split.min(events.len());
+            let whole = with_parties(events.clone());
+            let held = with_parties(events[..split].to_vec());
+            if prepared_first {
+                let _ = held.prepared();
+            }
+            let appended = held.with_appended(events[split..].to_vec());
+            proptest::prop_assert_eq!(answers(&appended), answers(&whole));
+            // The held snapshot is unchanged.
+            proptest::prop_assert_eq!(answers(&held), answers(&with_parties(events[..split].to_vec())));
+        }
+    }
+
+    fn with_parties(events: Vec<Event>) -> Snapshot {
+        let mut s = snapshot(events);
+        s.parties.push(party("1402", PartyKind::Municipality));
+        Snapshot::new(s.agreement.clone(), s.parties.clone(), s.events.iter().cloned().collect())
     }
 
     #[test]

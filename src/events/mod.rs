@@ -171,6 +171,23 @@ pub fn all(conn: &mut DbConn, agreement_id: i32) -> QueryResult<Vec<Event>> {
     )
 }
 
+/// The agreement's events with an id above `after`, in the order recorded.
+pub fn after_id(conn: &mut DbConn, agreement_id: i32, after: i32) -> QueryResult<Vec<Event>> {
+    collect(
+        events::table
+            .filter(events::agreement_id.eq(agreement_id))
+            .filter(events::id.gt(after))
+            .order(events::id.asc())
+            .select(EventRow::as_select())
+            .load(conn)?,
+    )
+}
+
+/// How many events the agreement has.
+pub fn count(conn: &mut DbConn, agreement_id: i32) -> QueryResult<i64> {
+    events::table.filter(events::agreement_id.eq(agreement_id)).count().get_result(conn)
+}
+
 /// Events recorded after `since` (all when None), newest first.
 pub fn recorded_since(conn: &mut DbConn, agreement_id: i32, since: Option<DateTime<Utc>>) -> QueryResult<Vec<Event>> {
     let mut query = events::table

@@ -72,6 +72,14 @@ pub struct Metrics {
     report_deliveries: Family<DeliveryLabels, Counter>,
     cache_lookups: Family<CacheLabels, Counter>,
     changes_noticed: Counter,
+    snapshot_loads: Family<SnapshotLabels, Counter>,
+}
+
+/// How an agreement's snapshot was brought up to date: `full` (its whole log read) or
+/// `appended` (only the events written since the one held).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SnapshotLabels {
+    how: &'static str,
 }
 
 impl Default for Metrics {
@@ -115,6 +123,15 @@ impl Metrics {
             "Data changes noticed by polling the database (writes by this or another instance)",
             changes_noticed.clone(),
         );
+        let snapshot_loads = Family::<SnapshotLabels, Counter>::default();
+        registry.register(
+            "snapshot_loads",
+            "Agreement snapshots brought up to date: the whole log read (full) or only the new events (appended)",
+            snapshot_loads.clone(),
+        );
+        for how in ["full", "appended"] {
+            let _ = snapshot_loads.get_or_create(&SnapshotLabels { how });
+        }
         // Series at zero from the start: families without a series are not written at all, and
         // rate() needs the zero before the first increment.
         for channel in DELIVERY_CHANNELS {
@@ -129,7 +146,16 @@ impl Metrics {
         let build = Family::<BuildLabels, Gauge>::default();
         build.get_or_create(&BuildLabels { version: env!("CARGO_PKG_VERSION") }).set(1);
         registry.register("build_info", "The running version of ratify (always 1)", build);
-        Self { registry, requests, latency, events_recorded, report_deliveries, cache_lookups, changes_noticed }
+        Self {
+            registry,
+            requests,
+            latency,
+            events_recorded,
+            report_deliveries,
+            cache_lookups,
+            changes_noticed,
+            snapshot_loads,
+        }
     }
 
     /// One event stored (call after the commit).
@@ -153,6 +179,13 @@ impl Metrics {
     /// A page cache had to render.
     pub fn cache_miss(&self, cache: &str) {
         self.cache_lookups.get_or_create(&CacheLabels { cache: cache.into(), result: "miss" }).inc();
+    }
+
+    /// An agreement's snapshot was read whole (`appended` false) or brought up to date with the
+    /// events written since.
+    pub fn snapshot_loaded(&self, appended: bool) {
+        let how = if appended { "appended" } else { "full" };
+        self.snapshot_loads.get_or_create(&SnapshotLabels { how }).inc();
     }
 
     /// The change watcher saw the data move.

@@ -58,6 +58,18 @@ impl PreparedLog {
         next
     }
 
+    /// The same log with the named parties' whole input replaced (a write added events to them);
+    /// every other party's preparation is shared. Unknown codes are ignored.
+    pub fn with_parties_replaced(&self, replaced: Vec<PartyInput>) -> Self {
+        let mut next = self.clone();
+        for input in replaced {
+            if let Some(slot) = next.parties.iter_mut().find(|p| p.input.code == input.code) {
+                *slot = PreparedParty::new(input, &next.instruments);
+            }
+        }
+        next
+    }
+
     pub fn evaluate(&self, config: &RuleConfig, as_of: NaiveDate) -> Evaluation {
         let standings = self
             .parties
