@@ -154,8 +154,9 @@ fn fixed_differences(
     what
 }
 
-/// Every party is in the registry; at least one municipality, at most one region. Returns the
-/// number of municipalities.
+/// Every party is in the registry; at least one municipality; more than one region only when no
+/// region is required (a national agreement: the regions are parties like the others). Returns
+/// the number of municipalities.
 fn check_parties(conn: &mut DbConn, new: &NewAgreement) -> Result<u32, DefineError> {
     if new.parties.is_empty() {
         return Err(invalid("parties", "avtalet har inga parter: ange county, parties eller båda"));
@@ -170,8 +171,11 @@ fn check_parties(conn: &mut DbConn, new: &NewAgreement) -> Result<u32, DefineErr
     if municipalities == 0 {
         return Err(invalid("parties", "avtalet behöver minst en kommun"));
     }
-    if count(PartyKind::Region) > 1 {
-        return Err(invalid("parties", "ett avtal kan ha högst en region"));
+    if count(PartyKind::Region) > 1 && new.rules.region_required {
+        return Err(invalid(
+            "region_required",
+            "avtalet har flera regioner: regionens antagande kan då inte krävas (sätt region_required = false)",
+        ));
     }
     if new.rules.region_required && count(PartyKind::Region) == 0 {
         return Err(invalid("region_required", "regionen krävs, men avtalet har ingen region bland sina parter"));
