@@ -7,7 +7,7 @@ mod county;
 mod locator;
 mod tiles;
 
-pub use asset::{asset, parse, MapAsset, MapMunicipality, TileGrid};
+pub use asset::{asset, asset_for, parse, MapAsset, MapMunicipality, TileGrid};
 pub use county::{county, focus_layer_css};
 pub use locator::locator;
 pub use tiles::tiles;
