@@ -2,13 +2,14 @@
 
 use maud::{html, Markup};
 
-use super::{area_title, asset, Entry};
+use super::{area_title, asset_for, Entry};
 use crate::views::status::paint;
 
-/// The interactive county map. `entries` carries the status and link of every municipality;
-/// one missing from it is drawn without a link.
+/// The interactive county map of the entries' county (Sweden's if they span several).
+/// `entries` carries the status and link of every municipality; one missing from it (not a party
+/// of the agreement) is drawn without a link, neutral.
 pub fn county(entries: &[Entry], label: &str) -> Markup {
-    let Ok(asset) = asset() else { return unavailable() };
+    let Ok(asset) = asset_for(entries.iter().map(|e| e.code.as_str())) else { return unavailable() };
     html! {
         svg.map.map-county viewBox=(format!("0 0 {} {}", asset.width, asset.height)) aria-label=(label) {
             @for m in &asset.municipalities {

@@ -1,6 +1,6 @@
-//! The county map: the 49 municipalities drawn from the committed asset
-//! `assets/map/kommuner.json` (SCB boundaries, projected and simplified by a tool), as a
-//! geographic map, as an equal-area hexagon grid, and as a small locator map.
+//! The maps: an agreement's municipalities drawn from the committed assets (`assets/map/`,
+//! one per county and one of Sweden, SCB boundaries projected and simplified by tools/refdata),
+//! as a geographic map, as an equal-area hexagon grid, and as a small locator map.
 
 mod asset;
 mod county;
@@ -9,7 +9,7 @@ mod tiles;
 
 pub use asset::{asset, asset_for, parse, MapAsset, MapMunicipality, TileGrid};
 pub use county::{county, focus_layer_css};
-pub use locator::locator;
+pub use locator::{locator, locator_in};
 pub use tiles::tiles;
 
 use crate::ratification::Status;

@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::county::unavailable;
-use super::{area_title, asset, Entry};
+use super::{area_title, asset_for, Entry};
 use crate::views::status::paint;
 
 /// Circumradius of a hexagon in SVG units.
@@ -55,7 +55,7 @@ fn label_class(lines: &[&str]) -> &'static str {
 }
 
 pub fn tiles(entries: &[Entry], label: &str) -> Markup {
-    let Ok(asset) = asset() else { return unavailable() };
+    let Ok(asset) = asset_for(entries.iter().map(|e| e.code.as_str())) else { return unavailable() };
     let grid = &asset.tile_grid;
     let width = 2.0 * PAD + f64::from(grid.cols) * hex_width() + hex_width() / 2.0;
     let height = 2.0 * PAD + 2.0 * R + f64::from(grid.rows.saturating_sub(1)) * 1.5 * R;
