@@ -234,14 +234,14 @@ pub async fn preview(
     // Stored as the import would store it, in a transaction that always rolls back.
     let writer = store::Writer { name: user.0.username.clone(), client_addr: None };
     let upload_id = id.clone();
-    let agreement = state.catalogue().await?.featured().clone();
+    let catalogue = state.catalogue().await?;
     let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>), Stop> {
         let upload = load_upload(conn, &upload_id, user_id)?;
         if upload.committed {
             return Err(Stop::AlreadyCommitted);
         }
         let rows = parse_rows(&upload.content)?;
-        let results = import_rows::store_rows(conn, &agreement, &rows, &writer, crate::clock::today())?;
+        let results = import_rows::store_rows(conn, &catalogue, &rows, &writer, crate::clock::today())?;
         // Never keep anything from a preview.
         let _ = (upload, rows);
         Err(Stop::DryRun(results))
@@ -276,7 +276,7 @@ pub async fn commit(
     let user_id = user.0.id;
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let upload_id = id.clone();
-    let agreement = state.catalogue().await?.featured().clone();
+    let catalogue = state.catalogue().await?;
     let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>, Vec<RowResult>), Stop> {
         let upload = load_upload(conn, &upload_id, user_id)?;
         // At most once: a second click (or a second tab) finds it committed.
@@ -289,7 +289,7 @@ pub async fn commit(
             return Err(Stop::AlreadyCommitted);
         }
         let rows = parse_rows(&upload.content)?;
-        let results = import_rows::store_rows(conn, &agreement, &rows, &writer, crate::clock::today())?;
+        let results = import_rows::store_rows(conn, &catalogue, &rows, &writer, crate::clock::today())?;
         if !import_rows::errors(&results).is_empty() {
             return Err(Stop::Rows(results));
         }
@@ -304,14 +304,25 @@ pub async fn commit(
                 RowResult::Failed(_) => None,
             })
             .collect();
+        // Which agreements the file went to, in the order first met (every row passed, so each resolves).
+        let mut slugs: Vec<&str> = Vec::new();
+        for row in &rows {
+            if let Ok(a) = import_rows::agreement_of(&catalogue, row) {
+                if !slugs.contains(&a.slug.as_str()) {
+                    slugs.push(&a.slug);
+                }
+            }
+        }
         let details = format!(
-            "Import av filen \"{}\": {} sparade{}.",
+            "Import av filen \"{}\": {} sparade{} {} {}.",
             upload.filename,
             events_sv(ids.len()),
             match (ids.first(), ids.last()) {
                 (Some(a), Some(b)) => format!(" (händelse {a}–{b})"),
                 _ => String::new(),
-            }
+            },
+            if slugs.len() == 1 { "i avtalet" } else { "i avtalen" },
+            slugs.join(", ")
         );
         audit::record(conn, &writer.name, Action::ImportCommit, &details, writer.client_addr.as_deref())?;
         Ok((upload, rows, results))
