@@ -67,7 +67,9 @@ fn upload_page(user: &CurrentUser, csrf: &str, error: Option<&str>) -> Markup {
                 "Filen kan vara sparad från Excel (semikolonavgränsad, UTF-8 eller Windows-1252) eller vara en "
                 a href="/admin/export.csv" { "export" } " härifrån. Första raden ska ha kolumnnamnen; "
                 code { "kommunkod" } " och " code { "status" } " krävs. Statusen skrivs som på sidorna, t.ex. "
-                "Antaget eller Beslut planerat. Du får se en förhandsgranskning innan något sparas."
+                "Antaget eller Beslut planerat. Kolumnen " code { "avtal" } " anger avtalets kortnamn; saknas den, "
+                "eller är den tom, sparas raden i avtalet på startsidan. Du får se en förhandsgranskning innan "
+                "något sparas."
             }
             p {
                 a href="/admin/exempel-import.csv" download { "Ladda ned en exempelfil (CSV)" }
@@ -251,8 +253,15 @@ pub async fn preview(
         Err(Stop::DryRun(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            let preview =
-                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            let featured = state.catalogue().await?.featured().slug.clone();
+            let preview = Preview {
+                id: &id,
+                filename: &upload.filename,
+                rows: &rows,
+                results: &results,
+                names: &names,
+                featured: &featured,
+            };
             Ok(layout::respond(preview_page(&user, &csrf.0, &preview, false)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
@@ -332,6 +341,7 @@ pub async fn commit(
         Ok((upload, rows, results)) => {
             let stored = results.iter().filter(|r| matches!(r, RowResult::Stored(_))).count();
             let names = party_names(&state).await?;
+            let featured = state.catalogue().await?.featured().slug.clone();
             Ok(layout::respond(layout::page(
                 "Importen är sparad",
                 &user,
@@ -341,7 +351,7 @@ pub async fn commit(
                     p.notice role="status" {
                         (events_sv(stored)) " från " (upload.filename) @if stored == 1 { " är sparad." } @else { " är sparade." }
                     }
-                    (rows_table(&rows, &results, &names))
+                    (rows_table(&rows, &results, &names, &featured))
                     p { a href="/admin" { "Till översikten" } }
                 },
             )))
@@ -349,15 +359,29 @@ pub async fn commit(
         Err(Stop::Rows(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            let preview =
-                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            let featured = state.catalogue().await?.featured().slug.clone();
+            let preview = Preview {
+                id: &id,
+                filename: &upload.filename,
+                rows: &rows,
+                results: &results,
+                names: &names,
+                featured: &featured,
+            };
             Ok(unprocessable(preview_page(&user, &csrf.0, &preview, false)))
         }
         Err(Stop::Unconfirmed(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            let preview =
-                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            let featured = state.catalogue().await?.featured().slug.clone();
+            let preview = Preview {
+                id: &id,
+                filename: &upload.filename,
+                rows: &rows,
+                results: &results,
+                names: &names,
+                featured: &featured,
+            };
             Ok(unprocessable(preview_page(&user, &csrf.0, &preview, true)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
@@ -417,11 +441,13 @@ struct Preview<'a> {
     rows: &'a [ImportRow],
     results: &'a [RowResult],
     names: &'a HashMap<String, String>,
+    /// The slug a row without `avtal` goes to.
+    featured: &'a str,
 }
 
 /// The preview; `unconfirmed` when the editor sent it without confirming the warnings.
 fn preview_page(user: &CurrentUser, csrf: &str, p: &Preview, unconfirmed: bool) -> Markup {
-    let Preview { id, filename, rows, results, names } = *p;
+    let Preview { id, filename, rows, results, names, featured } = *p;
     let errors: Vec<RowError> = import_rows::errors(results);
     let warnings: Vec<RowError> = import_rows::warnings(rows, results, crate::clock::today());
     let undated = rows.iter().filter(|r| r.raw.decided_on.is_none()).count();
@@ -471,14 +497,14 @@ fn preview_page(user: &CurrentUser, csrf: &str, p: &Preview, unconfirmed: bool) 
                     p { "Rätta filen och " a href="/admin/import" { "ladda upp den igen" } "." }
                 }
             }
-            (rows_table(rows, results, names))
+            (rows_table(rows, results, names, featured))
         },
     )
 }
 
 /// Each row as it will be stored (or was): for a valid row the stored values (trimmed, the status
 /// and body by their labels, the corrected event's id resolved), for a refused one what the file says.
-fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String, String>) -> Markup {
+fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String, String>, featured: &str) -> Markup {
     let name = |code: &str| names.get(code).map_or_else(|| "okänd part".to_string(), Clone::clone);
     let date = |d: Option<chrono::NaiveDate>| d.map(format::date).unwrap_or_default();
     html! {
@@ -486,6 +512,7 @@ fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String,
             thead {
                 tr {
                     th scope="col" { "Rad" }
+                    th scope="col" { "Avtal" }
                     th scope="col" { "Part" }
                     th scope="col" { "Status" }
                     th scope="col" { "Organ" }
@@ -502,6 +529,7 @@ fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String,
                 @for (row, result) in rows.iter().zip(results) {
                     tr {
                         td { (row.line) }
+                        td { code { (row.agreement.as_deref().unwrap_or(featured)) } }
                         @match result {
                             RowResult::Stored(e) => {
                                 td { (name(&e.party_code)) " (" (e.party_code) ")" }

@@ -633,6 +633,7 @@ fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Opti
     let content = html! {
         p { a href=(place.base) { "← Översikt" } }
         h1 { (party.name) " (" (party.code) ")" }
+        p { "Avtal: " a href=(place.base) { (snapshot.agreement.short_title) } " (" code { (snapshot.agreement.slug) } ")." }
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         @if let Some(s) = standing {
             p {

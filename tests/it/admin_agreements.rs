@@ -343,7 +343,46 @@ async fn export_then_import_round_trips_both_agreements(app: TestApp) {
     assert!(events[3].is_withdrawal() && events[3].corrects == Some(events[2].id));
 }
 
+async fn the_audit_trail_filters_by_agreement(app: TestApp) {
+    add_fyrbodal(&app);
+    user(&app, "ada", Role::Admin);
+    let s = Staff::login(&app, "ada").await;
+    let fields = [("latest", ""), ("status", "proposed"), ("body", "KS"), ("instruments", "avtal")];
+    assert_eq!(s.post("/admin/avtal/fyrbodal-test/parter/1430/handelser", &fields).await.status().as_u16(), 303);
+    let html = s.page("/admin/parter/1480").await;
+    let insts: Vec<(&str, &str)> = ["avtal", "ok-1", "ok-2", "ok-3", "ok-4"]
+        .iter()
+        .filter(|i| html.contains(&format!("value=\"{i}\"")))
+        .map(|i| ("instruments", *i))
+        .collect();
+    let mut hos = vec![("latest", ""), ("status", "proposed"), ("body", "KS")];
+    hos.extend(insts);
+    assert_eq!(s.post("/admin/parter/1480/handelser", &hos).await.status().as_u16(), 303);
+    let file = "avtal;kommunkod;status\r\nfyrbodal-test;1487;Föreslaget\r\nhos-2027;1401;Föreslaget\r\n";
+    let (path, _) = s.preview("tva.csv", file.as_bytes().to_vec()).await;
+    assert_eq!(s.post(&path, &[]).await.status().as_u16(), 200);
+
+    let all = s.page("/admin/logg").await;
+    assert!(all.contains("i avtalet fyrbodal-test för part 1430") && all.contains("i avtalet hos-2027 för part 1480"));
+    assert!(all.contains("Inloggning"));
+    let only = s.page("/admin/logg?avtal=fyrbodal-test").await;
+    assert!(only.contains("i avtalet fyrbodal-test för part 1430"), "{only}");
+    assert!(only.contains("i avtalet fyrbodal-test för part 1487"), "{only}");
+    assert!(only.contains("tva.csv"), "the import that went to both");
+    assert!(!only.contains("i avtalet hos-2027 för part"), "{only}");
+    assert!(!only.contains("<td>Inloggning</td>"), "{only}");
+    assert!(only.contains("(3 rader)"), "{only}");
+    assert!(only.contains("<option value=\"fyrbodal-test\" selected"), "{only}");
+    let featured = s.page("/admin/logg?avtal=hos-2027").await;
+    assert!(featured.contains("i avtalet hos-2027 för part 1480") && featured.contains("tva.csv"));
+    assert!(!featured.contains("i avtalet fyrbodal-test för part"), "{featured}");
+    let resp = s.get("/admin/logg?avtal=finns-inte").await;
+    assert_eq!(resp.status().as_u16(), 400);
+    assert!(resp.text().await.unwrap().contains("Okänt avtal"));
+}
+
 both_backends!(
+    the_audit_trail_filters_by_agreement,
     the_overview_lists_the_agreements_and_each_has_its_own_parties,
     the_agreements_party_page_writes_into_that_agreement_only,
     the_new_routes_are_gated,
