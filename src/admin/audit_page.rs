@@ -19,6 +19,8 @@ pub const PER_PAGE: i64 = 50;
 #[derive(Deserialize)]
 pub struct PageQuery {
     sida: Option<String>,
+    /// Only the rows that name this agreement (its slug).
+    avtal: Option<String>,
 }
 
 pub async fn page(
@@ -35,24 +37,65 @@ pub async fn page(
             .filter(|n| *n >= 1)
             .ok_or_else(|| AdminError::BadRequest("Parametern sida ska vara ett positivt heltal.".into()))?,
     };
+    let catalogue = state.catalogue().await?;
+    let chosen: Option<String> = match query.avtal.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(slug) => match catalogue.by_slug(slug) {
+            Some(a) => Some(a.slug.clone()),
+            None => {
+                let known: Vec<&str> = catalogue.all().iter().map(|a| a.slug.as_str()).collect();
+                return Err(AdminError::BadRequest(format!(
+                    "Okänt avtal \"{}\". Välj ett av: {}.",
+                    slug.chars().take(60).collect::<String>(),
+                    known.join(", ")
+                )));
+            }
+        },
+    };
+    let filter = chosen.clone();
     let (entries, total, page) = state
         .db
         .run(move |db| {
             db.read_blocking(|c| {
-                let total = audit::count(c)?;
+                let total = match &filter {
+                    None => audit::count(c)?,
+                    Some(slug) => audit::count_of_agreement(c, slug)?,
+                };
                 // A page beyond the last shows the last (a link from when the log was longer,
                 // or any number typed): no offset past the end, nor one that overflows.
                 let page = requested.min(page_count(total));
-                Ok::<_, AdminError>((audit::page(c, page, PER_PAGE)?, total, page))
+                let entries = match &filter {
+                    None => audit::page(c, page, PER_PAGE)?,
+                    Some(slug) => audit::page_of_agreement(c, slug, page, PER_PAGE)?,
+                };
+                Ok::<_, AdminError>((entries, total, page))
             })
         })
         .await?;
     let pages = page_count(total);
+    let also = chosen.as_deref().map(|s| format!("&avtal={s}")).unwrap_or_default();
     let content = html! {
         h1 { "Logg över ändringar" }
         p {
             "Varje ändring i ratify: vem, när, vad och från vilken adress. Loggen kan inte ändras eller raderas. "
             a href="/admin/logg.csv" { "Ladda ner hela loggen (CSV)" }
+        }
+        form.filters method="get" action="/admin/logg" {
+            div {
+                label for="avtal" { "Avtal" }
+                select id="avtal" name="avtal" {
+                    option value="" { "Alla rader" }
+                    @for a in catalogue.all() {
+                        option value=(a.slug) selected[chosen.as_deref() == Some(a.slug.as_str())] {
+                            (a.short_title) " (" (a.slug) ")"
+                        }
+                    }
+                }
+            }
+            div { button type="submit" { "Visa" } }
+        }
+        @if let Some(slug) = &chosen {
+            p { "Visar raderna som nämner avtalet " code { (slug) } " (registreringar och importer). " a href="/admin/logg" { "Visa alla rader" } }
         }
         p { "Sida " (page) " av " (pages) " (" (total) " rader)." }
         table {
@@ -78,8 +121,8 @@ pub async fn page(
             }
         }
         nav.pager aria-label="Sidor" {
-            @if page > 1 { a href=(format!("/admin/logg?sida={}", page - 1)) { "← Nyare" } }
-            @if page < pages { a href=(format!("/admin/logg?sida={}", page + 1)) { "Äldre →" } }
+            @if page > 1 { a href=(format!("/admin/logg?sida={}{also}", page - 1)) { "← Nyare" } }
+            @if page < pages { a href=(format!("/admin/logg?sida={}{also}", page + 1)) { "Äldre →" } }
         }
     };
     Ok(layout::respond(layout::page("Logg", &user, &csrf.0, content)))

@@ -11,8 +11,9 @@ use crate::events::validate::RawEvent;
 use crate::events::Event;
 use crate::ratification::Status;
 
-/// The columns, in export order.
-pub const COLUMNS: [&str; 14] = [
+/// The columns, in export order. `avtal` (the agreement's slug) comes last, so files made before
+/// there were several agreements keep their columns where they were.
+pub const COLUMNS: [&str; 15] = [
     "event_id",
     "party_code",
     "status",
@@ -27,11 +28,15 @@ pub const COLUMNS: [&str; 14] = [
     "instruments",
     "recorded_by",
     "recorded_at",
+    AGREEMENT_COLUMN,
 ];
+
+/// The column naming the agreement of a row; missing or empty means the featured agreement.
+pub const AGREEMENT_COLUMN: &str = "avtal";
 
 /// Swedish column names an import accepts beside the export's, as editors name them in their own
 /// spreadsheets: (Swedish, export name).
-pub const SWEDISH_COLUMNS: [(&str, &str); 10] = [
+pub const SWEDISH_COLUMNS: [(&str, &str); 11] = [
     ("kommunkod", "party_code"),
     ("status", "status"),
     ("organ", "body"),
@@ -42,6 +47,7 @@ pub const SWEDISH_COLUMNS: [(&str, &str); 10] = [
     ("anslag", "posted_on"),
     ("anteckning", "note"),
     ("rättar", "corrects"),
+    (AGREEMENT_COLUMN, AGREEMENT_COLUMN),
 ];
 
 /// The export name of a header, Swedish or not (already lower-case).
@@ -103,6 +109,8 @@ pub struct ImportRow {
     /// The row's own id in the file (`event_id`), which `corrects` of a later row may name.
     pub event_id: Option<String>,
     pub party_code: String,
+    /// The agreement's slug as written (`avtal`); None for the featured agreement.
+    pub agreement: Option<String>,
     /// `corrects` as written: an `event_id` of an earlier row, or the id of a stored event.
     pub corrects: Option<String>,
     /// Everything else, ready for the shared validation (`corrects` is filled in later).
@@ -175,6 +183,7 @@ pub fn parse(text: &str) -> Result<Vec<ImportRow>, String> {
             line,
             event_id: get("event_id"),
             party_code: get("party_code").unwrap_or_default(),
+            agreement: get(AGREEMENT_COLUMN),
             corrects: get("corrects"),
             raw: RawEvent {
                 status,
@@ -220,8 +229,8 @@ fn status_code(s: &str) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
-/// The export: every event, in the order recorded.
-pub fn write(events: &[Event]) -> Result<Vec<u8>, csv::Error> {
+/// The export: each event with its agreement's slug, in the order given (the order recorded).
+pub fn write(events: &[(String, Event)]) -> Result<Vec<u8>, csv::Error> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new()
@@ -230,7 +239,7 @@ pub fn write(events: &[Event]) -> Result<Vec<u8>, csv::Error> {
             .quote_style(csv::QuoteStyle::Necessary)
             .from_writer(&mut out);
         w.write_record(COLUMNS)?;
-        for e in events {
+        for (slug, e) in events {
             let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
             w.write_record([
                 e.id.to_string(),
@@ -247,6 +256,7 @@ pub fn write(events: &[Event]) -> Result<Vec<u8>, csv::Error> {
                 e.instruments.as_ref().map(|l| l.join(",")).unwrap_or_default(),
                 guard(&e.recorded_by),
                 crate::clock::rfc3339(e.recorded_at),
+                slug.clone(),
             ])?;
         }
         w.flush()?;
@@ -274,6 +284,10 @@ mod tests {
         assert_eq!(rows[0].party_code, "1480");
         assert_eq!(rows[0].raw.status.as_deref(), Some("adopted"));
         assert_eq!(rows[0].raw.instruments, Some(vec!["avtal".to_string(), "ok-a".to_string()]));
+        assert_eq!(rows[0].agreement, None, "no avtal column: the featured agreement");
+        let rows = parse("avtal;kommunkod;status\nfyrbodal;1430;Antaget\n;1480;Antaget\n").unwrap();
+        assert_eq!(rows[0].agreement.as_deref(), Some("fyrbodal"));
+        assert_eq!(rows[1].agreement, None, "an empty cell: the featured agreement");
         let rows = parse("party_code;status;note\n14;proposed;\"a; b\"\n1401;in_preparation;\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].raw.note.as_deref(), Some("a; b"));

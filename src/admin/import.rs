@@ -67,7 +67,9 @@ fn upload_page(user: &CurrentUser, csrf: &str, error: Option<&str>) -> Markup {
                 "Filen kan vara sparad från Excel (semikolonavgränsad, UTF-8 eller Windows-1252) eller vara en "
                 a href="/admin/export.csv" { "export" } " härifrån. Första raden ska ha kolumnnamnen; "
                 code { "kommunkod" } " och " code { "status" } " krävs. Statusen skrivs som på sidorna, t.ex. "
-                "Antaget eller Beslut planerat. Du får se en förhandsgranskning innan något sparas."
+                "Antaget eller Beslut planerat. Kolumnen " code { "avtal" } " anger avtalets kortnamn; saknas den, "
+                "eller är den tom, sparas raden i avtalet på startsidan. Du får se en förhandsgranskning innan "
+                "något sparas."
             }
             p {
                 a href="/admin/exempel-import.csv" download { "Ladda ned en exempelfil (CSV)" }
@@ -234,14 +236,14 @@ pub async fn preview(
     // Stored as the import would store it, in a transaction that always rolls back.
     let writer = store::Writer { name: user.0.username.clone(), client_addr: None };
     let upload_id = id.clone();
-    let agreement = state.catalogue().await?.featured().clone();
+    let catalogue = state.catalogue().await?;
     let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>), Stop> {
         let upload = load_upload(conn, &upload_id, user_id)?;
         if upload.committed {
             return Err(Stop::AlreadyCommitted);
         }
         let rows = parse_rows(&upload.content)?;
-        let results = import_rows::store_rows(conn, &agreement, &rows, &writer, crate::clock::today())?;
+        let results = import_rows::store_rows(conn, &catalogue, &rows, &writer, crate::clock::today())?;
         // Never keep anything from a preview.
         let _ = (upload, rows);
         Err(Stop::DryRun(results))
@@ -251,8 +253,15 @@ pub async fn preview(
         Err(Stop::DryRun(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            let preview =
-                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            let featured = state.catalogue().await?.featured().slug.clone();
+            let preview = Preview {
+                id: &id,
+                filename: &upload.filename,
+                rows: &rows,
+                results: &results,
+                names: &names,
+                featured: &featured,
+            };
             Ok(layout::respond(preview_page(&user, &csrf.0, &preview, false)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
@@ -276,7 +285,7 @@ pub async fn commit(
     let user_id = user.0.id;
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let upload_id = id.clone();
-    let agreement = state.catalogue().await?.featured().clone();
+    let catalogue = state.catalogue().await?;
     let outcome = write::commit(&state, move |conn| -> Result<(Upload, Vec<ImportRow>, Vec<RowResult>), Stop> {
         let upload = load_upload(conn, &upload_id, user_id)?;
         // At most once: a second click (or a second tab) finds it committed.
@@ -289,7 +298,7 @@ pub async fn commit(
             return Err(Stop::AlreadyCommitted);
         }
         let rows = parse_rows(&upload.content)?;
-        let results = import_rows::store_rows(conn, &agreement, &rows, &writer, crate::clock::today())?;
+        let results = import_rows::store_rows(conn, &catalogue, &rows, &writer, crate::clock::today())?;
         if !import_rows::errors(&results).is_empty() {
             return Err(Stop::Rows(results));
         }
@@ -304,14 +313,25 @@ pub async fn commit(
                 RowResult::Failed(_) => None,
             })
             .collect();
+        // Which agreements the file went to, in the order first met (every row passed, so each resolves).
+        let mut slugs: Vec<&str> = Vec::new();
+        for row in &rows {
+            if let Ok(a) = import_rows::agreement_of(&catalogue, row) {
+                if !slugs.contains(&a.slug.as_str()) {
+                    slugs.push(&a.slug);
+                }
+            }
+        }
         let details = format!(
-            "Import av filen \"{}\": {} sparade{}.",
+            "Import av filen \"{}\": {} sparade{} {} {}.",
             upload.filename,
             events_sv(ids.len()),
             match (ids.first(), ids.last()) {
                 (Some(a), Some(b)) => format!(" (händelse {a}–{b})"),
                 _ => String::new(),
-            }
+            },
+            if slugs.len() == 1 { "i avtalet" } else { "i avtalen" },
+            slugs.join(", ")
         );
         audit::record(conn, &writer.name, Action::ImportCommit, &details, writer.client_addr.as_deref())?;
         Ok((upload, rows, results))
@@ -321,6 +341,7 @@ pub async fn commit(
         Ok((upload, rows, results)) => {
             let stored = results.iter().filter(|r| matches!(r, RowResult::Stored(_))).count();
             let names = party_names(&state).await?;
+            let featured = state.catalogue().await?.featured().slug.clone();
             Ok(layout::respond(layout::page(
                 "Importen är sparad",
                 &user,
@@ -330,7 +351,7 @@ pub async fn commit(
                     p.notice role="status" {
                         (events_sv(stored)) " från " (upload.filename) @if stored == 1 { " är sparad." } @else { " är sparade." }
                     }
-                    (rows_table(&rows, &results, &names))
+                    (rows_table(&rows, &results, &names, &featured))
                     p { a href="/admin" { "Till översikten" } }
                 },
             )))
@@ -338,15 +359,29 @@ pub async fn commit(
         Err(Stop::Rows(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            let preview =
-                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            let featured = state.catalogue().await?.featured().slug.clone();
+            let preview = Preview {
+                id: &id,
+                filename: &upload.filename,
+                rows: &rows,
+                results: &results,
+                names: &names,
+                featured: &featured,
+            };
             Ok(unprocessable(preview_page(&user, &csrf.0, &preview, false)))
         }
         Err(Stop::Unconfirmed(results)) => {
             let (upload, rows) = reload(&state, &id, user_id).await?;
             let names = party_names(&state).await?;
-            let preview =
-                Preview { id: &id, filename: &upload.filename, rows: &rows, results: &results, names: &names };
+            let featured = state.catalogue().await?.featured().slug.clone();
+            let preview = Preview {
+                id: &id,
+                filename: &upload.filename,
+                rows: &rows,
+                results: &results,
+                names: &names,
+                featured: &featured,
+            };
             Ok(unprocessable(preview_page(&user, &csrf.0, &preview, true)))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
@@ -406,11 +441,13 @@ struct Preview<'a> {
     rows: &'a [ImportRow],
     results: &'a [RowResult],
     names: &'a HashMap<String, String>,
+    /// The slug a row without `avtal` goes to.
+    featured: &'a str,
 }
 
 /// The preview; `unconfirmed` when the editor sent it without confirming the warnings.
 fn preview_page(user: &CurrentUser, csrf: &str, p: &Preview, unconfirmed: bool) -> Markup {
-    let Preview { id, filename, rows, results, names } = *p;
+    let Preview { id, filename, rows, results, names, featured } = *p;
     let errors: Vec<RowError> = import_rows::errors(results);
     let warnings: Vec<RowError> = import_rows::warnings(rows, results, crate::clock::today());
     let undated = rows.iter().filter(|r| r.raw.decided_on.is_none()).count();
@@ -460,14 +497,14 @@ fn preview_page(user: &CurrentUser, csrf: &str, p: &Preview, unconfirmed: bool) 
                     p { "Rätta filen och " a href="/admin/import" { "ladda upp den igen" } "." }
                 }
             }
-            (rows_table(rows, results, names))
+            (rows_table(rows, results, names, featured))
         },
     )
 }
 
 /// Each row as it will be stored (or was): for a valid row the stored values (trimmed, the status
 /// and body by their labels, the corrected event's id resolved), for a refused one what the file says.
-fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String, String>) -> Markup {
+fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String, String>, featured: &str) -> Markup {
     let name = |code: &str| names.get(code).map_or_else(|| "okänd part".to_string(), Clone::clone);
     let date = |d: Option<chrono::NaiveDate>| d.map(format::date).unwrap_or_default();
     html! {
@@ -475,6 +512,7 @@ fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String,
             thead {
                 tr {
                     th scope="col" { "Rad" }
+                    th scope="col" { "Avtal" }
                     th scope="col" { "Part" }
                     th scope="col" { "Status" }
                     th scope="col" { "Organ" }
@@ -491,6 +529,7 @@ fn rows_table(rows: &[ImportRow], results: &[RowResult], names: &HashMap<String,
                 @for (row, result) in rows.iter().zip(results) {
                     tr {
                         td { (row.line) }
+                        td { code { (row.agreement.as_deref().unwrap_or(featured)) } }
                         @match result {
                             RowResult::Stored(e) => {
                                 td { (name(&e.party_code)) " (" (e.party_code) ")" }

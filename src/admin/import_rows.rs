@@ -10,8 +10,10 @@ use std::collections::HashMap;
 
 use diesel::Connection;
 
-use super::csv_format::ImportRow;
-use crate::agreement::Agreement;
+use std::sync::Arc;
+
+use super::csv_format::{ImportRow, AGREEMENT_COLUMN};
+use crate::agreement::{Agreement, Catalogue};
 use crate::db::DbConn;
 use crate::error::unknown_party;
 use crate::events::store::{self, RecordError};
@@ -33,11 +35,32 @@ pub enum RowResult {
     Failed(Vec<RowError>),
 }
 
-/// Records every row in order; returns each row's outcome. Database failures (not row errors)
-/// end it with an error.
+/// The agreement a row goes to: the one its `avtal` cell names, the featured one when the cell is
+/// empty or the file has no such column (so files from before there were several still import).
+pub fn agreement_of<'c>(catalogue: &'c Catalogue, row: &ImportRow) -> Result<&'c Arc<Agreement>, RowError> {
+    match row.agreement.as_deref() {
+        None => Ok(catalogue.featured()),
+        Some(slug) => catalogue.by_slug(slug).ok_or_else(|| {
+            let known: Vec<&str> = catalogue.all().iter().map(|a| a.slug.as_str()).collect();
+            RowError {
+                line: row.line,
+                field: AGREEMENT_COLUMN.into(),
+                message: format!(
+                    "Kolumnen avtal anger \"{}\", som inte är något avtal här. Skriv ett av: {} (eller lämna den tom för {}).",
+                    slug.chars().take(60).collect::<String>(),
+                    known.join(", "),
+                    catalogue.featured().slug
+                ),
+            }
+        }),
+    }
+}
+
+/// Records every row in order, each in its own agreement; returns each row's outcome. Database
+/// failures (not row errors) end it with an error.
 pub fn store_rows(
     conn: &mut DbConn,
-    agreement: &Agreement,
+    catalogue: &Catalogue,
     rows: &[ImportRow],
     writer: &store::Writer,
     today: chrono::NaiveDate,
@@ -60,6 +83,14 @@ pub fn store_rows(
                 continue;
             }
         }
+        let agreement: &Agreement = match agreement_of(catalogue, row) {
+            Ok(a) => a,
+            Err(e) => {
+                remember(&mut ids, row, None);
+                results.push(RowResult::Failed(vec![e]));
+                continue;
+            }
+        };
         let mut raw = row.raw.clone();
         if let Some(target) = row.corrects.as_deref() {
             match ids.get(target) {

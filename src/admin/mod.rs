@@ -16,6 +16,7 @@ pub mod import_rows;
 pub mod layout;
 pub mod overview;
 pub mod party;
+pub mod place;
 pub mod reports_page;
 pub mod routes;
 pub mod session;

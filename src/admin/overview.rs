@@ -3,11 +3,13 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
+use diesel::prelude::*;
 use maud::{html, Markup};
 
 use super::error::AdminError;
 use super::format;
 use super::layout;
+use super::place::{agreement_url, Place};
 use super::session::{CsrfToken, CurrentUser};
 use crate::events::Event;
 use crate::parties::Party;
@@ -149,10 +151,100 @@ pub async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
+    let place = Place::featured(&state).await?;
+    page_at(&place, user, csrf, req, state).await
+}
+
+/// GET /admin/avtal/{slug}: the same overview for one agreement, its parties only.
+pub async fn page_in(
+    path: web::Path<String>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let place = Place::of(&state, &path.into_inner()).await?;
+    page_at(&place, user, csrf, req, state).await
+}
+
+/// One line of the agreement list.
+struct AgreementLine {
+    agreement: std::sync::Arc<crate::agreement::Agreement>,
+    parties: usize,
+    events: i64,
+}
+
+async fn agreement_lines(state: &AppState) -> Result<(Vec<AgreementLine>, i32), AdminError> {
+    let catalogue = state.catalogue().await?;
+    let featured = catalogue.featured().id;
+    let agreements: Vec<_> = catalogue.all().to_vec();
+    let lines = state
+        .db
+        .run(move |db| {
+            db.read_blocking(|c| {
+                agreements
+                    .into_iter()
+                    .map(|agreement| {
+                        let parties = crate::agreement::party_codes(c, agreement.id)?.len();
+                        let events: i64 = crate::db::schema::events::table
+                            .filter(crate::db::schema::events::agreement_id.eq(agreement.id))
+                            .count()
+                            .get_result(c)?;
+                        Ok(AgreementLine { agreement, parties, events })
+                    })
+                    .collect::<Result<Vec<_>, AdminError>>()
+            })
+        })
+        .await?;
+    Ok((lines, featured))
+}
+
+fn agreements_table(lines: &[AgreementLine], featured: i32, shown: i32) -> Markup {
+    html! {
+        h2 id="avtal" { "Avtal (" (lines.len()) ")" }
+        table {
+            thead {
+                tr {
+                    th scope="col" { "Avtal" }
+                    th scope="col" { "Kortnamn" }
+                    th scope="col" { "Parter" }
+                    th scope="col" { "Händelser" }
+                    th scope="col" { "Börjar gälla" }
+                    th scope="col" { "Visas på startsidan" }
+                }
+            }
+            tbody {
+                @for l in lines {
+                    tr {
+                        td {
+                            a href=(agreement_url(&l.agreement.slug)) aria-current=[(l.agreement.id == shown).then_some("page")] {
+                                (l.agreement.short_title)
+                            }
+                        }
+                        td { code { (l.agreement.slug) } }
+                        td { (l.parties) }
+                        td { (l.events) }
+                        td { (format::date(l.agreement.starts_on)) }
+                        td { @if l.agreement.id == featured { "Ja" } @else { "–" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn page_at(
+    place: &Place,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
     let query = Filters::parse(req.query_string())?;
-    let agreement_id = state.catalogue().await?.featured().id;
+    let agreement_id = place.agreement.id;
     let snapshot =
         state.db.run(move |db| db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(AdminError::from))).await?;
+    let (lines, featured) = agreement_lines(&state).await?;
     let today = crate::clock::today();
     let eval = snapshot.evaluate(today);
     let mut subregions: Vec<String> = snapshot.parties.iter().filter_map(|p| p.subregion.clone()).collect();
@@ -198,6 +290,7 @@ pub async fn page(
         .collect();
     let content = html! {
         h1 { "Översikt" }
+        p { "Avtal: " strong { (place.agreement.short_title) } " (" code { (place.agreement.slug) } ")." }
         p {
             "Antagna kommuner: " strong { (eval.municipalities_adopted) " av " (eval.municipalities_total) }
             ". Regionen: " strong { (eval.region_status.label_sv()) } ". "
@@ -205,7 +298,8 @@ pub async fn page(
             @if !chosen_subregions.is_empty() || !statuses.is_empty() || name.is_some() { " (bland de visade)" }
             "."
         }
-        form.filters method="get" action="/admin" {
+        (agreements_table(&lines, featured, place.agreement.id))
+        form.filters method="get" action=(place.base) {
             div {
                 label for="namn" { "Namn eller kommunkod" }
                 input type="search" id="namn" name="namn" value=(name.unwrap_or(""));
@@ -242,7 +336,7 @@ pub async fn page(
             tbody {
                 @for (p, s) in &shown {
                     tr {
-                        td { (party_link(p)) }
+                        td { (party_link(place, p)) }
                         td { (p.subregion.as_deref().unwrap_or("–")) }
                         td { (s.label_sv()) }
                         td { (latest_decision(&snapshot, p, today)) }
@@ -266,7 +360,7 @@ pub async fn page(
                 tbody {
                     @for (p, reasons) in &attention_rows {
                         tr {
-                            td { (party_link(p)) }
+                            td { (party_link(place, p)) }
                             td { @for r in reasons { (r.text()) " " } }
                         }
                     }
@@ -277,8 +371,8 @@ pub async fn page(
     Ok(layout::respond(layout::page("Översikt", &user, &csrf.0, content)))
 }
 
-fn party_link(p: &Party) -> Markup {
-    html! { a href=(format!("/admin/parter/{}", p.code)) { (p.name) } " (" (p.code) ")" }
+fn party_link(place: &Place, p: &Party) -> Markup {
+    html! { a href=(place.party_url(&p.code)) { (p.name) } " (" (p.code) ")" }
 }
 
 fn latest_decision(snapshot: &Snapshot, p: &Party, today: NaiveDate) -> Markup {

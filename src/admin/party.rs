@@ -18,6 +18,7 @@ use maud::{html, Markup};
 use super::error::AdminError;
 use super::format;
 use super::layout::{self, csrf_field};
+use super::place::{not_in_agreement, Place};
 use super::session::{CsrfToken, CurrentUser};
 use crate::agreement::Agreement;
 use crate::audit;
@@ -120,18 +121,37 @@ impl EntryForm {
 
 /// Everything the party page shows.
 struct View<'a> {
+    place: &'a Place,
     snapshot: &'a Snapshot,
     party: &'a Party,
     user: &'a CurrentUser,
     csrf: &'a str,
 }
 
-async fn load(state: &AppState, code: &str) -> Result<(Snapshot, Party), AdminError> {
-    let agreement_id = state.catalogue().await?.featured().id;
-    let snapshot =
-        state.db.run(move |db| db.read_blocking(|c| Snapshot::load(c, agreement_id).map_err(AdminError::from))).await?;
-    let party = snapshot.party(code).cloned().ok_or_else(|| AdminError::NotFound(unknown_party(code)))?;
-    Ok((snapshot, party))
+async fn load(state: &AppState, place: &Place, code: &str) -> Result<(Snapshot, Party), AdminError> {
+    let agreement_id = place.agreement.id;
+    let wanted = code.to_string();
+    let (snapshot, registered) = state
+        .db
+        .run(move |db| {
+            db.read_blocking(|c| {
+                let snapshot = Snapshot::load(c, agreement_id)?;
+                // Only asked when the party is not the agreement's, to tell "no such party" from "not in it".
+                let registered = match snapshot.party(&wanted) {
+                    Some(_) => None,
+                    None => crate::parties::find(c, &wanted)?,
+                };
+                Ok::<_, AdminError>((snapshot, registered))
+            })
+        })
+        .await?;
+    match snapshot.party(code).cloned() {
+        Some(party) => Ok((snapshot, party)),
+        None => Err(AdminError::NotFound(match registered {
+            Some(p) => not_in_agreement(&p.name, &place.agreement.short_title),
+            None => unknown_party(code),
+        })),
+    }
 }
 
 fn latest_id(snapshot: &Snapshot, code: &str) -> Option<i32> {
@@ -145,12 +165,36 @@ pub async fn page(
     csrf: CsrfToken,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let code = path.into_inner();
-    let (snapshot, party) = load(&state, &code).await?;
+    let place = Place::featured(&state).await?;
+    page_at(&place, path.into_inner(), req, user, csrf, state).await
+}
+
+/// GET /admin/avtal/{slug}/parter/{code}.
+pub async fn page_in(
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, code) = path.into_inner();
+    let place = Place::of(&state, &slug).await?;
+    page_at(&place, code, req, user, csrf, state).await
+}
+
+async fn page_at(
+    place: &Place,
+    code: String,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (snapshot, party) = load(&state, place, &code).await?;
     let saved = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.0.into_iter().find(|(k, _)| k == "sparad").and_then(|(_, v)| v.parse::<i32>().ok()));
-    let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+    let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
     let mut form = EntryForm { instruments: snapshot.agreement.instrument_slugs(), ..Default::default() };
     form.latest = Some(latest_id(&snapshot, &code).map(|i| i.to_string()).unwrap_or_default());
     let notice = saved.map(|id| {
@@ -160,7 +204,7 @@ pub async fn page(
             (saved_notice(&snapshot, &party, id))
             @if let Some((p, reasons)) = next {
                 " Nästa part som behöver uppmärksamhet: "
-                a href=(format!("/admin/parter/{}", p.code)) { (p.name) }
+                a href=(place.party_url(&p.code)) { (p.name) }
                 " (" @for (i, r) in reasons.iter().enumerate() { @if i > 0 { " " } (r.text()) } ")"
             }
         }
@@ -175,14 +219,38 @@ pub async fn correct_page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let (code, id) = path.into_inner();
-    let (snapshot, party) = load(&state, &code).await?;
+    let place = Place::featured(&state).await?;
+    correct_page_at(&place, code, id, user, csrf, state).await
+}
+
+/// GET /admin/avtal/{slug}/parter/{code}/ratta/{id}.
+pub async fn correct_page_in(
+    path: web::Path<(String, String, i32)>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, code, id) = path.into_inner();
+    let place = Place::of(&state, &slug).await?;
+    correct_page_at(&place, code, id, user, csrf, state).await
+}
+
+async fn correct_page_at(
+    place: &Place,
+    code: String,
+    id: i32,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (snapshot, party) = load(&state, place, &code).await?;
     let target = find_target(&snapshot, &party, id)?;
-    let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+    let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
     if let Some(by) = snapshot.corrected_by(id) {
         let content = html! {
             h1 { "Rätta händelse " (id) }
             p.warning { "Händelse " (id) " är redan rättad av händelse " (by) ". Rätta i stället den händelsen." }
-            p { a href=(format!("/admin/parter/{code}")) { "Tillbaka till " (party.name) } }
+            p { a href=(place.party_url(&code)) { "Tillbaka till " (party.name) } }
         };
         return Ok(layout::respond(layout::page("Redan rättad", &user, &csrf.0, content)));
     }
@@ -199,9 +267,33 @@ pub async fn withdraw_page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let (code, id) = path.into_inner();
-    let (snapshot, party) = load(&state, &code).await?;
+    let place = Place::featured(&state).await?;
+    withdraw_page_at(&place, code, id, user, csrf, state).await
+}
+
+/// GET /admin/avtal/{slug}/parter/{code}/dra-tillbaka/{id}.
+pub async fn withdraw_page_in(
+    path: web::Path<(String, String, i32)>,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, code, id) = path.into_inner();
+    let place = Place::of(&state, &slug).await?;
+    withdraw_page_at(&place, code, id, user, csrf, state).await
+}
+
+async fn withdraw_page_at(
+    place: &Place,
+    code: String,
+    id: i32,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (snapshot, party) = load(&state, place, &code).await?;
     let target = find_target(&snapshot, &party, id)?;
-    let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+    let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
     Ok(layout::respond(withdrawal_page(&view, target, "", &[])))
 }
 
@@ -215,27 +307,56 @@ pub async fn withdraw(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
     let (code, id) = path.into_inner();
+    let place = Place::featured(&state).await?;
+    withdraw_at(&place, code, id, req, user, csrf, form, state).await
+}
+
+/// POST /admin/avtal/{slug}/parter/{code}/dra-tillbaka/{id}.
+pub async fn withdraw_in(
+    path: web::Path<(String, String, i32)>,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, code, id) = path.into_inner();
+    let place = Place::of(&state, &slug).await?;
+    withdraw_at(&place, code, id, req, user, csrf, form, state).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn withdraw_at(
+    place: &Place,
+    code: String,
+    id: i32,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
     let reason = form.into_inner().into_iter().find(|(k, _)| k == "reason").map(|(_, v)| v);
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let (party_code, typed) = (code.clone(), reason.clone());
-    let agreement = state.catalogue().await?.featured().clone();
+    let agreement = place.agreement.clone();
     let outcome = write::commit(&state, move |conn| {
         store::withdraw_in(conn, &agreement, Some(&party_code), id, typed.as_deref(), &writer, Audience::Staff)
     })
     .await;
     match outcome {
         Ok(event) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
+            .insert_header((LOCATION, format!("{}?sparad={}#handelse-{}", place.party_url(&code), event.id, event.id)))
             .finish()),
         Err(store::WithdrawError::Invalid(errors)) => {
-            let (snapshot, party) = load(&state, &code).await?;
+            let (snapshot, party) = load(&state, place, &code).await?;
             let target = find_target(&snapshot, &party, id)?;
-            let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+            let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
             let page = withdrawal_page(&view, target, reason.as_deref().unwrap_or(""), &errors);
             Ok(layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
         Err(store::WithdrawError::UnknownEvent(id)) => {
-            let (_, party) = load(&state, &code).await?;
+            let (_, party) = load(&state, place, &code).await?;
             Err(AdminError::NotFound(format!("{} har ingen händelse {id}.", party.name)))
         }
         Err(store::WithdrawError::Db(e)) => Err(e.into()),
@@ -251,17 +372,17 @@ fn find_target<'s>(snapshot: &'s Snapshot, party: &Party, id: i32) -> Result<&'s
 }
 
 fn withdrawal_page(view: &View, target: &Event, reason: &str, errors: &[FieldError]) -> Markup {
-    let View { snapshot, party, user, csrf } = view;
+    let View { place, snapshot, party, user, csrf } = view;
     let replaced = snapshot.corrected_by(target.id);
     let reason_errors = errors_for(errors, "reason");
     let content = html! {
-        p { a href=(format!("/admin/parter/{}", party.code)) { "← " (party.name) } }
+        p { a href=(place.party_url(&party.code)) { "← " (party.name) } }
         h1 { "Dra tillbaka händelse " (target.id) " för " (party.name) }
         p {
             "Dra tillbaka en händelse som registrerades av misstag. Den tas inte bort: den syns kvar i "
             "historiken, markerad som tillbakadragen, med din motivering. Den räknas sedan inte någonstans, och "
             "partens status räknas om som om den aldrig hade registrerats. Är bara någon uppgift fel, "
-            a href=(format!("/admin/parter/{}/ratta/{}", party.code, target.id)) { "rätta händelsen" }
+            a href=(format!("{}/ratta/{}", place.party_url(&party.code), target.id)) { "rätta händelsen" }
             " i stället."
         }
         @if !errors.is_empty() {
@@ -281,7 +402,7 @@ fn withdrawal_page(view: &View, target: &Event, reason: &str, errors: &[FieldErr
         } @else if target.is_withdrawal() {
             p.warning { "Händelse " (target.id) " är ett tillbakadragande och kan inte dras tillbaka." }
         } @else {
-            form method="post" action=(format!("/admin/parter/{}/dra-tillbaka/{}", party.code, target.id)) novalidate {
+            form method="post" action=(format!("{}/dra-tillbaka/{}", place.party_url(&party.code), target.id)) novalidate {
                 (csrf_field(csrf))
                 label for="reason" { "Motivering " span.hint { "(krävs: varför dras händelsen tillbaka?)" } }
                 @for m in &reason_errors { p.error id="reason-fel" { (m) } }
@@ -369,9 +490,36 @@ pub async fn add_event(
     form: web::Form<Vec<(String, String)>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AdminError> {
-    let code = path.into_inner();
+    let place = Place::featured(&state).await?;
+    add_event_at(&place, path.into_inner(), req, user, csrf, form, state).await
+}
+
+/// POST /admin/avtal/{slug}/parter/{code}/handelser.
+pub async fn add_event_in(
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
+    let (slug, code) = path.into_inner();
+    let place = Place::of(&state, &slug).await?;
+    add_event_at(&place, code, req, user, csrf, form, state).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn add_event_at(
+    place: &Place,
+    code: String,
+    req: HttpRequest,
+    user: CurrentUser,
+    csrf: CsrfToken,
+    form: web::Form<Vec<(String, String)>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AdminError> {
     let mut form = EntryForm::from_pairs(form.into_inner());
-    let (snapshot, party) = load(&state, &code).await?;
+    let (snapshot, party) = load(&state, place, &code).await?;
     let all = snapshot.agreement.instrument_slugs();
     let Some(expected) = form.latest.clone() else {
         // A hidden field the page always sends: its absence means an old or hand-made form.
@@ -387,7 +535,7 @@ pub async fn add_event(
     };
     if form.instruments.is_empty() {
         let errors = [FieldError::new("instruments", "Välj minst ett av avtalen som beslutet gäller.")];
-        return Ok(rerender(&snapshot, &party, &user, &csrf.0, &form, &errors));
+        return Ok(rerender(place, &snapshot, &party, &user, &csrf.0, &form, &errors));
     }
     // Ticking every instrument is the same as naming none: the decision covers the whole agreement.
     form.raw.instruments = Some(form.instruments.clone());
@@ -401,7 +549,7 @@ pub async fn add_event(
         if let Ok(valid) = validate::validate(&form.raw, &party, &snapshot.agreement, today, Audience::Staff) {
             form.warnings = validate::warnings(&valid, today, Audience::Staff);
             if !form.warnings.is_empty() {
-                return Ok(rerender(&snapshot, &party, &user, &csrf.0, &form, &[]));
+                return Ok(rerender(place, &snapshot, &party, &user, &csrf.0, &form, &[]));
             }
         }
     }
@@ -411,7 +559,7 @@ pub async fn add_event(
     let agreement = snapshot.agreement.clone();
     let saved = write::commit(&state, move |conn| -> Result<Event, SaveError> {
         store::lock_party(conn, &party_code)?;
-        let newer = events_after(conn, &party_code, expected)?;
+        let newer = events_after(conn, agreement.id, &party_code, expected)?;
         if !newer.is_empty() {
             return Err(SaveError::Conflict(newer));
         }
@@ -420,20 +568,20 @@ pub async fn add_event(
     .await;
     match saved {
         Ok(event) => Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/admin/parter/{code}?sparad={}#handelse-{}", event.id, event.id)))
+            .insert_header((LOCATION, format!("{}?sparad={}#handelse-{}", place.party_url(&code), event.id, event.id)))
             .finish()),
         Err(SaveError::Conflict(theirs)) => {
-            let (snapshot, party) = load(&state, &code).await?;
+            let (snapshot, party) = load(&state, place, &code).await?;
             form.latest = Some(latest_id(&snapshot, &code).map(|i| i.to_string()).unwrap_or_default());
-            let view = View { snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
+            let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
             Ok(layout::respond_status(StatusCode::CONFLICT, conflict_page(&view, &theirs, &form)))
         }
         Err(SaveError::Record(RecordError::Invalid(errors))) => {
-            Ok(rerender(&snapshot, &party, &user, &csrf.0, &form, &errors))
+            Ok(rerender(place, &snapshot, &party, &user, &csrf.0, &form, &errors))
         }
         Err(SaveError::Record(RecordError::UnknownParty(c))) => Err(AdminError::NotFound(unknown_party(&c))),
         Err(SaveError::Record(RecordError::NotInAgreement { party, agreement })) => {
-            Err(AdminError::NotFound(format!("Parten {party} ingår inte i avtalet {agreement}.")))
+            Err(AdminError::NotFound(not_in_agreement(&party, &agreement)))
         }
         Err(SaveError::Record(RecordError::Db(e))) => Err(e.into()),
     }
@@ -441,6 +589,7 @@ pub async fn add_event(
 
 /// The form again, with the values as typed and each error beside its field (422).
 fn rerender(
+    place: &Place,
     snapshot: &Snapshot,
     party: &Party,
     user: &CurrentUser,
@@ -448,7 +597,7 @@ fn rerender(
     form: &EntryForm,
     errors: &[FieldError],
 ) -> HttpResponse {
-    let view = View { snapshot, party, user, csrf };
+    let view = View { place, snapshot, party, user, csrf };
     let target = form.corrects().and_then(|id| snapshot.events_of(&party.code).find(|e| e.id == id));
     let page = match target {
         Some(t) => correction_page(&view, t, form, errors),
@@ -457,9 +606,11 @@ fn rerender(
     layout::respond_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 
-/// The party's events recorded after the event `after` (all of them when None).
-fn events_after(conn: &mut DbConn, code: &str, after: Option<i32>) -> QueryResult<Vec<Event>> {
+/// The party's events in the agreement recorded after the event `after` (all of them when None):
+/// another agreement's events for the same party are no conflict.
+fn events_after(conn: &mut DbConn, agreement_id: i32, code: &str, after: Option<i32>) -> QueryResult<Vec<Event>> {
     let ids: Vec<i32> = events::table
+        .filter(events::agreement_id.eq(agreement_id))
         .filter(events::party_code.eq(code))
         .filter(events::id.gt(after.unwrap_or(0)))
         .order(events::id.asc())
@@ -475,13 +626,14 @@ fn events_after(conn: &mut DbConn, code: &str, after: Option<i32>) -> QueryResul
 }
 
 fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Option<Markup>) -> Markup {
-    let View { snapshot, party, user, csrf } = view;
+    let View { place, snapshot, party, user, csrf } = view;
     let today = crate::clock::today();
     let eval = snapshot.evaluate(today);
     let standing = snapshot.parties.iter().position(|p| p.code == party.code).map(|i| &eval.parties[i]);
     let content = html! {
-        p { a href="/admin" { "← Översikt" } }
+        p { a href=(place.base) { "← Översikt" } }
         h1 { (party.name) " (" (party.code) ")" }
+        p { "Avtal: " a href=(place.base) { (snapshot.agreement.short_title) } " (" code { (snapshot.agreement.slug) } ")." }
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         @if let Some(s) = standing {
             p {
@@ -492,9 +644,9 @@ fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Opti
             }
         }
         h2 id="ny" { "Registrera en händelse" }
-        (event_form(snapshot, party, csrf, form, errors))
+        (event_form(place, snapshot, party, csrf, form, errors))
         h2 id="historik" { "Historik" }
-        (timeline(snapshot, party))
+        (timeline(place, snapshot, party))
         h2 id="andringar" { "Ändringar" }
         (changes(snapshot, party))
     };
@@ -502,9 +654,9 @@ fn party_page(view: &View, form: &EntryForm, errors: &[FieldError], notice: Opti
 }
 
 fn correction_page(view: &View, target: &Event, form: &EntryForm, errors: &[FieldError]) -> Markup {
-    let View { snapshot, party, user, csrf } = view;
+    let View { place, snapshot, party, user, csrf } = view;
     let content = html! {
-        p { a href=(format!("/admin/parter/{}", party.code)) { "← " (party.name) } }
+        p { a href=(place.party_url(&party.code)) { "← " (party.name) } }
         h1 { "Rätta händelse " (target.id) " för " (party.name) }
         p {
             "En rättelse ändrar inte den gamla händelsen: den sparas som en ny händelse som pekar på den gamla, "
@@ -513,13 +665,13 @@ fn correction_page(view: &View, target: &Event, form: &EntryForm, errors: &[Fiel
         h2 { "Händelsen som rättas" }
         (event_details(snapshot, target))
         h2 { "Rättad uppgift" }
-        (event_form(snapshot, party, csrf, form, errors))
+        (event_form(place, snapshot, party, csrf, form, errors))
     };
     layout::page(&format!("Rätta händelse {}", target.id), user, csrf, content)
 }
 
 fn conflict_page(view: &View, theirs: &[Event], form: &EntryForm) -> Markup {
-    let View { snapshot, party, user, csrf } = view;
+    let View { place, snapshot, party, user, csrf } = view;
     let content = html! {
         h1 { "Någon annan har registrerat för " (party.name) }
         p.alert role="alert" {
@@ -535,8 +687,8 @@ fn conflict_page(view: &View, theirs: &[Event], form: &EntryForm) -> Markup {
             }
             section aria-labelledby="din" {
                 h2 id="din" { "Din inmatning" }
-                (event_form(snapshot, party, csrf, form, &[]))
-                p { a href=(format!("/admin/parter/{}", party.code)) { "Kasta min inmatning och gå till " (party.name) } }
+                (event_form(place, snapshot, party, csrf, form, &[]))
+                p { a href=(place.party_url(&party.code)) { "Kasta min inmatning och gå till " (party.name) } }
             }
         }
     };
@@ -550,7 +702,14 @@ fn errors_for<'a>(errors: &'a [FieldError], field: &str) -> Vec<&'a str> {
 const FORM_FIELDS: [&str; 9] =
     ["status", "body", "decided_on", "planned_on", "posted_on", "reference", "protocol_url", "note", "instruments"];
 
-fn event_form(snapshot: &Snapshot, party: &Party, csrf: &str, form: &EntryForm, errors: &[FieldError]) -> Markup {
+fn event_form(
+    place: &Place,
+    snapshot: &Snapshot,
+    party: &Party,
+    csrf: &str,
+    form: &EntryForm,
+    errors: &[FieldError],
+) -> Markup {
     let agreement: &Agreement = &snapshot.agreement;
     let correcting = form.corrects();
     let bodies: &[(&str, &str)] = match party.kind {
@@ -574,7 +733,7 @@ fn event_form(snapshot: &Snapshot, party: &Party, csrf: &str, form: &EntryForm, 
             }
         }
         @for e in &other_errors { p.error { (e.message) } }
-        form method="post" action=(format!("/admin/parter/{}/handelser", party.code)) novalidate {
+        form method="post" action=(format!("{}/handelser", place.party_url(&party.code))) novalidate {
             (csrf_field(csrf))
             input type="hidden" name="latest" value=(form.latest.as_deref().unwrap_or(""));
             @if let Some(id) = correcting { input type="hidden" name="corrects" value=(id); }
@@ -715,7 +874,7 @@ fn changes(snapshot: &Snapshot, party: &Party) -> Markup {
     }
 }
 
-fn timeline(snapshot: &Snapshot, party: &Party) -> Markup {
+fn timeline(place: &Place, snapshot: &Snapshot, party: &Party) -> Markup {
     let mut events: Vec<&Event> = snapshot.events_of(&party.code).collect();
     events.reverse();
     html! {
@@ -765,9 +924,9 @@ fn timeline(snapshot: &Snapshot, party: &Party) -> Markup {
                                     "Drar tillbaka " a href=(format!("#handelse-{c}")) { "händelse " (c) }
                                 } @else {
                                     @if let Some(c) = e.corrects { "Rättar " a href=(format!("#handelse-{c}")) { "händelse " (c) } br; }
-                                    a href=(format!("/admin/parter/{}/ratta/{}", party.code, e.id)) { "Rätta" }
+                                    a href=(format!("{}/ratta/{}", place.party_url(&party.code), e.id)) { "Rätta" }
                                     br;
-                                    a href=(format!("/admin/parter/{}/dra-tillbaka/{}", party.code, e.id)) { "Dra tillbaka" }
+                                    a href=(format!("{}/dra-tillbaka/{}", place.party_url(&party.code), e.id)) { "Dra tillbaka" }
                                 }
                             }
                         }

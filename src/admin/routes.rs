@@ -78,6 +78,37 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
         access: Editor,
         route: || web::post().to(party::withdraw),
     },
+    AdminRoute { method: Get, path: "/admin/avtal/{slug}", access: Editor, route: || web::get().to(overview::page_in) },
+    AdminRoute {
+        method: Get,
+        path: "/admin/avtal/{slug}/parter/{code}",
+        access: Editor,
+        route: || web::get().to(party::page_in),
+    },
+    AdminRoute {
+        method: Post,
+        path: "/admin/avtal/{slug}/parter/{code}/handelser",
+        access: Editor,
+        route: || web::post().to(party::add_event_in),
+    },
+    AdminRoute {
+        method: Get,
+        path: "/admin/avtal/{slug}/parter/{code}/ratta/{id}",
+        access: Editor,
+        route: || web::get().to(party::correct_page_in),
+    },
+    AdminRoute {
+        method: Get,
+        path: "/admin/avtal/{slug}/parter/{code}/dra-tillbaka/{id}",
+        access: Editor,
+        route: || web::get().to(party::withdraw_page_in),
+    },
+    AdminRoute {
+        method: Post,
+        path: "/admin/avtal/{slug}/parter/{code}/dra-tillbaka/{id}",
+        access: Editor,
+        route: || web::post().to(party::withdraw_in),
+    },
     AdminRoute { method: Get, path: "/admin/import", access: Editor, route: || web::get().to(import::page) },
     AdminRoute {
         method: Get,

@@ -178,6 +178,52 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     audit_log::table.count().get_result(conn)
 }
 
+/// What the details of a row that names the agreement `slug` look like: "… i avtalet SLUG för
+/// part …" (an event), "… i avtalet SLUG." or "… i avtalen A, SLUG." (an import). Slugs are
+/// a–z, 0–9 and hyphens (`agreement::spec::parse_slug`), so none of LIKE's wildcards can occur in one.
+fn agreement_patterns(slug: &str) -> [String; 5] {
+    [
+        format!("% i avtalet {slug} %"),
+        format!("% i avtalet {slug}."),
+        format!("% i avtalen {slug},%"),
+        format!("% i avtalen %, {slug},%"),
+        format!("% i avtalen %, {slug}."),
+    ]
+}
+
+/// Rows written before an agreement was named in them (logins, accounts, older events) match no
+/// agreement.
+macro_rules! naming_agreement {
+    ($slug:expr) => {{
+        let [a, b, c, d, e] = agreement_patterns($slug);
+        audit_log::details
+            .like(a)
+            .or(audit_log::details.like(b))
+            .or(audit_log::details.like(c))
+            .or(audit_log::details.like(d))
+            .or(audit_log::details.like(e))
+    }};
+}
+
+/// A page of the rows that name the agreement `slug`, newest first.
+pub fn page_of_agreement(conn: &mut DbConn, slug: &str, page: i64, per_page: i64) -> QueryResult<Vec<Entry>> {
+    let offset = (page.max(1) - 1).saturating_mul(per_page);
+    Ok(audit_log::table
+        .select(COLUMNS)
+        .filter(naming_agreement!(slug))
+        .order(audit_log::id.desc())
+        .limit(per_page)
+        .offset(offset)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(from_row)
+        .collect())
+}
+
+pub fn count_of_agreement(conn: &mut DbConn, slug: &str) -> QueryResult<i64> {
+    audit_log::table.filter(naming_agreement!(slug)).count().get_result(conn)
+}
+
 /// Up to `limit` rows with an id above `after_id`, oldest first: the CSV export reads the trail in
 /// such chunks (keyed on the id, so a chunk costs the same at the end of a long log as at its start).
 pub fn after(conn: &mut DbConn, after_id: i32, limit: i64) -> QueryResult<Vec<Entry>> {

@@ -8,6 +8,7 @@
 
 mod support;
 
+mod admin_agreements;
 mod admin_audit;
 mod admin_auth;
 mod admin_browser;
