@@ -170,4 +170,14 @@ mod tests {
         );
         assert!("X-WR-CALNAME:Exempeldata – inte verkliga beslut (planerade beslut)".len() <= 75);
     }
+
+    #[test]
+    fn every_agreements_status_json_is_marked() {
+        let json = "application/json";
+        assert_eq!(kind("/api/v1/status", json), Some(Kind::StatusJson));
+        assert_eq!(kind("/api/v1/agreements/hos-2027/status", json), Some(Kind::StatusJson));
+        for other in ["/api/v1/agreements", "/api/v1/agreements//status", "/api/v1/agreements/a/parties/status"] {
+            assert_eq!(kind(other, json), None, "{other}");
+        }
+    }
 }
