@@ -123,12 +123,23 @@ impl From<RecordError> for ApiError {
         match e {
             RecordError::UnknownParty(code) => ApiError::NotFound(unknown_party(&code)),
             RecordError::NotInAgreement { party, agreement } => {
-                ApiError::NotFound(format!("Parten {party} ingår inte i avtalet {agreement}."))
+                ApiError::NotFound(not_in_agreement(&party, &agreement))
             }
             RecordError::Invalid(fields) => ApiError::Invalid(fields),
             RecordError::Db(e) => e.into(),
         }
     }
+}
+
+/// A party of the registry that is not one of the agreement's (`agreement`: its short title).
+pub fn not_in_agreement(party: &str, agreement: &str) -> String {
+    format!("Parten {party} ingår inte i avtalet {agreement}.")
+}
+
+/// No agreement has the slug the address names.
+pub fn unknown_agreement(slug: &str) -> String {
+    let shown: String = slug.chars().take(40).collect();
+    format!("Det finns inget avtal med beteckningen \"{shown}\". Se /api/v1/agreements för alla avtal.")
 }
 
 pub fn unknown_party(code: &str) -> String {

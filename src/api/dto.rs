@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use super::openapi::{
     AppliesToSchema, ConditionStateSchema, EventStatusSchema, PartyKindSchema, StatusCountsSchema, StatusSchema,
+    ThresholdSchema,
 };
 use crate::events::Event;
 use crate::parties::Party;
-use crate::ratification::{AppliesTo, ConditionState, Evaluation, PartyStanding, Status, StatusCounts};
+use crate::ratification::{AppliesTo, ConditionState, Evaluation, PartyStanding, Status, StatusCounts, Threshold};
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -236,6 +237,90 @@ impl PartyDto {
             latest_decision: snapshot.latest_decision(&party.code, as_of).map(event_dto),
             next_planned_on: snapshot.next_planned_on(&party.code, as_of),
             events: None,
+        }
+    }
+}
+
+/// One agreement as `/api/v1/agreements` lists it: what it is, its rules, its parties and where
+/// its resources are.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgreementInfoDto {
+    #[schema(example = "hos-2027")]
+    pub slug: String,
+    pub title: String,
+    pub short_title: String,
+    pub starts_on: NaiveDate,
+    pub decision_period_ends_on: NaiveDate,
+    /// Whether today's addresses without `/agreements/{slug}` (`/api/v1/status`, …) show it.
+    pub featured: bool,
+    pub rules: RulesDto,
+    pub instruments: Vec<InstrumentInfoDto>,
+    /// The codes of its parties, in code order.
+    pub parties: Vec<String>,
+    pub links: AgreementLinksDto,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RulesDto {
+    /// As the agreement states it: a number of municipalities, or `more_than_half`.
+    #[schema(value_type = ThresholdSchema)]
+    pub majority_threshold: Threshold,
+    /// The municipalities the majority condition needs, worked out for this agreement.
+    pub majority_required: u32,
+    pub region_required: bool,
+    pub legal_force_required: bool,
+    pub appeal_period_days: u32,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InstrumentInfoDto {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgreementLinksDto {
+    #[serde(rename = "self")]
+    #[schema(example = "/api/v1/agreements/hos-2027")]
+    pub this: String,
+    pub status: String,
+    pub parties: String,
+    pub events: String,
+}
+
+impl AgreementInfoDto {
+    pub fn new(snapshot: &Snapshot, featured: bool) -> Self {
+        let agreement = &snapshot.agreement;
+        let eval = snapshot.evaluate(crate::clock::today());
+        let base = format!("/api/v1/agreements/{}", agreement.slug);
+        let mut parties: Vec<String> = snapshot.parties.iter().map(|p| p.code.clone()).collect();
+        parties.sort();
+        Self {
+            slug: agreement.slug.clone(),
+            title: agreement.title.clone(),
+            short_title: agreement.short_title.clone(),
+            starts_on: agreement.starts_on,
+            decision_period_ends_on: agreement.decision_period_ends_on,
+            featured,
+            rules: RulesDto {
+                majority_threshold: agreement.rules.majority_threshold,
+                majority_required: eval.majority.required,
+                region_required: agreement.rules.region_required,
+                legal_force_required: agreement.rules.legal_force_required,
+                appeal_period_days: agreement.rules.appeal_period_days,
+            },
+            instruments: agreement
+                .instruments
+                .iter()
+                .map(|i| InstrumentInfoDto { id: i.slug.clone(), title: i.title.clone() })
+                .collect(),
+            parties,
+            links: AgreementLinksDto {
+                status: format!("{base}/status"),
+                parties: format!("{base}/parties"),
+                events: format!("{base}/events"),
+                this: base,
+            },
         }
     }
 }

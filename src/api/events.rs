@@ -1,18 +1,19 @@
-//! GET /api/v1/events, POST /api/v1/parties/{code}/events and POST /api/v1/events/{id}/withdraw.
+//! GET /api/v1/events, POST /api/v1/parties/{code}/events and POST /api/v1/events/{id}/withdraw,
+//! and the same under /api/v1/agreements/{slug}.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::dto::EventDto;
-use super::{auth, params};
+use super::{auth, params, segment, Target};
 use crate::error::ApiError;
 use crate::events::{self, store, validate, write};
 use crate::AppState;
 
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let agreement = Target::of(&req, &state).await?.agreement;
     let query = params::parse_query(req.query_string())?;
     params::only(&query, &["since"])?;
     let since = params::timestamp(&query, "since")?;
-    let agreement = state.catalogue().await?.featured().clone();
     let body = state
         .db
         .run(move |db| {
@@ -35,18 +36,14 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     Ok(HttpResponse::Ok().json(body))
 }
 
-pub async fn create(
-    req: HttpRequest,
-    path: web::Path<String>,
-    body: web::Bytes,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let token = auth::token_name(&req, &state).await?;
-    let code = path.into_inner();
+    let target = Target::of(&req, &state).await?;
+    let code = segment(&req, "code");
     let json = json_body(&body)?;
     let raw = validate::raw_from_json(&json).map_err(ApiError::Invalid)?;
     let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
-    let agreement = state.catalogue().await?.featured().clone();
+    let agreement = std::sync::Arc::clone(&target.agreement);
     let slugs = agreement.instrument_slugs();
     let event = write::commit(&state, move |conn| {
         store::record_in(conn, &agreement, &code, &raw, &writer, crate::clock::today(), validate::Audience::Api)
@@ -55,27 +52,33 @@ pub async fn create(
     state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", event.party_code))).json(dto))
+    Ok(HttpResponse::Created().insert_header(("Location", target.party_url(&event.party_code))).json(dto))
 }
 
 /// POST /api/v1/events/{id}/withdraw with `{"reason": "…"}`: withdraws an event entered by
 /// mistake (a correction that replaces it with nothing). 201 with the withdrawal, 404 for an
-/// unknown event, 422 naming `reason` or `id` otherwise.
+/// unknown event (or one of another agreement), 422 naming `reason` or `id` otherwise.
 pub async fn withdraw(
     req: HttpRequest,
-    path: web::Path<String>,
     body: web::Bytes,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let token = auth::token_name(&req, &state).await?;
-    let unknown =
-        |id: &str| ApiError::NotFound(format!("Det finns ingen händelse {}.", id.chars().take(20).collect::<String>()));
-    let raw_id = path.into_inner();
+    let target = Target::of(&req, &state).await?;
+    // Today's address keeps its message; the agreement's own address names the agreement.
+    let within = match req.match_info().get("slug") {
+        Some(_) => format!(" i avtalet {}", target.agreement.short_title),
+        None => String::new(),
+    };
+    let unknown = |id: &str| {
+        ApiError::NotFound(format!("Det finns ingen händelse {}{within}.", id.chars().take(20).collect::<String>()))
+    };
+    let raw_id = segment(&req, "id");
     let id: i32 = raw_id.parse().ok().filter(|id| *id > 0).ok_or_else(|| unknown(&raw_id))?;
     let json = json_body(&body)?;
     let reason = withdrawal_reason_from_json(&json).map_err(|e| ApiError::Invalid(vec![e]))?;
     let writer = store::Writer { name: format!("api:{token}"), client_addr: Some(crate::audit::client_addr(&req)) };
-    let agreement = state.catalogue().await?.featured().clone();
+    let agreement = std::sync::Arc::clone(&target.agreement);
     let slugs = agreement.instrument_slugs();
     let outcome = write::commit(&state, move |conn| {
         store::withdraw_in(conn, &agreement, None, id, reason.as_deref(), &writer, validate::Audience::Api)
@@ -90,7 +93,7 @@ pub async fn withdraw(
     state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
-    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/parties/{}", event.party_code))).json(dto))
+    Ok(HttpResponse::Created().insert_header(("Location", target.party_url(&event.party_code))).json(dto))
 }
 
 /// The `reason` of a withdrawal request; anything but one optional text field is refused.

@@ -10,12 +10,13 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Server};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::dto::{EventDto, PartyDto, StatusDto};
+use super::dto::{AgreementInfoDto, EventDto, PartyDto, StatusDto};
+use crate::agreement::RULE_MORE_THAN_HALF;
 use crate::error::ApiError;
 use crate::http_cache::{self, Rendered};
 use crate::ratification::{PartyKind, Status};
@@ -32,15 +33,35 @@ use crate::AppState;
             ÅÅÅÅ-MM-DD, tidpunkter enligt RFC 3339. Alla fel svarar med \
             {\"error\":{\"code\":\"…\",\"message\":\"…\"}} och ett svenskt meddelande som namnger \
             parametern eller fältet. Läsning kräver ingen inloggning; att registrera händelser kräver \
-            en API-nyckel.",
+            en API-nyckel. En installation kan följa flera avtal: /api/v1/agreements listar dem, och \
+            varje avtals läge, parter och händelser finns under /api/v1/agreements/{slug}. Adresserna \
+            utan avtal (/api/v1/status och de andra) gäller installationens utvalda avtal, det som \
+            har featured: true.",
         license(name = "MIT")
     ),
-    paths(status, parties, party, events, create_event, withdraw_event, openapi_json),
+    paths(
+        status,
+        parties,
+        party,
+        events,
+        create_event,
+        withdraw_event,
+        agreements,
+        agreement,
+        agreement_status,
+        agreement_parties,
+        agreement_party,
+        agreement_create_event,
+        agreement_events,
+        agreement_withdraw_event,
+        openapi_json
+    ),
     components(schemas(ErrorBody, NewEvent, Withdrawal)),
     modifiers(&BearerSecurity),
     tags(
+        (name = "Avtal", description = "Avtalen som installationen följer"),
         (name = "Läget", description = "Villkoren och utfallet vid ett datum"),
-        (name = "Parter", description = "De 50 parterna och deras beslut"),
+        (name = "Parter", description = "Avtalets parter och deras beslut"),
         (name = "Händelser", description = "Beslutsloggen: läsa och registrera händelser"),
         (name = "Beskrivning", description = "Det här dokumentet")
     )
@@ -146,7 +167,7 @@ fn parties() {}
     responses(
         (status = 200, description = "Parten med fältet `events`.", body = PartyDto),
         (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
-        (status = 404, description = "Ingen part har koden.", body = ErrorBody),
+        (status = 404, description = "Ingen part har koden, eller parten ingår inte i avtalet.", body = ErrorBody),
     )
 )]
 #[allow(dead_code)]
@@ -195,7 +216,7 @@ fn events() {}
             headers(("Location" = String, description = "Partens adress i API:t."))),
         (status = 400, description = "Begäran är inte giltig JSON.", body = ErrorBody),
         (status = 401, description = "API-nyckel saknas eller är ogiltig.", body = ErrorBody),
-        (status = 404, description = "Ingen part har koden.", body = ErrorBody),
+        (status = 404, description = "Ingen part har koden, eller parten ingår inte i avtalet.", body = ErrorBody),
         (status = 422, description = "Ett eller flera fält är ogiltiga; `field` och `fields` namnger dem.",
             body = ErrorBody),
     )
@@ -232,6 +253,187 @@ fn create_event() {}
 )]
 #[allow(dead_code)]
 fn withdraw_event() {}
+
+// ---- the same per agreement --------------------------------------------------------------------
+// The handlers are the ones above: the agreement comes from `{slug}` instead of the setting.
+
+/// Alla avtal
+///
+/// Varje avtal som installationen följer, äldst först: titlar, datum, regler (majoritetens storlek
+/// räknad för just det avtalet), delavtal, parternas koder och adresserna till avtalets resurser.
+/// `featured` är sant för det avtal som adresserna utan avtal visar.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements",
+    tag = "Avtal",
+    responses(
+        (status = 200, description = "Avtalen.", body = Vec<AgreementInfoDto>),
+        (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreements() {}
+
+/// Ett avtal
+///
+/// Som i listan.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements/{slug}",
+    tag = "Avtal",
+    params(("slug" = String, Path, description = SLUG, example = "hos-2027")),
+    responses(
+        (status = 200, description = "Avtalet.", body = AgreementInfoDto),
+        (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement() {}
+
+/// Ett avtals villkor och utfall vid ett datum
+///
+/// Som `/api/v1/status`, för avtalet i adressen: dess parter, dess regler.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements/{slug}/status",
+    tag = "Läget",
+    params(
+        ("slug" = String, Path, description = SLUG, example = "hos-2027"),
+        ("as_of" = Option<chrono::NaiveDate>, Query,
+            description = "Datum att räkna vid, ÅÅÅÅ-MM-DD (standard: i dag, svensk tid).", example = "2026-03-24")
+    ),
+    responses(
+        (status = 200, description = "Läget vid datumet.", body = StatusDto),
+        (status = 400, description = "Ogiltigt datum eller okänd parameter.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement_status() {}
+
+/// Ett avtals parter
+///
+/// Som `/api/v1/parties`, men bara avtalets parter.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements/{slug}/parties",
+    tag = "Parter",
+    params(("slug" = String, Path, description = SLUG, example = "hos-2027")),
+    responses(
+        (status = 200, description = "Avtalets parter.", body = Vec<PartyDto>),
+        (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement_parties() {}
+
+/// En part i ett avtal, med hela sin historik i det
+///
+/// Som `/api/v1/parties/{code}`: partens status och händelser i avtalet i adressen. En part som
+/// finns men inte ingår i avtalet ger 404 som namnger både parten och avtalet.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements/{slug}/parties/{code}",
+    tag = "Parter",
+    params(
+        ("slug" = String, Path, description = SLUG, example = "hos-2027"),
+        ("code" = String, Path, description = "Kommunkod (fyra siffror) eller 14 för regionen.", example = "1480")
+    ),
+    responses(
+        (status = 200, description = "Parten med fältet `events`.", body = PartyDto),
+        (status = 400, description = "Adressen tar inga parametrar.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen, ingen part har koden, eller parten ingår \
+            inte i avtalet.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement_party() {}
+
+/// Ett avtals händelser
+///
+/// Som `/api/v1/events`, men bara avtalets händelser.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements/{slug}/events",
+    tag = "Händelser",
+    params(
+        ("slug" = String, Path, description = SLUG, example = "hos-2027"),
+        ("since" = Option<String>, Query, format = DateTime,
+            description = "Bara händelser registrerade efter denna tidpunkt (RFC 3339).",
+            example = "2026-03-24T10:00:00Z")
+    ),
+    responses(
+        (status = 200, description = "Händelserna.", body = Vec<EventDto>),
+        (status = 400, description = "Ogiltig tidpunkt eller okänd parameter.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen.", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement_events() {}
+
+/// Registrera en händelse i ett avtal
+///
+/// Som `POST /api/v1/parties/{code}/events`, i avtalet i adressen; parten ska ingå i det.
+/// `Location` pekar på partens adress under avtalet.
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{slug}/parties/{code}/events",
+    tag = "Händelser",
+    params(
+        ("slug" = String, Path, description = SLUG, example = "hos-2027"),
+        ("code" = String, Path, description = "Kommunkod (fyra siffror) eller 14 för regionen.", example = "1480")
+    ),
+    request_body(content = NewEvent, content_type = "application/json", example = json!({
+        "status": "adopted", "body": "KF", "decided_on": "2026-03-24", "reference": "KF § 45",
+        "protocol_url": "https://example.se/kf-2026-03-24.pdf", "posted_on": "2026-03-30"
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Händelsen är lagrad.", body = EventDto,
+            headers(("Location" = String, description = "Partens adress under avtalet."))),
+        (status = 400, description = "Begäran är inte giltig JSON.", body = ErrorBody),
+        (status = 401, description = "API-nyckel saknas eller är ogiltig.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen, ingen part har koden, eller parten ingår \
+            inte i avtalet.", body = ErrorBody),
+        (status = 422, description = "Ett eller flera fält är ogiltiga; `field` och `fields` namnger dem.",
+            body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement_create_event() {}
+
+/// Dra tillbaka en händelse i ett avtal
+///
+/// Som `POST /api/v1/events/{id}/withdraw`; händelsen ska höra till avtalet i adressen.
+#[utoipa::path(
+    post,
+    path = "/api/v1/agreements/{slug}/events/{id}/withdraw",
+    tag = "Händelser",
+    params(
+        ("slug" = String, Path, description = SLUG, example = "hos-2027"),
+        ("id" = i32, Path, description = "Id för händelsen som dras tillbaka.", example = 42)
+    ),
+    request_body(content = Withdrawal, content_type = "application/json", example = json!({
+        "reason": "Beslutet registrerades på fel kommun."
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Tillbakadragandet är lagrat (en händelse med status `withdrawn`).",
+            body = EventDto, headers(("Location" = String, description = "Partens adress under avtalet."))),
+        (status = 400, description = "Begäran är inte giltig JSON.", body = ErrorBody),
+        (status = 401, description = "API-nyckel saknas eller är ogiltig.", body = ErrorBody),
+        (status = 404, description = "Inget avtal har beteckningen, eller ingen händelse i avtalet har id:t.",
+            body = ErrorBody),
+        (status = 422, description = "Motivering saknas (`field` är `reason`), eller händelsen är redan rättad, \
+            tillbakadragen eller själv ett tillbakadragande (`field` är `id`).", body = ErrorBody),
+    )
+)]
+#[allow(dead_code)]
+fn agreement_withdraw_event() {}
+
+const SLUG: &str = "Avtalets beteckning, som i `/api/v1/agreements`.";
 
 /// Den här beskrivningen
 ///
@@ -430,6 +632,33 @@ impl PartialSchema for AppliesToSchema {
 impl ToSchema for AppliesToSchema {
     fn name() -> Cow<'static, str> {
         "AppliesTo".into()
+    }
+}
+
+/// A majority threshold as the agreement states it (see `ratification::Threshold`).
+pub struct ThresholdSchema;
+
+impl PartialSchema for ThresholdSchema {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0))
+                    .description(Some("Så många kommuner som måste anta.")),
+            )
+            .item(string_enum(
+                [RULE_MORE_THAN_HALF],
+                "Fler än hälften av avtalets kommuner (antalet står i majority_required).",
+            ))
+            .description(Some("Majoritetsvillkorets storlek: ett antal kommuner eller more_than_half."))
+            .into()
+    }
+}
+
+impl ToSchema for ThresholdSchema {
+    fn name() -> Cow<'static, str> {
+        "Threshold".into()
     }
 }
 

@@ -55,11 +55,20 @@ fn kind(path: &str, content_type: &str) -> Option<Kind> {
     let ct = content_type.split(';').next().unwrap_or("").trim();
     match ct {
         "text/html" => Some(Kind::Html),
-        "application/json" if path == "/api/v1/status" => Some(Kind::StatusJson),
+        "application/json" if is_status_json(path) => Some(Kind::StatusJson),
         "application/atom+xml" => Some(Kind::Atom),
         "text/calendar" => Some(Kind::Calendar),
         _ => None,
     }
+}
+
+/// `/api/v1/status` and each agreement's own, `/api/v1/agreements/{slug}/status`.
+fn is_status_json(path: &str) -> bool {
+    path == "/api/v1/status"
+        || path
+            .strip_prefix("/api/v1/agreements/")
+            .and_then(|rest| rest.strip_suffix("/status"))
+            .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
 }
 
 /// The middleware (`from_fn`).
@@ -160,5 +169,15 @@ mod tests {
             "BEGIN:VCALENDAR\r\nX-WR-CALNAME:Exempeldata – inte verkliga beslut (planerade beslut)\r\nEND:VCALENDAR\r\n"
         );
         assert!("X-WR-CALNAME:Exempeldata – inte verkliga beslut (planerade beslut)".len() <= 75);
+    }
+
+    #[test]
+    fn every_agreements_status_json_is_marked() {
+        let json = "application/json";
+        assert_eq!(kind("/api/v1/status", json), Some(Kind::StatusJson));
+        assert_eq!(kind("/api/v1/agreements/hos-2027/status", json), Some(Kind::StatusJson));
+        for other in ["/api/v1/agreements", "/api/v1/agreements//status", "/api/v1/agreements/a/parties/status"] {
+            assert_eq!(kind(other, json), None, "{other}");
+        }
     }
 }

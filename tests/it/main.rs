@@ -22,6 +22,7 @@ mod admin_security;
 mod admin_support;
 mod agreements_core;
 
+mod api_agreements;
 mod api_events;
 mod api_parties;
 mod api_status;

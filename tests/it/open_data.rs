@@ -440,11 +440,19 @@ async fn openapi_document_lists_every_route(app: TestApp) {
     assert_eq!(
         declared,
         [
+            "GET /api/v1/agreements",
+            "GET /api/v1/agreements/{slug}",
+            "GET /api/v1/agreements/{slug}/events",
+            "GET /api/v1/agreements/{slug}/parties",
+            "GET /api/v1/agreements/{slug}/parties/{code}",
+            "GET /api/v1/agreements/{slug}/status",
             "GET /api/v1/events",
             "GET /api/v1/openapi.json",
             "GET /api/v1/parties",
             "GET /api/v1/parties/{code}",
             "GET /api/v1/status",
+            "POST /api/v1/agreements/{slug}/events/{id}/withdraw",
+            "POST /api/v1/agreements/{slug}/parties/{code}/events",
             "POST /api/v1/events/{id}/withdraw",
             "POST /api/v1/parties/{code}/events",
         ]
@@ -456,7 +464,7 @@ async fn openapi_document_lists_every_route(app: TestApp) {
     // Every declared route is served (not the API's "no such address").
     for entry in &declared {
         let (method, path) = entry.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{code}", "1480").replace("{id}", "1"));
+        let url = app.url(&path.replace("{slug}", "hos-2027").replace("{code}", "1480").replace("{id}", "1"));
         let resp = match method {
             "GET" => app.client.get(&url).send().await.unwrap(),
             _ => app.client.post(&url).json(&json!({})).send().await.unwrap(),

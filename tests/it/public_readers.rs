@@ -310,7 +310,7 @@ async fn get_routes(app: &TestApp) -> Vec<String> {
     let doc = app.get_json("/api/v1/openapi.json", 200).await;
     for (path, item) in doc["paths"].as_object().unwrap() {
         if item.get("get").is_some() {
-            paths.push(path.replace("{code}", "1480"));
+            paths.push(path.replace("{slug}", "hos-2027").replace("{code}", "1480"));
         }
     }
     paths
