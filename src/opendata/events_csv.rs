@@ -40,7 +40,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let datum = until.map(|d| d.to_string()).unwrap_or_default();
     let params: &[(&str, &str)] = if until.is_some() { &[("datum", &datum)] } else { &[] };
     let key = CacheKey::new(req.path(), params);
-    let agreement = state.catalogue().await?.featured().clone();
+    let agreement = crate::public::place::Place::of(&req, &state).await?.agreement;
     http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, until)).await
 }
 

@@ -28,7 +28,7 @@ pub const COLUMNS: [(&str, &str); 12] = [
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
     let as_of = csv_date_param(req.query_string())?.unwrap_or_else(crate::clock::today);
     let key = CacheKey::new(req.path(), &[("datum", &as_of.to_string())]);
-    let agreement = state.catalogue().await?.featured().clone();
+    let agreement = crate::public::place::Place::of(&req, &state).await?.agreement;
     http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, as_of)).await
 }
 
