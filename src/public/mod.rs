@@ -21,7 +21,8 @@ use actix_web::{guard, web};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", read().to(home::page))
         .route("/avtal", read().to(agreements::page))
-        .route("/avtal/{slug}", read().to(home::page));
+        .route("/avtal/{slug}", read().to(home::page))
+        .route("/avtal/{slug}/", read().to(home::page));
     // Today's addresses show the featured agreement; the same under /avtal/{slug} show that one.
     for prefix in ["", "/avtal/{slug}"] {
         cfg.route(&format!("{prefix}/parter"), read().to(home::list::page))

@@ -82,6 +82,8 @@ async fn every_page_of_the_second_agreement_shows_its_own_parties_only(app: Test
     assert!(home.contains("1 av 14 kommuner har antagit avtalet"), "the count");
     assert!(home.contains(&format!("href=\"/avtal/{SLUG}/parter/1430\"")), "links stay under the agreement");
     assert!(home.contains("Uddevalla") && home.contains("Munkedal"));
+    assert!(home.contains("till exempel Bengtsfors eller 1460."), "the finder's example is one of its own");
+    assert_eq!(text(&app, &format!("/avtal/{SLUG}/"), 200).await, home, "with or without the slash");
     // Time travel, as on /.
     let before = text(&app, &format!("/avtal/{SLUG}?datum=2026-04-01"), 200).await;
     assert!(before.contains("0 av 14 kommuner har antagit avtalet"), "{before}");

@@ -60,7 +60,7 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 }
             }
             h1 { "Alla parter" }
-            (super::find_form(&query, "f-hitta-parter"))
+            (super::find_form(&query, "f-hitta-parter", snapshot))
             @if let Some(q) = &query.q {
                 p.search-result { "Du sökte på ”" (q) "”." }
             }

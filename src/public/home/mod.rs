@@ -52,7 +52,7 @@ fn render(snapshot: &Snapshot, query: &HomeQuery, frame: &layout::Frame) -> Resu
         @if let Some(date) = query.date { (time_travel_notice(date, today, &query.page("/"))) }
         h1 { (layout::agreement_name(&snapshot.agreement)) ": var står besluten?" }
         (others_nav(frame))
-        (find_form(query, "f-hitta"))
+        (find_form(query, "f-hitta", snapshot))
         p.headline { (summary::headline(snapshot, &eval)) }
         p.changed-top { (layout::changed_line(changed)) }
         (summary::conditions(snapshot, &eval))
@@ -103,7 +103,13 @@ fn time_travel_notice(date: NaiveDate, today: NaiveDate, home: &str) -> Markup {
 }
 
 /// "Hitta din kommun": a plain GET form to `/parter?q=`, so it works without JavaScript.
-pub fn find_form(query: &HomeQuery, id: &str) -> Markup {
+pub fn find_form(query: &HomeQuery, id: &str, snapshot: &Snapshot) -> Markup {
+    // The example is one of the agreement's own municipalities: Essunga where it is one.
+    let example = snapshot
+        .parties
+        .iter()
+        .filter(|p| p.kind == crate::ratification::PartyKind::Municipality)
+        .min_by_key(|p| (p.code != "1445", crate::sv::swedish_key(&p.name)));
     html! {
         form.find method="get" action=(query.page("/parter")) role="search" {
             label for=(id) { "Hitta din kommun" }
@@ -113,7 +119,11 @@ pub fn find_form(query: &HomeQuery, id: &str) -> Markup {
                 @if let Some(d) = query.date { input type="hidden" name="datum" value=(d.to_string()); }
                 button type="submit" { "Sök" }
             }
-            p.hint #(format!("{id}-hjalp")) { "Skriv kommunens namn eller kommunkod, till exempel Essunga eller 1445." }
+            p.hint #(format!("{id}-hjalp")) {
+                "Skriv kommunens namn eller kommunkod"
+                @if let Some(p) = example { ", till exempel " (p.name) " eller " (p.code) }
+                "."
+            }
         }
     }
 }
