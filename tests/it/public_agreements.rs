@@ -130,6 +130,12 @@ async fn every_page_of_the_second_agreement_shows_its_own_parties_only(app: Test
     let framing = app.get(&format!("/avtal/{SLUG}/inbaddning")).await;
     let csp = framing.headers()["content-security-policy"].to_str().expect("csp").to_string();
     assert!(csp.contains("frame-ancestors *"), "{csp}");
+    let page = app.get(&format!("/avtal/{SLUG}")).await;
+    let csp = page.headers()["content-security-policy"].to_str().expect("csp").to_string();
+    assert!(csp.contains("frame-ancestors 'none'"), "only the card may be framed: {csp}");
+    let file = app.get(&format!("/avtal/{SLUG}/data/beslut.csv")).await;
+    let disposition = file.headers()["content-disposition"].to_str().expect("disposition").to_string();
+    assert_eq!(disposition, format!("inline; filename=\"beslut-{SLUG}.csv\""));
     let badge = text(&app, &format!("/avtal/{SLUG}/badge.svg"), 200).await;
     assert!(badge.contains("1/14 kommuner") && !badge.contains("HoS"), "{badge}");
 
