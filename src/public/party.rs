@@ -55,7 +55,13 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                     "{name} (kod {code}) ingår inte i avtalet {}. Sidan om {name} finns under de avtal där parten ingår.",
                     snapshot.agreement.short_title
                 ),
-                None => crate::error::unknown_party(&code),
+                None if prefix.is_empty() => crate::error::unknown_party(&code),
+                None => format!(
+                    "Det finns ingen part med koden \"{}\" i avtalet {}. Avtalets parter finns på {}.",
+                    code.chars().take(20).collect::<String>(),
+                    snapshot.agreement.short_title,
+                    links::parties(&prefix)
+                ),
             }));
         }
         render(&snapshot, &code, date, &Around { prefix: &prefix, frame: &frame, elsewhere: &elsewhere })

@@ -172,6 +172,8 @@ async fn the_featured_agreement_answers_at_both_addresses_and_unknown_ones_are_4
     assert!(unknown_file.contains("Det finns inget avtal med kortadressen"), "{unknown_file}");
     let outside = text(&app, &format!("/avtal/{SLUG}/parter/1480"), 404).await;
     assert!(outside.contains("Göteborg") && outside.contains("Testavtalet fyrbodal-2028"), "{outside}");
+    let nobody = text(&app, &format!("/avtal/{SLUG}/parter/9999"), 404).await;
+    assert!(nobody.contains("9999") && nobody.contains("i avtalet Testavtalet fyrbodal-2028"), "{nobody}");
     let region = text(&app, &format!("/avtal/{SLUG}/parter/14"), 404).await;
     assert!(region.contains("Västra Götalandsregionen") && region.contains("ingår inte i avtalet"), "{region}");
 
