@@ -116,6 +116,11 @@ fn policy(embeddable: bool, styles: Option<&InlineStyles>) -> HeaderValue {
 
 /// Paths that other sites may show in a frame (the public embed card).
 pub fn is_embeddable(path: &str) -> bool {
+    // Each agreement's own card too: /avtal/{slug}/inbaddning.
+    let path = match path.strip_prefix("/avtal/").and_then(|rest| rest.split_once('/')) {
+        Some((slug, rest)) if !slug.is_empty() => &path[path.len() - rest.len() - 1..],
+        _ => path,
+    };
     EMBEDDABLE_PATHS.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 

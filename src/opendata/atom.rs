@@ -22,9 +22,10 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let base = public_base_url(&req, &state);
     let part = super::part_param(req.query_string())?;
     let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
-    let agreement = state.catalogue().await?.featured().clone();
-    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
-        render(snapshot, part.as_deref(), &base, &host_of(&base))
+    let place = crate::public::place::Place::of(&req, &state).await?;
+    let prefix = place.prefix.clone();
+    http_cache::cached_keyed(&req, &state, &place.agreement, key, move |snapshot| {
+        render(snapshot, part.as_deref(), &base, &prefix, &host_of(&base))
     })
     .await
 }
@@ -35,10 +36,25 @@ pub fn entry_id(host: &str, agreement_slug: &str, event_id: i32) -> String {
 }
 
 /// The feed of every party's events, or (`only`, from `?part=CODE`) of one party's, for a reader
-/// who follows that party alone; an unknown code is 404.
-pub fn render(snapshot: &Snapshot, only: Option<&str>, base: &str, host: &str) -> Result<Rendered, OpenDataError> {
+/// who follows that party alone; an unknown code is 404. `prefix` ("" or "/avtal/{slug}") is
+/// where the agreement's pages are.
+pub fn render(
+    snapshot: &Snapshot,
+    only: Option<&str>,
+    base: &str,
+    prefix: &str,
+    host: &str,
+) -> Result<Rendered, OpenDataError> {
     let agreement = &snapshot.agreement;
-    let party = only.map(|code| super::party_named(snapshot, code)).transpose()?;
+    let party = only.map(|code| super::party_named(snapshot, code, prefix)).transpose()?;
+    let home = format!("{base}{}", crate::public::place::at(prefix, "/"));
+    let base = format!("{base}{prefix}");
+    let municipalities =
+        snapshot.parties.iter().filter(|p| p.kind == crate::ratification::PartyKind::Municipality).count();
+    let who = match snapshot.parties.iter().find(|p| p.kind == crate::ratification::PartyKind::Region) {
+        Some(region) => format!("{} och de {municipalities} kommunerna", region.name),
+        None => format!("de {municipalities} kommunerna"),
+    };
     let mut newest_first: Vec<&Event> =
         snapshot.events.iter().filter(|e| party.is_none_or(|p| e.party_code == p.code)).collect();
     newest_first.sort_by_key(|e| std::cmp::Reverse((e.recorded_at, e.id)));
@@ -46,12 +62,12 @@ pub fn render(snapshot: &Snapshot, only: Option<&str>, base: &str, host: &str) -
         None => (
             format!("{} – beslut och händelser", agreement.title),
             format!(
-                "Hur Västra Götalandsregionen och de 49 kommunerna beslutar om avtalet. De senaste {MAX_ENTRIES} \
+                "Hur {who} beslutar om avtalet. De senaste {MAX_ENTRIES} \
                  händelserna; hela loggen finns i {base}/data/beslut.csv."
             ),
             format!("tag:{host},{TAG_YEAR}:{}:handelser", agreement.slug),
             snapshot.last_change_at(),
-            [format!("{base}/feed.atom"), format!("{base}/")],
+            [format!("{base}/feed.atom"), home],
         ),
         Some(p) => (
             format!("{} – {}", p.name, agreement.title),
@@ -67,7 +83,7 @@ pub fn render(snapshot: &Snapshot, only: Option<&str>, base: &str, host: &str) -
     let entries = newest_first
         .into_iter()
         .take(MAX_ENTRIES)
-        .map(|e| entry(snapshot, e, snapshot.corrected_by(e.id), base, host))
+        .map(|e| entry(snapshot, e, snapshot.corrected_by(e.id), &base, host))
         .collect();
     let [self_link, alternate] = links;
     let feed = Feed {

@@ -40,11 +40,13 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let datum = until.map(|d| d.to_string()).unwrap_or_default();
     let params: &[(&str, &str)] = if until.is_some() { &[("datum", &datum)] } else { &[] };
     let key = CacheKey::new(req.path(), params);
-    let agreement = state.catalogue().await?.featured().clone();
-    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, until)).await
+    let place = crate::public::place::Place::of(&req, &state).await?;
+    let named = !place.is_today();
+    http_cache::cached_keyed(&req, &state, &place.agreement, key, move |snapshot| render(snapshot, until, named)).await
 }
 
-pub fn render(snapshot: &Snapshot, until: Option<NaiveDate>) -> Result<Rendered, OpenDataError> {
+/// `named`: the file name carries the agreement's slug (as in [`super::status_csv::render`]).
+pub fn render(snapshot: &Snapshot, until: Option<NaiveDate>, named: bool) -> Result<Rendered, OpenDataError> {
     let slugs = snapshot.agreement.instrument_slugs();
     let mut file = CsvFile::new(&COLUMNS.map(|(name, _)| name))?;
     let in_range = |e: &&crate::events::Event| until.is_none_or(|d| e.effective_on() <= d);
@@ -71,9 +73,10 @@ pub fn render(snapshot: &Snapshot, until: Option<NaiveDate>) -> Result<Rendered,
             rfc3339(event.recorded_at),
         ])?;
     }
+    let slug = if named { format!("-{}", snapshot.agreement.slug) } else { String::new() };
     let filename = match until {
-        Some(d) => format!("beslut-{d}.csv"),
-        None => "beslut.csv".to_string(),
+        Some(d) => format!("beslut{slug}-{d}.csv"),
+        None => format!("beslut{slug}.csv"),
     };
     file.finish(&filename)
 }

@@ -23,13 +23,15 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let part = super::part_param(req.query_string())?;
     let key = CacheKey::new(req.path(), &[("base", &base), ("part", part.as_deref().unwrap_or(""))]);
     let today = crate::clock::today();
-    let agreement = state.catalogue().await?.featured().clone();
-    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
+    let place = crate::public::place::Place::of(&req, &state).await?;
+    let prefix = place.prefix.clone();
+    http_cache::cached_keyed(&req, &state, &place.agreement, key, move |snapshot| {
         let only = match &part {
-            Some(code) => Some(super::party_named(snapshot, code)?.code.clone()),
+            Some(code) => Some(super::party_named(snapshot, code, &prefix)?.code.clone()),
             None => None,
         };
-        Ok(render_for(snapshot, only.as_deref(), today, &base, &host_of(&base)))
+        let host = host_of(&base);
+        Ok(render_for(snapshot, only.as_deref(), today, &format!("{base}{prefix}"), &host))
     })
     .await
 }
@@ -40,16 +42,19 @@ pub fn uid(host: &str, agreement_slug: &str, event_id: i32) -> String {
 }
 
 /// The calendar of every party, or of `only` (`?part=CODE`: one party's planned meetings).
+/// `base` is where the agreement's pages are (the site's address, and `/avtal/{slug}` there).
 pub fn render_for(snapshot: &Snapshot, only: Option<&str>, today: NaiveDate, base: &str, host: &str) -> Rendered {
     let mut cal = Calendar::default();
     cal.line("BEGIN:VCALENDAR");
     cal.line("VERSION:2.0");
+    // The product identifier names the software, not the agreement: kept as it always was.
     cal.line("PRODID:-//ratify//Halso- och sjukvardsavtalet//SV");
     cal.line("CALSCALE:GREGORIAN");
     cal.line("METHOD:PUBLISH");
+    let agreement_name = lower_first(&snapshot.agreement.short_title);
     let name = match only.and_then(|code| snapshot.parties.iter().find(|p| p.code == code)) {
-        Some(party) => format!("Planerade beslut om hälso- och sjukvårdsavtalet: {}", party.name),
-        None => "Planerade beslut om hälso- och sjukvårdsavtalet".to_string(),
+        Some(party) => format!("Planerade beslut om {agreement_name}: {}", party.name),
+        None => format!("Planerade beslut om {agreement_name}"),
     };
     cal.text("NAME", &name);
     cal.text("X-WR-CALNAME", &name);
@@ -89,7 +94,7 @@ pub fn render_for(snapshot: &Snapshot, only: Option<&str>, today: NaiveDate, bas
         cal.line(&format!("DTSTART;VALUE=DATE:{}", planned_on.format("%Y%m%d")));
         let end = planned_on.checked_add_days(Days::new(1)).unwrap_or(planned_on);
         cal.line(&format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")));
-        cal.text("SUMMARY", &format!("{assembly} i {} beslutar om HoS-avtalet{late_note}", party.name));
+        cal.text("SUMMARY", &format!("{assembly} i {} beslutar om {}{late_note}", party.name, summary_name(snapshot)));
         cal.text("DESCRIPTION", &description);
         cal.line(&format!("URL:{url}"));
         cal.line("TRANSP:TRANSPARENT");
@@ -113,6 +118,28 @@ fn standing_scheduled<'a>(
         .filter(|e| e.effective_on() <= today)
         .max_by_key(|e| (e.recorded_at, e.id))
         .filter(|e| e.planned_on == Some(planned_on))
+}
+
+/// "Hälso- och sjukvårdsavtalet" as running text: "hälso- och sjukvårdsavtalet". A title
+/// starting with an abbreviation ("VG-avtalet") keeps its capitals.
+fn lower_first(title: &str) -> String {
+    let mut chars = title.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(std::iter::once(second)).chain(chars).collect()
+        }
+        _ => title.to_string(),
+    }
+}
+
+/// The agreement in a calendar event's one-line summary: hos-2027 by the abbreviation readers
+/// know it by, any other by its short title.
+fn summary_name(snapshot: &Snapshot) -> String {
+    if snapshot.agreement.short_title == "Hälso- och sjukvårdsavtalet" {
+        "HoS-avtalet".to_string()
+    } else {
+        lower_first(&snapshot.agreement.short_title)
+    }
 }
 
 fn utc_stamp(t: DateTime<Utc>) -> String {

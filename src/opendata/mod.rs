@@ -23,10 +23,13 @@ use crate::db::DbError;
 use crate::http_cache::CacheKey;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/data/status.csv", web::get().to(status_csv::get))
-        .route("/data/beslut.csv", web::get().to(events_csv::get))
-        .route("/feed.atom", web::get().to(atom::get))
-        .route("/kalender.ics", web::get().to(ical::get));
+    // Today's addresses show the featured agreement; the same under /avtal/{slug} show that one.
+    for prefix in ["", "/avtal/{slug}"] {
+        cfg.route(&format!("{prefix}/data/status.csv"), web::get().to(status_csv::get))
+            .route(&format!("{prefix}/data/beslut.csv"), web::get().to(events_csv::get))
+            .route(&format!("{prefix}/feed.atom"), web::get().to(atom::get))
+            .route(&format!("{prefix}/kalender.ics"), web::get().to(ical::get));
+    }
 }
 
 /// One open-data file, as described to readers on /api.
@@ -160,6 +163,15 @@ impl From<DbError> for OpenDataError {
     }
 }
 
+impl From<crate::public::place::Refusal> for OpenDataError {
+    fn from(r: crate::public::place::Refusal) -> Self {
+        match r {
+            crate::public::place::Refusal::UnknownSlug(message) => OpenDataError::NotFound(message),
+            crate::public::place::Refusal::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for OpenDataError {
     fn from(e: diesel::result::Error) -> Self {
         DbError::from(e).into()
@@ -193,13 +205,15 @@ pub fn part_param(query_string: &str) -> Result<Option<String>, OpenDataError> {
 }
 
 /// The party `code` names in the snapshot, or 404 naming the code: never the whole log instead.
+/// `prefix` ("" or "/avtal/{slug}") is where the agreement's files are.
 pub fn party_named<'a>(
     snapshot: &'a crate::snapshot::Snapshot,
     code: &str,
+    prefix: &str,
 ) -> Result<&'a crate::parties::Party, OpenDataError> {
     snapshot.parties.iter().find(|p| p.code == code).ok_or_else(|| {
         OpenDataError::NotFound(format!(
-            "Det finns ingen part med koden {code} i {}. Koderna finns i /data/status.csv.",
+            "Det finns ingen part med koden {code} i {}. Koderna finns i {prefix}/data/status.csv.",
             snapshot.agreement.title
         ))
     })

@@ -28,11 +28,14 @@ pub const COLUMNS: [(&str, &str); 12] = [
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, OpenDataError> {
     let as_of = csv_date_param(req.query_string())?.unwrap_or_else(crate::clock::today);
     let key = CacheKey::new(req.path(), &[("datum", &as_of.to_string())]);
-    let agreement = state.catalogue().await?.featured().clone();
-    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, as_of)).await
+    let place = crate::public::place::Place::of(&req, &state).await?;
+    let named = !place.is_today();
+    http_cache::cached_keyed(&req, &state, &place.agreement, key, move |snapshot| render(snapshot, as_of, named)).await
 }
 
-pub fn render(snapshot: &Snapshot, as_of: NaiveDate) -> Result<Rendered, OpenDataError> {
+/// `named`: the file name carries the agreement's slug (under /avtal/{slug}, so that files of
+/// two agreements saved side by side keep apart).
+pub fn render(snapshot: &Snapshot, as_of: NaiveDate, named: bool) -> Result<Rendered, OpenDataError> {
     let eval = snapshot.evaluate(as_of);
     let mut file = CsvFile::new(&COLUMNS.map(|(name, _)| name))?;
     for (party, standing) in snapshot.parties.iter().zip(&eval.parties) {
@@ -52,5 +55,6 @@ pub fn render(snapshot: &Snapshot, as_of: NaiveDate) -> Result<Rendered, OpenDat
             opt(snapshot.next_planned_on(&party.code, as_of)),
         ])?;
     }
-    file.finish(&format!("status-{as_of}.csv"))
+    let slug = if named { format!("{}-", snapshot.agreement.slug) } else { String::new() };
+    file.finish(&format!("status-{slug}{as_of}.csv"))
 }

@@ -290,9 +290,10 @@ fn explain(f: &Facts<'_>, tense: Tense) -> (Verdict, String) {
             Holding::Majority => (
                 Verdict::Yes,
                 format!(
-                    "Majoritetsalternativet {} uppfyllt: avtalet {} mellan regionen och de kommuner som har antagit det",
+                    "Majoritetsalternativet {} uppfyllt: avtalet {} {} de kommuner som har antagit det",
                     tense.is(),
-                    tense.will_apply(f.as_of < f.starts_on)
+                    tense.will_apply(f.as_of < f.starts_on),
+                    if f.region_required { "mellan regionen och" } else { "för" }
                 ),
             ),
             Holding::Open => (

@@ -60,6 +60,15 @@ impl From<DbError> for PageError {
     }
 }
 
+impl From<crate::public::place::Refusal> for PageError {
+    fn from(r: crate::public::place::Refusal) -> Self {
+        match r {
+            crate::public::place::Refusal::UnknownSlug(message) => PageError::NotFound(message),
+            crate::public::place::Refusal::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for PageError {
     fn from(e: diesel::result::Error) -> Self {
         DbError::from(e).into()

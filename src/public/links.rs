@@ -4,9 +4,15 @@ use chrono::NaiveDate;
 
 use crate::events::Event;
 
-/// `/parter/{code}`, keeping the date when travelling in time.
-pub fn party(code: &str, date: Option<NaiveDate>) -> String {
-    format!("/parter/{code}{}", super::params::date_suffix(date))
+/// `/parter/{code}` under `prefix` ("" or "/avtal/{slug}"), keeping the date when travelling in
+/// time.
+pub fn party(prefix: &str, code: &str, date: Option<NaiveDate>) -> String {
+    format!("{prefix}/parter/{code}{}", super::params::date_suffix(date))
+}
+
+/// `/parter` under `prefix`: the list of the agreement's parties.
+pub fn parties(prefix: &str) -> String {
+    format!("{prefix}/parter")
 }
 
 /// The minutes of a decision, if recorded as an http(s) address (the log validates this;

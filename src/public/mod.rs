@@ -4,6 +4,7 @@
 //! per write, with an `ETag` (a conditional request gets 304).
 
 mod accessibility;
+mod agreements;
 pub mod answer;
 mod embed;
 pub mod error;
@@ -12,17 +13,24 @@ mod home;
 mod links;
 mod params;
 mod party;
+pub mod place;
 pub mod static_files;
 
 use actix_web::{guard, web};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", read().to(home::page))
-        .route("/parter", read().to(home::list::page))
-        .route("/parter/{code}", read().to(party::page))
-        .route("/inbaddning", read().to(embed::card))
-        .route("/badge.svg", read().to(embed::badge))
-        .route("/tillganglighet", read().to(accessibility::page))
+        .route("/avtal", read().to(agreements::page))
+        .route("/avtal/{slug}", read().to(home::page))
+        .route("/avtal/{slug}/", read().to(home::page));
+    // Today's addresses show the featured agreement; the same under /avtal/{slug} show that one.
+    for prefix in ["", "/avtal/{slug}"] {
+        cfg.route(&format!("{prefix}/parter"), read().to(home::list::page))
+            .route(&format!("{prefix}/parter/{{code}}"), read().to(party::page))
+            .route(&format!("{prefix}/inbaddning"), read().to(embed::card))
+            .route(&format!("{prefix}/badge.svg"), read().to(embed::badge));
+    }
+    cfg.route("/tillganglighet", read().to(accessibility::page))
         .route("/static/{file}", read().to(static_files::get))
         .default_service(web::to(error::not_found));
 }

@@ -1,4 +1,4 @@
-//! `/parter/{code}`: one party's status, latest decision with its minutes, per-instrument status
+//! `/parter/{code}` (and `/avtal/{slug}/parter/{code}`): one party's status, latest decision with its minutes, per-instrument status
 //! when the instruments differ, its whole timeline (corrections shown as such) and a locator map.
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use maud::{html, Markup};
 
 use super::error::PageError;
-use super::{answer, links, params};
+use super::place::Place;
+use super::{answer, links, params, place};
 use crate::events::Event;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::parties::Party;
@@ -17,24 +18,83 @@ use crate::views::status::{badge, pattern_defs};
 use crate::views::{format, glossary, map, planned};
 use crate::AppState;
 
-pub async fn page(
-    req: HttpRequest,
-    path: web::Path<String>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    let code = path.into_inner();
+pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let place = Place::of(&req, &state).await?;
+    let code = req.match_info().get("code").unwrap_or_default().to_string();
     let query = params::parse(req.query_string())?;
     let date = params::date(&query)?;
     let date_param = date.map(|d| d.to_string()).unwrap_or_default();
-    let key = CacheKey::new(&format!("/parter/{code}"), &[("datum", date_param.as_str())]);
-    let agreement = state.catalogue().await?.featured().clone();
-    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| render(snapshot, &code, date)).await
+    let key = CacheKey::new(&place.path(&format!("/parter/{code}")), &[("datum", date_param.as_str())]);
+    let frame = layout::Frame::of(&place.agreement, &place.prefix, place.catalogue.all());
+    let agreement_id = place.agreement.id;
+    let prefix = place.prefix;
+    // The page lists the party's standing in every agreement it belongs to, so it depends on
+    // all of them: rendered again after a write to any.
+    http_cache::cached_site(&req, &state, key, move |site| {
+        let snapshot = site.snapshot::<PageError>(agreement_id)?;
+        let as_of = date.unwrap_or_else(crate::clock::today);
+        let mut elsewhere = Vec::new();
+        let mut known_as = None;
+        for other in site.catalogue.all().iter().filter(|a| a.id != agreement_id) {
+            let theirs = site.snapshot::<PageError>(other.id)?;
+            if let Some(index) = theirs.parties.iter().position(|p| p.code == code) {
+                known_as.get_or_insert_with(|| theirs.parties[index].name.clone());
+                let eval = theirs.evaluate(as_of);
+                elsewhere.push(Elsewhere {
+                    short_title: other.short_title.clone(),
+                    href: links::party(&place::agreement_path(&other.slug), &code, date),
+                    standing: eval.parties[index].clone(),
+                    adopted: eval.municipalities_adopted,
+                    total: eval.municipalities_total,
+                });
+            }
+        }
+        if !snapshot.parties.iter().any(|p| p.code == code) {
+            return Err(PageError::NotFound(match known_as {
+                Some(name) => format!(
+                    "{name} (kod {code}) ingår inte i avtalet {}. Sidan om {name} finns under de avtal där parten ingår.",
+                    snapshot.agreement.short_title
+                ),
+                None if prefix.is_empty() => crate::error::unknown_party(&code),
+                None => format!(
+                    "Det finns ingen part med koden \"{}\" i avtalet {}. Avtalets parter finns på {}.",
+                    code.chars().take(20).collect::<String>(),
+                    snapshot.agreement.short_title,
+                    links::parties(&prefix)
+                ),
+            }));
+        }
+        render(&snapshot, &code, date, &Around { prefix: &prefix, frame: &frame, elsewhere: &elsewhere })
+    })
+    .await
 }
 
-fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Rendered, PageError> {
+/// The party's standing in another agreement it belongs to.
+struct Elsewhere {
+    short_title: String,
+    href: String,
+    standing: PartyStanding,
+    adopted: u32,
+    total: u32,
+}
+
+/// What the page needs besides the agreement's snapshot.
+struct Around<'a> {
+    prefix: &'a str,
+    frame: &'a layout::Frame,
+    elsewhere: &'a [Elsewhere],
+}
+
+fn render(
+    snapshot: &Snapshot,
+    code: &str,
+    date: Option<NaiveDate>,
+    around: &Around<'_>,
+) -> Result<Rendered, PageError> {
     let Some(index) = snapshot.parties.iter().position(|p| p.code == code) else {
         return Err(PageError::NotFound(crate::error::unknown_party(code)));
     };
+    let prefix = around.prefix;
     let today = crate::clock::today();
     let as_of = date.unwrap_or(today);
     let eval = snapshot.evaluate(as_of);
@@ -46,14 +106,14 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
         (pattern_defs())
         nav.breadcrumbs aria-label="Du är här" {
             ol {
-                li { a href=(format!("/{}", params::date_suffix(date))) { "Beslutsläget" } }
-                li { a href=(links::party(&party.code, date)) aria-current="page" { (party.name) } }
+                li { a href=(format!("{}{}", place::at(prefix, "/"), params::date_suffix(date))) { "Beslutsläget" } }
+                li { a href=(links::party(prefix, &party.code, date)) aria-current="page" { (party.name) } }
             }
         }
         @if let Some(d) = date {
             div.time-travel role="note" aria-label="Tidsresa" {
                 p { strong { (time_travel_line(d, today)) } }
-                p { a href=(links::party(&party.code, None)) { "Visa dagens läge för " (party.name) } }
+                p { a href=(links::party(prefix, &party.code, None)) { "Visa dagens läge för " (party.name) } }
             }
         }
         div.party-layout {
@@ -63,10 +123,11 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
                 p.changed-top { (layout::changed_line(changed)) }
                 (answer_section(snapshot, &eval, party, standing, as_of, today))
                 (status_section(snapshot, party, standing, as_of))
+                (elsewhere_section(snapshot, party, around.elsewhere))
                 (latest_section(snapshot, party, as_of))
                 (instrument_section(snapshot, standing))
-                (timeline_section(snapshot, party, as_of))
-                (glossary::section())
+                (timeline_section(snapshot, party, as_of, prefix))
+                (glossary::section(snapshot))
             }
             aside.party-aside aria-label="Karta" {
                 @let label = match party.kind {
@@ -78,7 +139,29 @@ fn render(snapshot: &Snapshot, code: &str, date: Option<NaiveDate>) -> Result<Re
             }
         }
     };
-    Ok(Rendered::html(layout::page(&party.name, changed, content)))
+    Ok(Rendered::html(layout::page_in(around.frame, &party.name, changed, content)))
+}
+
+/// The party's standing in the other agreements it belongs to; nothing if there are none.
+fn elsewhere_section(snapshot: &Snapshot, party: &Party, elsewhere: &[Elsewhere]) -> Markup {
+    if elsewhere.is_empty() {
+        return html! {};
+    }
+    html! {
+        section aria-labelledby="andra-avtal-rubrik" {
+            h2 #andra-avtal-rubrik { (party.name) " i andra avtal" }
+            p { "Sidan visar " (snapshot.agreement.short_title) ". " (party.name) " ingår också i:" }
+            ul.other-agreements {
+                @for e in elsewhere {
+                    li {
+                        a href=(e.href) { (e.short_title) } ": " (badge(e.standing.status))
+                        @if e.standing.counts_as_adopted { " (räknas som antaget)" }
+                        " – " (e.adopted) " av " (e.total) " kommuner har antagit det avtalet."
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// "Du ser läget som det var 1 mars 2026." – or, for a day ahead, a projection.
@@ -234,7 +317,7 @@ fn instrument_title<'a>(snapshot: &'a Snapshot, id: &'a str) -> &'a str {
     snapshot.agreement.instruments.iter().find(|i| i.slug == id).map_or(id, |i| i.title.as_str())
 }
 
-fn timeline_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate) -> Markup {
+fn timeline_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate, prefix: &str) -> Markup {
     let mut events: Vec<&Event> = snapshot.events_of(&party.code).filter(|e| e.effective_on() <= as_of).collect();
     events.sort_by_key(|e| (e.effective_on(), e.recorded_at, e.id));
     html! {
@@ -248,20 +331,20 @@ fn timeline_section(snapshot: &Snapshot, party: &Party, as_of: NaiveDate) -> Mar
                     @for e in &events { (timeline_item(snapshot, e)) }
                 }
             }
-            (follow_links(party))
+            (follow_links(party, prefix))
         }
     }
 }
 
 /// Links to follow this party only: its own feed and calendar (`?part=CODE`).
-fn follow_links(party: &Party) -> Markup {
+fn follow_links(party: &Party, prefix: &str) -> Markup {
     // Swedish genitive: "Göteborgs", but "Borås" and "Lysekils" alike end in one s.
     let of = if party.name.ends_with(['s', 'x', 'z']) { party.name.clone() } else { format!("{}s", party.name) };
     html! {
         h3 { "Följ " (party.name) }
         ul {
-            li { a href=(format!("/feed.atom?part={}", party.code)) { "Nyhetsflöde (Atom) med " (of) " beslut och händelser" } }
-            li { a href=(format!("/kalender.ics?part={}", party.code)) { "Kalender (iCal) med " (of) " planerade sammanträden" } }
+            li { a href=(format!("{prefix}/feed.atom?part={}", party.code)) { "Nyhetsflöde (Atom) med " (of) " beslut och händelser" } }
+            li { a href=(format!("{prefix}/kalender.ics?part={}", party.code)) { "Kalender (iCal) med " (of) " planerade sammanträden" } }
         }
     }
 }

@@ -33,8 +33,19 @@ pub fn explained(status: Status) -> Markup {
     }
 }
 
-/// The glossary: every status, then the names and abbreviations, each spelled out.
-pub fn section() -> Markup {
+/// The glossary: every status, then the names and abbreviations, each spelled out, with the
+/// agreement's own numbers.
+pub fn section(snapshot: &crate::snapshot::Snapshot) -> Markup {
+    use crate::ratification::PartyKind;
+    let agreement = &snapshot.agreement;
+    let municipalities = snapshot.parties.iter().filter(|p| p.kind == PartyKind::Municipality).count();
+    let region = snapshot.parties.iter().find(|p| p.kind == PartyKind::Region);
+    // The agreement the site was made for keeps the name readers know it by.
+    let known_as_hos = agreement.short_title == "Hälso- och sjukvårdsavtalet";
+    let parties_of = match region {
+        Some(r) => format!("mellan {} och {municipalities} kommuner", r.name),
+        None => format!("mellan {municipalities} kommuner"),
+    };
     html! {
         section.glossary-section #ordlista aria-labelledby="ordlista-rubrik" {
             h2 #ordlista-rubrik { "Ord och förkortningar" }
@@ -43,16 +54,30 @@ pub fn section() -> Markup {
                     dt #(anchor(status)) { dfn { (status.label_sv()) } }
                     dd { (upper_first(explanation(status))) "." }
                 }
-                dt { dfn { "HoS-avtalet" } }
-                dd { "Hälso- och sjukvårdsavtalet mellan Västra Götalandsregionen och länets 49 kommuner, med fyra överenskommelser (delavtal)." }
-                dt { dfn { "SRO" } }
-                dd { "Politiskt samrådsorgan: politiker från regionen och kommunerna som samråder om avtalet och får en rapport om läget varje vecka." }
-                dt { dfn { "KF och RF" } }
-                dd { "Kommunfullmäktige och regionfullmäktige, de folkvalda församlingar som beslutar om avtalet." }
+                @if known_as_hos && region.is_some() {
+                    dt { dfn { "HoS-avtalet" } }
+                    dd { "Hälso- och sjukvårdsavtalet mellan " (region.map_or("", |r| r.name.as_str())) " och länets " (municipalities) " kommuner, med fyra överenskommelser (delavtal)." }
+                } @else {
+                    dt { dfn { (agreement.short_title) } }
+                    dd { (agreement.title) ", " (parties_of) "." }
+                }
+                @if region.is_some() {
+                    dt { dfn { "SRO" } }
+                    dd { "Politiskt samrådsorgan: politiker från regionen och kommunerna som samråder om avtalet och får en rapport om läget varje vecka." }
+                    dt { dfn { "KF och RF" } }
+                    dd { "Kommunfullmäktige och regionfullmäktige, de folkvalda församlingar som beslutar om avtalet." }
+                } @else {
+                    dt { dfn { "KF" } }
+                    dd { "Kommunfullmäktige, den folkvalda församling i kommunen som beslutar om avtalet." }
+                }
                 dt { dfn { "En för alla, alla för en" } }
-                dd { "Villkoret att alla 50 parter antar avtalet. Då gäller det för alla." }
+                dd { "Villkoret att alla " (snapshot.parties.len()) " parter antar avtalet. Då gäller det för alla." }
                 dt { dfn { "Majoritetsalternativet" } }
-                dd { "Villkoret att minst hälften av kommunerna och regionen antar avtalet. Då gäller det mellan regionen och de kommuner som har antagit det." }
+                @if agreement.rules.region_required {
+                    dd { "Villkoret att minst hälften av kommunerna och regionen antar avtalet. Då gäller det mellan regionen och de kommuner som har antagit det." }
+                } @else {
+                    dd { "Villkoret att minst " (agreement.rules.majority_threshold.required(u32::try_from(municipalities).unwrap_or(u32::MAX))) " av de " (municipalities) " kommunerna antar avtalet. Då gäller det för de kommuner som har antagit det." }
+                }
                 dt { dfn { "Laga kraft" } }
                 dd { "Ett beslut vinner laga kraft när det inte längre kan överklagas: tre veckor efter att protokollet anslagits, om ingen har överklagat." }
             }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use maud::{html, Markup, DOCTYPE};
 
 use super::{assets, format};
+use crate::agreement::Agreement;
 
 pub const SITE_NAME: &str = "Hälso- och sjukvårdsavtalet 2027";
 
@@ -40,23 +41,84 @@ pub fn changed_line(changed: Changed) -> Markup {
     }
 }
 
+/// Which agreement a page is about, for the frame: its name in `<title>` and the header, where
+/// its pages are, and the other agreements to link to.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    /// "Hälso- och sjukvårdsavtalet 2027"; empty for the site's own name.
+    pub name: String,
+    /// "" for today's URLs, "/avtal/{slug}" for an agreement's own.
+    pub prefix: String,
+    /// The other agreements: short title and address.
+    pub others: Vec<(String, String)>,
+    /// The agreement has no region among its deciding parties (the footer then names the
+    /// municipalities' minutes only).
+    pub no_region: bool,
+}
+
+impl Frame {
+    /// The frame of a page about `agreement` under `prefix`, linking every other agreement of
+    /// `all`.
+    pub fn of(agreement: &Agreement, prefix: &str, all: &[std::sync::Arc<Agreement>]) -> Self {
+        Frame {
+            name: agreement_name(agreement),
+            prefix: prefix.to_string(),
+            others: all
+                .iter()
+                .filter(|a| a.id != agreement.id)
+                .map(|a| (a.short_title.clone(), format!("/avtal/{}", a.slug)))
+                .collect(),
+            no_region: !agreement.rules.region_required,
+        }
+    }
+
+    fn name(&self) -> &str {
+        if self.name.is_empty() {
+            SITE_NAME
+        } else {
+            &self.name
+        }
+    }
+
+    fn at(&self, rest: &str) -> String {
+        crate::public::place::at(&self.prefix, rest)
+    }
+}
+
+/// An agreement's name with its starting year, as headings use it: "Hälso- och
+/// sjukvårdsavtalet 2027" (the year left out if the short title has it already).
+pub fn agreement_name(agreement: &Agreement) -> String {
+    let year = agreement.starts_on.format("%Y").to_string();
+    if agreement.short_title.contains(&year) {
+        agreement.short_title.clone()
+    } else {
+        format!("{} {year}", agreement.short_title)
+    }
+}
+
 /// A whole page. `title` is the page's own name; the site name is added to `<title>`.
 pub fn page(title: &str, changed: Changed, content: Markup) -> Markup {
+    page_in(&Frame::default(), title, changed, content)
+}
+
+/// A whole page about one agreement: its name in `<title>`, its pages in the menus.
+pub fn page_in(frame: &Frame, title: &str, changed: Changed, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="sv" {
-            (head(title))
+            (head(frame, title))
             body {
                 a.skip-link href="#innehall" { "Hoppa till innehållet" }
                 header.site-header {
                     div.wrap {
-                        p.site-name { a href="/" { (SITE_NAME) " – beslutsläget" } }
+                        p.site-name { a href=(frame.at("/")) { (frame.name()) " – beslutsläget" } }
                         nav aria-label="Huvudmeny" {
                             ul {
-                                li { a href="/" { "Läget" } }
-                                li { a href="/#karta" { "Karta" } }
-                                li { a href="/#parter" { "Alla parter" } }
-                                li { a href="/#historik" { "Över tid" } }
+                                li { a href=(frame.at("/")) { "Läget" } }
+                                li { a href=(frame.at("/#karta")) { "Karta" } }
+                                li { a href=(frame.at("/#parter")) { "Alla parter" } }
+                                li { a href=(frame.at("/#historik")) { "Över tid" } }
+                                @if !frame.others.is_empty() { li { a href="/avtal" { "Alla avtal" } } }
                                 li { a href="/api" { "Öppna data" } }
                                 li { a href="/rapporter" { "Rapporter" } }
                             }
@@ -64,26 +126,30 @@ pub fn page(title: &str, changed: Changed, content: Markup) -> Markup {
                     }
                 }
                 main #innehall .wrap tabindex="-1" { (content) }
-                (footer(changed))
+                (footer(frame, changed))
             }
         }
     }
 }
 
-fn head(title: &str) -> Markup {
+fn head(frame: &Frame, title: &str) -> Markup {
     html! {
         head {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
-            title { (title) " – " (SITE_NAME) }
-            meta name="description" content="Var står besluten om Hälso- och sjukvårdsavtalet mellan Västra Götalandsregionen och kommunerna, som ska gälla från 1 januari 2027?";
+            title { (title) " – " (frame.name()) }
+            @if frame.name.is_empty() || frame.prefix.is_empty() {
+                meta name="description" content="Var står besluten om Hälso- och sjukvårdsavtalet mellan Västra Götalandsregionen och kommunerna, som ska gälla från 1 januari 2027?";
+            } @else {
+                meta name="description" content=(format!("Var står besluten om {}?", frame.name()));
+            }
             link rel="stylesheet" href=(assets::CSS_PATH.as_str());
-            link rel="alternate" type="application/atom+xml" title="Beslut (Atom)" href="/feed.atom";
+            link rel="alternate" type="application/atom+xml" title="Beslut (Atom)" href=(frame.at("/feed.atom"));
         }
     }
 }
 
-fn footer(changed: Changed) -> Markup {
+fn footer(frame: &Frame, changed: Changed) -> Markup {
     html! {
         footer.site-footer {
             div.wrap {
@@ -94,10 +160,10 @@ fn footer(changed: Changed) -> Markup {
                     section aria-labelledby="fot-data" {
                         h2 #fot-data { "Öppna data" }
                         ul {
-                            li { a href="/data/status.csv" { "Läget per part (CSV)" } }
-                            li { a href="/data/beslut.csv" { "Alla beslut och händelser (CSV)" } }
-                            li { a href="/feed.atom" { "Nya händelser (Atom-flöde)" } }
-                            li { a href="/kalender.ics" { "Planerade beslut (iCalendar)" } }
+                            li { a href=(frame.at("/data/status.csv")) { "Läget per part (CSV)" } }
+                            li { a href=(frame.at("/data/beslut.csv")) { "Alla beslut och händelser (CSV)" } }
+                            li { a href=(frame.at("/feed.atom")) { "Nya händelser (Atom-flöde)" } }
+                            li { a href=(frame.at("/kalender.ics")) { "Planerade beslut (iCalendar)" } }
                             li { a href="/api" { "API för utvecklare" } }
                         }
                     }
@@ -105,10 +171,14 @@ fn footer(changed: Changed) -> Markup {
                         h2 #fot-om { "Om webbplatsen" }
                         ul {
                             li { a href="/tillganglighet" { "Tillgänglighetsredogörelse" } }
-                            li { a href="/inbaddning" { "Statuskort att bädda in" } }
+                            li { a href=(frame.at("/inbaddning")) { "Statuskort att bädda in" } }
                         }
                         p { "Kartan: Källa: SCB, Digitala gränser (CC0), förenklad." }
-                        p { "Uppgifterna om besluten registreras av VästKom utifrån kommunernas och regionens protokoll." }
+                        @if frame.no_region {
+                            p { "Uppgifterna om besluten registreras av VästKom utifrån kommunernas protokoll." }
+                        } @else {
+                            p { "Uppgifterna om besluten registreras av VästKom utifrån kommunernas och regionens protokoll." }
+                        }
                     }
                 }
             }

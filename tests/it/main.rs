@@ -43,6 +43,7 @@ mod ops_health;
 mod ops_instances;
 mod ops_process;
 mod ops_shutdown;
+mod public_agreements;
 mod public_pages;
 mod public_readers;
 mod report_print;

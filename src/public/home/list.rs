@@ -11,14 +11,22 @@ use super::table;
 use crate::http_cache::{self, CacheKey, Rendered};
 use crate::public::error::PageError;
 use crate::public::links;
+use crate::public::place::Place;
 use crate::views::layout::{self, Changed};
 use crate::views::status::pattern_defs;
 use crate::AppState;
 
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let query = HomeQuery::parse(req.query_string())?;
+    let place = Place::of(&req, &state).await?;
+    let mut query = HomeQuery::parse(req.query_string())?;
+    query.prefix = place.prefix.clone();
     if let Some(q) = query.q.clone() {
-        let parties = state.db.run(|db| db.read_blocking(|c| crate::parties::list(c).map_err(PageError::from))).await?;
+        // The agreement's parties only: the registry holds parties of other agreements too.
+        let agreement_id = place.agreement.id;
+        let parties = state
+            .db
+            .run(move |db| db.read_blocking(|c| crate::parties::of_agreement(c, agreement_id).map_err(PageError::from)))
+            .await?;
         let exact: Vec<_> =
             parties.iter().filter(|p| p.code == q || p.name.to_lowercase() == q.to_lowercase()).collect();
         let found: Vec<_> = parties.iter().filter(|p| table::name_matches(p, &q)).collect();
@@ -31,15 +39,15 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         };
         if let Some(party) = only {
             return Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, links::party(&party.code, query.date)))
+                .insert_header((header::LOCATION, links::party(&query.prefix, &party.code, query.date)))
                 .finish());
         }
     }
     let pairs = query.pairs();
     let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let key = CacheKey::new("/parter", &pairs);
-    let agreement = state.catalogue().await?.featured().clone();
-    http_cache::cached_keyed(&req, &state, &agreement, key, move |snapshot| {
+    let key = CacheKey::new(&place.path("/parter"), &pairs);
+    let frame = layout::Frame::of(&place.agreement, &place.prefix, place.catalogue.all());
+    http_cache::cached_keyed(&req, &state, &place.agreement, key, move |snapshot| {
         query.check_subregion(&table::subregions(snapshot))?;
         let as_of = query.date.unwrap_or_else(crate::clock::today);
         let eval = snapshot.evaluate(as_of);
@@ -52,14 +60,14 @@ pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
                 }
             }
             h1 { "Alla parter" }
-            (super::find_form(&query, "f-hitta-parter"))
+            (super::find_form(&query, "f-hitta-parter", snapshot))
             @if let Some(q) = &query.q {
                 p.search-result { "Du sökte på ”" (q) "”." }
             }
-            (table::section_at(snapshot, &eval, &query, "/parter"))
-            (crate::views::glossary::section())
+            (table::section_at(snapshot, &eval, &query, &query.page("/parter")))
+            (crate::views::glossary::section(snapshot))
         };
-        Ok(Rendered::html(layout::page("Alla parter", changed, content)))
+        Ok(Rendered::html(layout::page_in(&frame, "Alla parter", changed, content)))
     })
     .await
 }

@@ -21,7 +21,7 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
             code: p.code.clone(),
             name: p.name.clone(),
             status: s.status,
-            href: links::party(&p.code, query.date),
+            href: links::party(&query.prefix, &p.code, query.date),
         })
         .collect();
     let mut counts = StatusCounts::default();
@@ -29,11 +29,21 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
         counts.add(e.status);
     }
     let region = snapshot.parties.iter().zip(&eval.parties).find(|(p, _)| p.kind == PartyKind::Region);
-    let label = format!(
-        "Karta över Västra Götalands {} kommuner efter beslutsstatus{}. Varje kommun är en länk till dess sida.",
-        entries.len(),
-        if query.view == View::Tiles { ", som lika stora sexhörningar" } else { "" }
-    );
+    let tiles = if query.view == View::Tiles { ", som lika stora sexhörningar" } else { "" };
+    // The map is the county's: an agreement over some of its municipalities is drawn in it, the
+    // others grey and without links.
+    let whole_county = map::asset().is_ok_and(|a| a.municipalities.len() == entries.len());
+    let label = if whole_county {
+        format!(
+            "Karta över Västra Götalands {} kommuner efter beslutsstatus{tiles}. Varje kommun är en länk till dess sida.",
+            entries.len()
+        )
+    } else {
+        format!(
+            "Karta över avtalets {} kommuner i Västra Götalands län efter beslutsstatus{tiles}. Varje kommun i avtalet är en länk till dess sida.",
+            entries.len()
+        )
+    };
     html! {
         section.map-section #karta aria-labelledby="karta-rubrik" {
             h2 #karta-rubrik { "Karta" }
@@ -52,7 +62,7 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
                 }
                 div.map-side {
                     @if let Some((party, standing)) = region {
-                        a.region-badge href=(links::party(&party.code, query.date)) {
+                        a.region-badge href=(links::party(&query.prefix, &party.code, query.date)) {
                             span.region-name { (party.name) }
                             span.region-body { "Beslutar i regionfullmäktige" }
                             (badge(standing.status))

@@ -53,7 +53,9 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
     let mut steps = Vec::with_capacity(dates.len());
     let mut majority_on = None;
     let mut final_municipalities = eval.municipalities_adopted;
-    let mut final_region_adopted = eval.region_adopted;
+    // A region the rules do not require is never what is missing.
+    let region_needed = snapshot.agreement.rules.region_required;
+    let mut final_region_adopted = eval.region_adopted || !region_needed;
     for date in dates {
         let e = hypothetical.evaluate(&snapshot.agreement.rules, date);
         steps.push((date, e.municipalities_adopted));
@@ -61,7 +63,7 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
             majority_on = Some(date);
         }
         final_municipalities = e.municipalities_adopted;
-        final_region_adopted = e.region_adopted;
+        final_region_adopted = e.region_adopted || !region_needed;
     }
     Projection {
         planned,

@@ -53,6 +53,9 @@ pub struct HomeQuery {
     pub q: Option<String>,
     pub sort: SortKey,
     pub descending: bool,
+    /// Where the agreement's pages are ("" or "/avtal/{slug}"): set by the handler, not a
+    /// parameter.
+    pub prefix: String,
 }
 
 impl HomeQuery {
@@ -83,7 +86,7 @@ impl HomeQuery {
         let descending =
             params::choice(&q, "ordning", &[("stigande", "A–Ö, tidigt först"), ("fallande", "Ö–A, sent först")])?
                 == Some("fallande");
-        Ok(Self { date, view, subregion, status, q: name, sort, descending })
+        Ok(Self { date, view, subregion, status, q: name, sort, descending, prefix: String::new() })
     }
 
     /// `delregion` must name one of `subregions` or the region.
@@ -138,12 +141,17 @@ impl HomeQuery {
         format!("?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
     }
 
-    /// `/` with this state and `fragment`.
+    /// The status page (`/` or `/avtal/{slug}`) with this state and `fragment`.
     pub fn href(&self, fragment: &str) -> String {
-        self.href_at("/", fragment)
+        self.href_at(&self.page("/"), fragment)
     }
 
-    /// `page` (`/` or `/parter`) with this state and `fragment`.
+    /// `rest` ("/", "/parter") under the agreement's prefix.
+    pub fn page(&self, rest: &str) -> String {
+        crate::public::place::at(&self.prefix, rest)
+    }
+
+    /// `page` (the status page or the list of parties) with this state and `fragment`.
     pub fn href_at(&self, page: &str, fragment: &str) -> String {
         format!("{page}{}#{fragment}", self.to_query())
     }

@@ -132,8 +132,12 @@ pub fn conditions(snapshot: &Snapshot, eval: &Evaluation) -> Markup {
                     h3 { "Majoritetsalternativet" }
                     p.explain {
                         "Om minst " (m.required) " av " (eval.municipalities_total) " kommuner"
-                        @if rules.region_required { " och regionen" }
-                        " antar avtalet gäller det mellan regionen och de kommuner som har antagit det."
+                        @if rules.region_required {
+                            " och regionen"
+                            " antar avtalet gäller det mellan regionen och de kommuner som har antagit det."
+                        } @else {
+                            " antar avtalet gäller det för de kommuner som har antagit det."
+                        }
                     }
                     p class=(state_class(m.state)) { (state_label(m.state)) }
                     p.progress { (m.municipalities_adopted) " av " (eval.municipalities_total) " kommuner har antagit avtalet" }
@@ -142,8 +146,10 @@ pub fn conditions(snapshot: &Snapshot, eval: &Evaluation) -> Markup {
                         "Gränsen för majoritet är " (m.required) " kommuner"
                         @if still_needed > 0 { ": " (still_needed) " till behövs." } @else { " och är nådd." }
                     }
-                    p { (region) ": " (badge(eval.region_status))
-                        @if rules.region_required { " (regionens antagande krävs)" }
+                    @if snapshot.parties.iter().any(|p| p.kind == PartyKind::Region) {
+                        p { (region) ": " (badge(eval.region_status))
+                            @if rules.region_required { " (regionens antagande krävs)" }
+                        }
                     }
                     @if !m.blocking.is_empty() {
                         p { "Villkoret blockeras av avslag från " (names(snapshot, &m.blocking)) "." }

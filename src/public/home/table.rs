@@ -1,4 +1,4 @@
-//! The table of all 50 parties under the map, and the map's text alternative: status, latest
+//! The table of every party of the agreement under the map, and the map's text alternative: status, latest
 //! decision with its minutes, the next planned meeting. Filtered and sorted by query parameters
 //! through a plain GET form and header links, so it works without JavaScript.
 
@@ -81,7 +81,7 @@ pub fn subregions(snapshot: &Snapshot) -> Vec<String> {
 }
 
 pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Markup {
-    section_at(snapshot, eval, query, "/")
+    section_at(snapshot, eval, query, &query.page("/"))
 }
 
 /// The table with its filter form and sort links pointing at `page` (`/` or `/parter`).
@@ -139,7 +139,7 @@ fn table_row(row: &Row<'_>, query: &HomeQuery, starts_on: NaiveDate) -> Markup {
     let party = row.party;
     html! {
         tr data-code=(party.code) {
-            th scope="row" { a href=(links::party(&party.code, query.date)) { (party.name) } }
+            th scope="row" { a href=(links::party(&query.prefix, &party.code, query.date)) { (party.name) } }
             // Status beside the name: on a narrow screen it is what must show without scrolling.
             td.status-cell data-label="Status" { (badge(row.standing.status)) }
             td data-label="Delregion" { (party.subregion.as_deref().unwrap_or("Hela länet")) }
