@@ -37,7 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The agreement `slug` names, or 404.
 async fn agreement_of(state: &AppState, slug: &str) -> Result<std::sync::Arc<Agreement>, PageError> {
     let catalogue = state.catalogue().await.map_err(|e| PageError::Internal(e.into()))?;
-    catalogue.by_slug(slug).cloned().ok_or_else(|| PageError::NotFound("Det finns inget avtal på den här adressen.".into()))
+    catalogue
+        .by_slug(slug)
+        .cloned()
+        .ok_or_else(|| PageError::NotFound("Det finns inget avtal på den här adressen.".into()))
 }
 
 async fn featured(state: &AppState) -> Result<std::sync::Arc<Agreement>, PageError> {
@@ -170,7 +173,9 @@ async fn one_report(state: &AppState, agreement_id: i32, raw: String) -> Result<
     let key = week.to_string();
     let found = state
         .db
-        .run(move |db| db.read_blocking(|c| store::find_by_week_in(c, agreement_id, &key).map_err(super::ReportError::from)))
+        .run(move |db| {
+            db.read_blocking(|c| store::find_by_week_in(c, agreement_id, &key).map_err(super::ReportError::from))
+        })
         .await
         .map_err(|e| PageError::Internal(e.into()))?;
     let r = found.filter(|r| r.is_sent()).ok_or_else(not_found)?;

@@ -169,7 +169,8 @@ impl ReportConfig {
 pub fn parse_webhooks(variable: &'static str, v: &str) -> Result<Vec<String>, ConfigError> {
     let urls = list(Some(v.to_string()));
     for url in &urls {
-        let parsed = reqwest::Url::parse(url).map_err(|_| bad(variable, format!("\"{url}\" är ingen giltig adress")))?;
+        let parsed =
+            reqwest::Url::parse(url).map_err(|_| bad(variable, format!("\"{url}\" är ingen giltig adress")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(bad(variable, format!("\"{url}\" måste börja med http:// eller https://")));
         }

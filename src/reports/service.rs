@@ -171,9 +171,8 @@ pub fn release_from(
     client_addr: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Released, ReportError> {
-    let agreement = db.read_blocking(|c| {
-        crate::agreement::load(c, crate::agreement::DEFAULT_FEATURED).map_err(ReportError::from)
-    })?;
+    let agreement =
+        db.read_blocking(|c| crate::agreement::load(c, crate::agreement::DEFAULT_FEATURED).map_err(ReportError::from))?;
     release_for(db, &agreement, week, recipients, retry_for, actor, client_addr, now)
 }
 
@@ -201,8 +200,16 @@ pub fn release_for(
         if !report.is_sent() {
             return Ok::<_, ReportError>(Released { report, newly_sent: false, enqueued: 0 });
         }
-        let enqueued =
-            outbox::enqueue_in(conn, &agreement.slug, report.id, report.number, &report.week, recipients, now, retry_for)?;
+        let enqueued = outbox::enqueue_in(
+            conn,
+            &agreement.slug,
+            report.id,
+            report.number,
+            &report.week,
+            recipients,
+            now,
+            retry_for,
+        )?;
         if newly_sent {
             audit_hook::report_sent(conn, actor, client_addr, &agreement.slug, &report, enqueued)?;
         } else if enqueued > 0 {

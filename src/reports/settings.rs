@@ -73,7 +73,11 @@ pub fn parse(form: &SettingsForm, base: &ReportConfig) -> Result<AgreementSettin
         Vec::new()
     });
     if !emails.is_empty() && base.smtp.is_none() {
-        fail("emails", LABEL_EMAILS, "kan inte användas: tjänsten har ingen e-postserver inställd (RATIFY_SMTP_URL)".into());
+        fail(
+            "emails",
+            LABEL_EMAILS,
+            "kan inte användas: tjänsten har ingen e-postserver inställd (RATIFY_SMTP_URL)".into(),
+        );
     }
     if errors.is_empty() {
         Ok(AgreementSettings { enabled: form.enabled.is_some(), schedule, webhooks, emails })
@@ -134,7 +138,8 @@ pub fn save(
     );
     // Update, else insert: the multi-backend connection has no ON CONFLICT; the caller's write
     // transaction makes the pair one step.
-    let updated = diesel::update(ars::table.filter(ars::agreement_id.eq(agreement_id))).set(values.clone()).execute(conn)?;
+    let updated =
+        diesel::update(ars::table.filter(ars::agreement_id.eq(agreement_id))).set(values.clone()).execute(conn)?;
     if updated == 0 {
         diesel::insert_into(ars::table).values((ars::agreement_id.eq(agreement_id), values)).execute(conn)?;
     }

@@ -119,10 +119,7 @@ fn first(conn: &mut DbConn, q: Boxed<'_>) -> QueryResult<Option<StoredReport>> {
 
 /// The featured agreement's id (hos-2027): what the functions without `_in` act on.
 pub fn featured_id(conn: &mut DbConn) -> QueryResult<i32> {
-    agreements::table
-        .filter(agreements::slug.eq(crate::agreement::DEFAULT_FEATURED))
-        .select(agreements::id)
-        .first(conn)
+    agreements::table.filter(agreements::slug.eq(crate::agreement::DEFAULT_FEATURED)).select(agreements::id).first(conn)
 }
 
 pub fn find_by_week(conn: &mut DbConn, week: &str) -> QueryResult<Option<StoredReport>> {
@@ -133,7 +130,10 @@ pub fn find_by_week(conn: &mut DbConn, week: &str) -> QueryResult<Option<StoredR
 pub fn find_by_week_in(conn: &mut DbConn, agreement_id: i32, week: &str) -> QueryResult<Option<StoredReport>> {
     first(
         conn,
-        reports::table.filter(reports::agreement_id.eq(agreement_id)).filter(reports::iso_week.eq(week.to_string())).into_boxed(),
+        reports::table
+            .filter(reports::agreement_id.eq(agreement_id))
+            .filter(reports::iso_week.eq(week.to_string()))
+            .into_boxed(),
     )
 }
 

@@ -95,9 +95,15 @@ impl Worker {
                 })
             })
             .await?;
-        let featured = self.db.run(|db| db.read_blocking(|c| agreement::load(c, DEFAULT_FEATURED).map_err(ReportError::from))).await?;
-        let released =
-            if self.config.enabled { self.run_schedule(&featured, self.config.as_ref().clone(), now).await? } else { None };
+        let featured = self
+            .db
+            .run(|db| db.read_blocking(|c| agreement::load(c, DEFAULT_FEATURED).map_err(ReportError::from)))
+            .await?;
+        let released = if self.config.enabled {
+            self.run_schedule(&featured, self.config.as_ref().clone(), now).await?
+        } else {
+            None
+        };
         let mut released_others = Vec::new();
         for (other, config) in self.others().await? {
             // One agreement's failure does not hold up the others' reports.

@@ -175,8 +175,13 @@ pub fn enqueue_in(
                 report_deliveries::report_id.eq(report_id),
                 report_deliveries::channel.eq(channel.code()),
                 report_deliveries::recipient.eq(recipient),
-                report_deliveries::idempotency_key
-                    .eq(idempotency_key_in(slug, report_number, week, *channel, recipient)),
+                report_deliveries::idempotency_key.eq(idempotency_key_in(
+                    slug,
+                    report_number,
+                    week,
+                    *channel,
+                    recipient,
+                )),
                 report_deliveries::state.eq(State::Pending.code()),
                 report_deliveries::attempts.eq(0),
                 report_deliveries::next_attempt_at.eq(now.naive_utc()),
