@@ -400,9 +400,15 @@ pub async fn send_now(
             refused(&user, &csrf.0, &state, &chosen, StatusCode::CONFLICT, message).await
         }
         Err(ReportError::NoRecipients { week, number }) => {
+            // The featured agreement's recipients are the configuration's; another's are on this page.
+            let where_set = if chosen.featured {
+                "RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS"
+            } else {
+                "under Inställningar för rapporterna"
+            };
             let message = format!(
                 "Rapporten för vecka {} (nr {number}) är sparad men inte skickad: inga mottagare är inställda \
-                 (RATIFY_REPORT_WEBHOOKS, RATIFY_REPORT_EMAILS). Den skickas till dem som ställs in senare.",
+                 ({where_set}). Den skickas till dem som ställs in senare.",
                 week_label(&week)
             );
             refused(&user, &csrf.0, &state, &chosen, StatusCode::CONFLICT, message).await

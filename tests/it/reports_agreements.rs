@@ -197,3 +197,52 @@ both_backends!(
     each_agreement_is_delivered_to_its_own_recipients,
     staff_choose_the_agreement_and_admins_set_its_reports
 );
+
+/// `ratify report … --avtal SLUG` through the binary: the agreement's own numbering.
+fn the_command_line_takes_the_agreement(backend: crate::support::Backend) {
+    use std::process::Command;
+    let db = crate::support::TestDb::new(backend);
+    let ratify = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ratify"));
+        cmd.args(args).env("RATIFY_DATABASE_URL", &db.url).env("RATIFY_LOG", "warn");
+        for var in ["RATIFY_REPORT_WEBHOOKS", "RATIFY_REPORT_EMAILS", "RATIFY_SMTP_URL", "RATIFY_SMTP_FROM"] {
+            cmd.env_remove(var);
+        }
+        let out = cmd.output().expect("run ratify");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, _, err) = ratify(&["report", "send"]);
+    assert!(ok, "{err}");
+    let opened = ratify::db::Db::open(&db.url, 1).expect("open");
+    let new = second_agreement(SLUG, &FYRBODAL, Threshold::MORE_THAN_HALF);
+    opened
+        .write_blocking(|c| {
+            ratify::agreement::define::define(c, &new).map_err(|e| ratify::db::DbError::Migration(e.to_string()))
+        })
+        .expect("defined");
+    let (ok, out, err) = ratify(&["report", "send", "--avtal", SLUG]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Rapport nr 1 för vecka") && out.contains("inga mottagare"), "{out}");
+    let (ok, out, err) = ratify(&["report", "generate", "--avtal", SLUG]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("LÄGESRAPPORT NR 1 TILL SRO") && out.contains("Uddevalla") && !out.contains("Göteborg"),
+        "{out}"
+    );
+    let (ok, _, err) = ratify(&["report", "send", "--avtal", "finns-inte"]);
+    assert!(!ok && err.contains("det finns inget avtal finns-inte"), "{err}");
+}
+
+#[test]
+fn the_command_line_takes_the_agreement_on_sqlite() {
+    the_command_line_takes_the_agreement(crate::support::Backend::Sqlite);
+}
+
+#[test]
+fn the_command_line_takes_the_agreement_on_postgres() {
+    the_command_line_takes_the_agreement(crate::support::Backend::Postgres);
+}
