@@ -6,7 +6,8 @@
 //! and plain text, [`store`] the reports table, [`schedule`] when it runs, [`service`] generate /
 //! release / deliver, [`delivery`] the outbox, webhook and e-mail, [`worker`] the scheduler loop,
 //! [`archive`] the public archive `/rapporter`, [`admin`] what the staff pages do, [`cli`]
-//! `ratify report …`, [`config`] the settings.
+//! `ratify report …`, [`config`] the settings, [`settings`] the settings of agreements other than
+//! the featured one (each agreement's reports are numbered, archived and delivered apart).
 
 pub mod admin;
 pub mod archive;

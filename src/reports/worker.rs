@@ -2,7 +2,10 @@
 //! Each pass: put webhook deliveries a dead worker left half-done back in the queue; if the latest
 //! scheduled run (weekday + time, Europe/Stockholm) has no sent report, release one — only the
 //! latest, so a service that was down for three weeks sends one report when it starts, not three;
-//! if it has one, enqueue it for any recipient configured since; then deliver what is due. Several instances may run it against one PostgreSQL: generation is
+//! if it has one, enqueue it for any recipient configured since; then deliver what is due.
+//! The featured agreement (hos-2027) goes by RATIFY_REPORT_*; every other agreement whose
+//! settings are switched on (`settings`) by its own schedule and recipients, numbered apart.
+//! RATIFY_REPORT_ENABLED=false stops the scheduler itself, and so every agreement's reports. Several instances may run it against one PostgreSQL: generation is
 //! serialised by a table lock and every delivery is claimed in the database.
 
 use std::sync::Arc;
