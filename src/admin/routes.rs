@@ -136,6 +136,12 @@ pub const ADMIN_ROUTES: &[AdminRoute] = &[
     },
     AdminRoute {
         method: Post,
+        path: "/admin/rapporter/installningar",
+        access: Admin,
+        route: || web::post().to(reports_page::save_settings),
+    },
+    AdminRoute {
+        method: Post,
         path: "/admin/rapporter/leveranser/{id}/skicka-igen",
         access: Editor,
         route: || web::post().to(reports_page::resend),

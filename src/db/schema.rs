@@ -119,6 +119,20 @@ diesel::table! {
         html -> Text,
         text -> Text,
         sent_at -> Nullable<Timestamp>,
+        agreement_id -> Integer,
+    }
+}
+
+// Migration 2026-12-02-000200_reports_per_agreement.
+diesel::table! {
+    agreement_report_settings (agreement_id) {
+        agreement_id -> Integer,
+        enabled -> Bool,
+        schedule -> Text,
+        webhooks -> Text,
+        emails -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
     }
 }
 
@@ -156,6 +170,8 @@ diesel::table! {
 diesel::joinable!(report_deliveries -> reports (report_id));
 diesel::joinable!(report_delivery_attempts -> report_deliveries (delivery_id));
 diesel::allow_tables_to_appear_in_same_query!(reports, report_deliveries, report_delivery_attempts);
+diesel::joinable!(reports -> agreements (agreement_id));
+diesel::allow_tables_to_appear_in_same_query!(reports, agreements, agreement_report_settings);
 
 // Staff workspace (migration 2026-11-26-000100_staff).
 

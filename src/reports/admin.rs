@@ -11,19 +11,36 @@ use super::service::{self, Released};
 use super::store::{self, ReportSummary};
 use super::week::IsoWeek;
 use super::{audit_hook, ReportError};
+use crate::agreement::Agreement;
 use crate::db::Db;
 
-/// The week the coming report is for: this week's, unless it was already sent, then next week's.
+fn featured(db: &Db) -> Result<Agreement, ReportError> {
+    db.read_blocking(|c| crate::agreement::load(c, crate::agreement::DEFAULT_FEATURED).map_err(ReportError::from))
+}
+
+/// The week the featured agreement's coming report is for (see [`coming_week_in`]).
 pub fn coming_week(db: &Db, now: DateTime<Utc>) -> Result<IsoWeek, ReportError> {
+    coming_week_in(db, featured(db)?.id, now)
+}
+
+/// The week the agreement's coming report is for: this week's, unless it was already sent, then
+/// next week's.
+pub fn coming_week_in(db: &Db, agreement_id: i32, now: DateTime<Utc>) -> Result<IsoWeek, ReportError> {
     let current = service::current_week(now);
-    let sent = db.read_blocking(|c| store::find_by_week(c, &current.to_string()).map_err(ReportError::from))?;
+    let sent =
+        db.read_blocking(|c| store::find_by_week_in(c, agreement_id, &current.to_string()).map_err(ReportError::from))?;
     Ok(if sent.is_some_and(|r| r.is_sent()) { current.next() } else { current })
 }
 
-/// Preview of the coming report as it would read now (HTML); nothing is stored.
+/// Preview of the featured agreement's coming report as it would read now (HTML).
 pub fn preview_html(db: &Db, now: DateTime<Utc>) -> Result<String, ReportError> {
-    let week = coming_week(db, now)?;
-    db.read_blocking(|c| service::build(c, week, now)).map(|b| b.html)
+    preview_html_in(db, &featured(db)?, now)
+}
+
+/// Preview of the agreement's coming report as it would read now (HTML); nothing is stored.
+pub fn preview_html_in(db: &Db, agreement: &Agreement, now: DateTime<Utc>) -> Result<String, ReportError> {
+    let week = coming_week_in(db, agreement.id, now)?;
+    db.read_blocking(|c| service::build_in(c, agreement, week, now)).map(|b| b.html)
 }
 
 /// "Skicka nu": releases this week's report at once, or sends this week's frozen report to the
@@ -37,8 +54,22 @@ pub fn send_now(
     client_addr: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Released, ReportError> {
+    send_now_for(db, &featured(db)?, config, actor, client_addr, now)
+}
+
+/// [`send_now`] of `agreement`'s report to the recipients in `config` (the agreement's, see
+/// [`super::settings::config_for`]).
+pub fn send_now_for(
+    db: &Db,
+    agreement: &Agreement,
+    config: &ReportConfig,
+    actor: &str,
+    client_addr: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Released, ReportError> {
     let week = service::current_week(now);
-    let released = service::release_from(db, week, &config.recipients(), config.retry_for, actor, client_addr, now)?;
+    let recipients = config.recipients();
+    let released = service::release_for(db, agreement, week, &recipients, config.retry_for, actor, client_addr, now)?;
     if !released.newly_sent && released.enqueued == 0 {
         let (week, number) = (released.report.week, released.report.number);
         let reached = db.read_blocking(|c| store::delivery_count(c, released.report.id).map_err(ReportError::from))?;
@@ -102,12 +133,23 @@ fn status_of(d: &Delivery, now: DateTime<Utc>, lease: chrono::Duration) -> Deliv
     }
 }
 
-/// Every report, newest first, with each recipient's delivery status and attempts.
+/// Every report of the featured agreement, newest first (see [`history_in`]).
 pub fn history(db: &Db, now: DateTime<Utc>, lease: std::time::Duration) -> Result<Vec<HistoryEntry>, ReportError> {
+    history_in(db, featured(db)?.id, now, lease)
+}
+
+/// Every report of the agreement, newest first, with each recipient's delivery status and
+/// attempts.
+pub fn history_in(
+    db: &Db,
+    agreement_id: i32,
+    now: DateTime<Utc>,
+    lease: std::time::Duration,
+) -> Result<Vec<HistoryEntry>, ReportError> {
     let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(10));
     db.read_blocking(|c| {
         let mut out = Vec::new();
-        for report in store::list(c, false)? {
+        for report in store::list_in(c, agreement_id, false)? {
             let mut deliveries = Vec::new();
             for d in outbox::for_report(c, report.id)? {
                 let status = status_of(&d, now, lease);

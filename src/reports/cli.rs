@@ -1,4 +1,7 @@
-//! `ratify report generate [--week W]` and `ratify report send [--week W] [--dry-run]`.
+//! `ratify report generate [--week W] [--avtal SLUG]` and
+//! `ratify report send [--week W] [--avtal SLUG] [--dry-run]`. Without `--avtal`, the featured
+//! agreement's report (hos-2027) with the configured recipients; another agreement's goes to the
+//! recipients set for it on the staff reports page.
 
 use clap::Subcommand;
 
@@ -10,6 +13,7 @@ use super::render::sv;
 use super::service;
 use super::week::IsoWeek;
 use super::worker::new_worker_id;
+use crate::agreement::{Agreement, DEFAULT_FEATURED};
 use crate::db::Db;
 
 #[derive(Debug, Subcommand)]
@@ -20,6 +24,9 @@ pub enum ReportCommand {
         /// ISO week, e.g. 2026-W48 (default: the current week).
         #[arg(long)]
         week: Option<IsoWeek>,
+        /// The agreement, by its slug (default: hos-2027).
+        #[arg(long)]
+        avtal: Option<String>,
     },
     /// Send a week's report to the configured webhooks and e-mail recipients (once per
     /// recipient; sending again sends it to recipients configured since, and retries what has not
@@ -28,19 +35,44 @@ pub enum ReportCommand {
         /// ISO week, e.g. 2026-W48 (default: the current week).
         #[arg(long)]
         week: Option<IsoWeek>,
+        /// The agreement, by its slug (default: hos-2027).
+        #[arg(long)]
+        avtal: Option<String>,
         /// Show what would be sent, and to whom, without storing or sending anything.
         #[arg(long)]
         dry_run: bool,
     },
 }
 
+/// The agreement `slug` names (default: the featured one) and the settings its reports go by.
+fn agreement_and_config(
+    db: &Db,
+    config: &ReportConfig,
+    slug: Option<&str>,
+) -> Result<(Agreement, ReportConfig), String> {
+    let slug = slug.unwrap_or(DEFAULT_FEATURED);
+    db.read_blocking(|c| {
+        let agreement = match crate::agreement::load(c, slug) {
+            Ok(a) => a,
+            Err(diesel::result::Error::NotFound) => return Ok(Err(format!("det finns inget avtal {slug}"))),
+            Err(e) => return Err(super::ReportError::from(e)),
+        };
+        let stored = super::settings::load(c, agreement.id)?;
+        let config = super::settings::config_for(config, DEFAULT_FEATURED, &agreement, stored.as_ref());
+        Ok(Ok((agreement, config)))
+    })
+    .map_err(|e| e.to_string())?
+}
+
 /// Runs a report command on an opened, migrated database. Returns what to print on stdout.
 pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<String, String> {
     let now = crate::clock::now();
     match command {
-        ReportCommand::Generate { week } => {
+        ReportCommand::Generate { week, avtal } => {
+            let (agreement, _) = agreement_and_config(db, config, avtal.as_deref())?;
             let week = week.unwrap_or_else(|| service::current_week(now));
-            let r = service::generate(db, week, now).map_err(|e| e.to_string())?;
+            let r =
+                db.write_blocking(|c| service::generate_for(c, &agreement, week, now)).map_err(|e| e.to_string())?;
             let deliveries = db
                 .read_blocking(|c| super::store::delivery_count(c, r.id).map_err(super::ReportError::from))
                 .map_err(|e| e.to_string())?;
@@ -61,17 +93,19 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
             );
             Ok(r.text)
         }
-        ReportCommand::Send { week, dry_run } => {
+        ReportCommand::Send { week, avtal, dry_run } => {
+            let (agreement, config) = agreement_and_config(db, config, avtal.as_deref())?;
+            let config = &config;
             let week = week.unwrap_or_else(|| service::current_week(now));
             let recipients = config.recipients();
             if dry_run {
                 // The same question the send answers: who has no delivery of this week's report.
                 let (plan, text) = db
                     .read_blocking(|c| {
-                        let plan = service::recipient_plan(c, week, &recipients)?;
+                        let plan = service::recipient_plan_in(c, agreement.id, week, &recipients)?;
                         let text = match &plan.frozen {
                             Some(r) => r.text.clone(),
-                            None => service::build(c, week, now)?.text,
+                            None => service::build_in(c, &agreement, week, now)?.text,
                         };
                         Ok::<_, super::ReportError>((plan, text))
                     })
@@ -93,7 +127,8 @@ pub fn run(db: &Db, config: &ReportConfig, command: ReportCommand) -> Result<Str
                 }
                 return Ok(text);
             }
-            let released = service::release(db, week, &recipients, config.retry_for, crate::audit::CLI_ACTOR, now)
+            let actor = crate::audit::CLI_ACTOR;
+            let released = service::release_for(db, &agreement, week, &recipients, config.retry_for, actor, None, now)
                 .map_err(|e| e.to_string())?;
             let deliverer = Deliverer::new(config).map_err(|e| e.to_string())?;
             let pool = db.clone();

@@ -128,14 +128,7 @@ impl ReportConfig {
         if let Some(v) = get("RATIFY_REPORT_RETRY_BASE") {
             c.retry_base = parse_duration("RATIFY_REPORT_RETRY_BASE", &v)?;
         }
-        c.webhooks = list(get("RATIFY_REPORT_WEBHOOKS"));
-        for url in &c.webhooks {
-            let parsed = reqwest::Url::parse(url)
-                .map_err(|_| bad("RATIFY_REPORT_WEBHOOKS", format!("\"{url}\" är ingen giltig adress")))?;
-            if !matches!(parsed.scheme(), "http" | "https") {
-                return Err(bad("RATIFY_REPORT_WEBHOOKS", format!("\"{url}\" måste börja med http:// eller https://")));
-            }
-        }
+        c.webhooks = parse_webhooks("RATIFY_REPORT_WEBHOOKS", &get("RATIFY_REPORT_WEBHOOKS").unwrap_or_default())?;
         c.webhook_secret = secret(&get, "RATIFY_WEBHOOK_SECRET")?;
         if !c.webhooks.is_empty() && c.webhook_secret.is_none() {
             return Err(bad(
@@ -143,12 +136,7 @@ impl ReportConfig {
                 "krävs när RATIFY_REPORT_WEBHOOKS är satt (signerar varje leverans)",
             ));
         }
-        c.emails = list(get("RATIFY_REPORT_EMAILS"));
-        for address in &c.emails {
-            address
-                .parse::<lettre::Address>()
-                .map_err(|_| bad("RATIFY_REPORT_EMAILS", format!("\"{address}\" är ingen giltig e-postadress")))?;
-        }
+        c.emails = parse_emails("RATIFY_REPORT_EMAILS", &get("RATIFY_REPORT_EMAILS").unwrap_or_default())?;
         let password = secret(&get, "RATIFY_SMTP_PASSWORD")?;
         match (get("RATIFY_SMTP_URL"), get("RATIFY_SMTP_FROM")) {
             (Some(url), Some(from)) => {
@@ -175,6 +163,30 @@ impl ReportConfig {
         let mails = self.emails.iter().map(|a| (Channel::Email, a.clone()));
         hooks.chain(mails).collect()
     }
+}
+
+/// Comma-separated http/https URLs (duplicates dropped); `variable` names the setting in errors.
+pub fn parse_webhooks(variable: &'static str, v: &str) -> Result<Vec<String>, ConfigError> {
+    let urls = list(Some(v.to_string()));
+    for url in &urls {
+        let parsed =
+            reqwest::Url::parse(url).map_err(|_| bad(variable, format!("\"{url}\" är ingen giltig adress")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(bad(variable, format!("\"{url}\" måste börja med http:// eller https://")));
+        }
+    }
+    Ok(urls)
+}
+
+/// Comma-separated e-mail addresses (duplicates dropped); `variable` names the setting in errors.
+pub fn parse_emails(variable: &'static str, v: &str) -> Result<Vec<String>, ConfigError> {
+    let addresses = list(Some(v.to_string()));
+    for address in &addresses {
+        address
+            .parse::<lettre::Address>()
+            .map_err(|_| bad(variable, format!("\"{address}\" är ingen giltig e-postadress")))?;
+    }
+    Ok(addresses)
 }
 
 fn list(v: Option<String>) -> Vec<String> {

@@ -6,7 +6,8 @@
 //! and plain text, [`store`] the reports table, [`schedule`] when it runs, [`service`] generate /
 //! release / deliver, [`delivery`] the outbox, webhook and e-mail, [`worker`] the scheduler loop,
 //! [`archive`] the public archive `/rapporter`, [`admin`] what the staff pages do, [`cli`]
-//! `ratify report …`, [`config`] the settings.
+//! `ratify report …`, [`config`] the settings, [`settings`] the settings of agreements other than
+//! the featured one (each agreement's reports are numbered, archived and delivered apart).
 
 pub mod admin;
 pub mod archive;
@@ -17,6 +18,7 @@ pub mod delivery;
 pub mod render;
 pub mod schedule;
 pub mod service;
+pub mod settings;
 pub mod status;
 pub mod store;
 pub mod week;
@@ -69,6 +71,7 @@ pub mod audit_hook {
         conn: &mut DbConn,
         actor: &str,
         client_addr: Option<&str>,
+        slug: &str,
         report: &StoredReport,
         deliveries: usize,
     ) -> diesel::QueryResult<()> {
@@ -80,7 +83,7 @@ pub mod audit_hook {
         } else {
             format!("Rapport nr {} för vecka {} skickad till {deliveries} mottagare.", report.number, report.week)
         };
-        audit::record(conn, actor, Action::ReportSent, &details, client_addr)
+        audit::record(conn, actor, Action::ReportSent, &in_agreement(slug, details), client_addr)
     }
 
     /// A frozen report was enqueued for `deliveries` recipients configured after it was frozen.
@@ -88,6 +91,7 @@ pub mod audit_hook {
         conn: &mut DbConn,
         actor: &str,
         client_addr: Option<&str>,
+        slug: &str,
         report: &StoredReport,
         deliveries: usize,
     ) -> diesel::QueryResult<()> {
@@ -95,7 +99,16 @@ pub mod audit_hook {
             "Rapport nr {} för vecka {} skickad till {deliveries} mottagare som ställts in efter att den sparades.",
             report.number, report.week
         );
-        audit::record(conn, actor, Action::ReportSent, &details, client_addr)
+        audit::record(conn, actor, Action::ReportSent, &in_agreement(slug, details), client_addr)
+    }
+
+    /// The featured agreement's rows read as before there were several; another's name it.
+    fn in_agreement(slug: &str, details: String) -> String {
+        if slug == crate::agreement::DEFAULT_FEATURED {
+            details
+        } else {
+            format!("Avtalet {slug}: {details}")
+        }
     }
 
     /// A staff user put a failed (or unknown-outcome) delivery back in the queue.

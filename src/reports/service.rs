@@ -12,6 +12,7 @@ use super::delivery::{Channel, Deliverer};
 use super::store::{self, NewReport, StoredReport};
 use super::week::IsoWeek;
 use super::{audit_hook, render, ReportError};
+use crate::agreement::Agreement;
 use crate::db::{Db, DbConn, DbError};
 use crate::ops::shutdown::Shutdown;
 use crate::snapshot::Snapshot;
@@ -26,24 +27,35 @@ pub fn current_week(now: DateTime<Utc>) -> IsoWeek {
     IsoWeek::of(now.with_timezone(&Stockholm).date_naive())
 }
 
-/// Builds the report for `week` in memory, as it would be if generated at `now` (nothing stored).
+/// Builds the featured agreement's report for `week` in memory, as it would be if generated at
+/// `now` (nothing stored).
 pub fn build(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<BuiltReport, ReportError> {
+    let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
+    build_in(conn, &agreement, week, now)
+}
+
+/// Builds `agreement`'s report for `week` in memory: its parties and events only, its numbering.
+pub fn build_in(
+    conn: &mut DbConn,
+    agreement: &Agreement,
+    week: IsoWeek,
+    now: DateTime<Utc>,
+) -> Result<BuiltReport, ReportError> {
     let now = truncate(now);
-    let existing = store::find_by_week(conn, &week.to_string())?;
+    let existing = store::find_by_week_in(conn, agreement.id, &week.to_string())?;
     let number = match &existing {
         Some(r) if r.is_sent() => r.number,
-        _ => store::next_number(conn)?,
+        _ => store::next_number_in(conn, agreement.id)?,
     };
-    let previous = store::previous_sent(conn, &week.to_string())?.map(|p| PreviousReport {
+    let previous = store::previous_sent_in(conn, agreement.id, &week.to_string())?.map(|p| PreviousReport {
         number: p.number,
         week: p.week,
         cutoff: p.cutoff,
     });
-    let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
     let snapshot = Snapshot::load(conn, agreement.id)?;
     let data = content::build(&snapshot, Header { number, week, generated_at: now, cutoff: now, previous });
     let json = serde_json::to_string(&data).map_err(|e| ReportError::Json(e.to_string()))?;
-    let (html, text) = render::render(&data);
+    let (html, text) = render::render_for(&data, &agreement.short_title);
     let (json, html, text) = crate::demo::report::mark(conn, json, html, text)?;
     Ok(BuiltReport { number, week, as_of: data.as_of, cutoff: now, json, html, text })
 }
@@ -60,9 +72,21 @@ pub struct BuiltReport {
     pub text: String,
 }
 
-/// Stores the report for `week` as read at `now`, inside the caller's transaction. A sent report
-/// is returned unchanged: it is never regenerated. A draft is replaced.
+/// Stores the featured agreement's report for `week` as read at `now`, inside the caller's
+/// transaction (see [`generate_for`]).
 pub fn generate_in(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<StoredReport, ReportError> {
+    let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
+    generate_for(conn, &agreement, week, now)
+}
+
+/// Stores `agreement`'s report for `week` as read at `now`, inside the caller's transaction. A
+/// sent report is returned unchanged: it is never regenerated. A draft is replaced.
+pub fn generate_for(
+    conn: &mut DbConn,
+    agreement: &Agreement,
+    week: IsoWeek,
+    now: DateTime<Utc>,
+) -> Result<StoredReport, ReportError> {
     if let DbConn::Postgresql(pg) = conn {
         // Reports: one generator at a time across instances (the lock conflicts with itself).
         // Events: wait for event writes in flight, so that none with a recorded_at before the
@@ -75,17 +99,17 @@ pub fn generate_in(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Resu
         return Err(ReportError::FutureWeek { week: week.to_string(), current: current.to_string() });
     }
     let key = week.to_string();
-    let existing = store::find_by_week(conn, &key)?;
+    let existing = store::find_by_week_in(conn, agreement.id, &key)?;
     if let Some(sent) = existing.as_ref().filter(|r| r.is_sent()) {
         return Ok(sent.clone());
     }
-    if let Some(last) = store::latest_sent(conn)? {
+    if let Some(last) = store::latest_sent_in(conn, agreement.id)? {
         if last.week >= key {
             return Err(ReportError::BeforeLatestSent { week: key, number: last.number, last: last.week });
         }
     }
-    store::drop_other_drafts(conn, &key)?;
-    let built = build(conn, week, now)?;
+    store::drop_other_drafts_in(conn, agreement.id, &key)?;
+    let built = build_in(conn, agreement, week, now)?;
     let row = NewReport {
         number: built.number,
         week: &key,
@@ -101,7 +125,7 @@ pub fn generate_in(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Resu
             store::replace_draft(conn, draft.id, &row)?;
             draft.id
         }
-        None => store::insert(conn, &row)?,
+        None => store::insert_in(conn, agreement.id, &row)?,
     };
     store::find(conn, id)?.ok_or(ReportError::Db(DbError::Query(diesel::result::Error::NotFound)))
 }
@@ -147,23 +171,49 @@ pub fn release_from(
     client_addr: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Released, ReportError> {
+    let agreement =
+        db.read_blocking(|c| crate::agreement::load(c, crate::agreement::DEFAULT_FEATURED).map_err(ReportError::from))?;
+    release_for(db, &agreement, week, recipients, retry_for, actor, client_addr, now)
+}
+
+/// [`release`] of `agreement`'s report, to `recipients` (that agreement's).
+#[allow(clippy::too_many_arguments)]
+pub fn release_for(
+    db: &Db,
+    agreement: &Agreement,
+    week: IsoWeek,
+    recipients: &[(Channel, String)],
+    retry_for: std::time::Duration,
+    actor: &str,
+    client_addr: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Released, ReportError> {
     let now = truncate(now);
     let retry_for = chrono::Duration::from_std(retry_for).unwrap_or(chrono::Duration::days(1));
     let released = db.write_blocking(|conn| {
         // On PostgreSQL this takes the reports lock first, so two instances topping up the same
         // report do so one after the other; the UNIQUE (report, channel, recipient) is the last
         // word on both backends.
-        let report = generate_in(conn, week, now)?;
+        let report = generate_for(conn, agreement, week, now)?;
         let newly_sent = if report.is_sent() { false } else { store::mark_sent(conn, report.id, now)? == 1 };
         let report = store::find(conn, report.id)?.unwrap_or(report);
         if !report.is_sent() {
             return Ok::<_, ReportError>(Released { report, newly_sent: false, enqueued: 0 });
         }
-        let enqueued = outbox::enqueue(conn, report.id, report.number, &report.week, recipients, now, retry_for)?;
+        let enqueued = outbox::enqueue_in(
+            conn,
+            &agreement.slug,
+            report.id,
+            report.number,
+            &report.week,
+            recipients,
+            now,
+            retry_for,
+        )?;
         if newly_sent {
-            audit_hook::report_sent(conn, actor, client_addr, &report, enqueued)?;
+            audit_hook::report_sent(conn, actor, client_addr, &agreement.slug, &report, enqueued)?;
         } else if enqueued > 0 {
-            audit_hook::report_sent_to_added(conn, actor, client_addr, &report, enqueued)?;
+            audit_hook::report_sent_to_added(conn, actor, client_addr, &agreement.slug, &report, enqueued)?;
         }
         Ok(Released { report, newly_sent, enqueued })
     })?;
@@ -188,7 +238,18 @@ pub fn recipient_plan(
     week: IsoWeek,
     recipients: &[(Channel, String)],
 ) -> Result<RecipientPlan, ReportError> {
-    let frozen = store::find_by_week(conn, &week.to_string())?.filter(|r| r.is_sent());
+    let id = store::featured_id(conn)?;
+    recipient_plan_in(conn, id, week, recipients)
+}
+
+/// [`recipient_plan`] for the agreement `agreement_id`'s report.
+pub fn recipient_plan_in(
+    conn: &mut DbConn,
+    agreement_id: i32,
+    week: IsoWeek,
+    recipients: &[(Channel, String)],
+) -> Result<RecipientPlan, ReportError> {
+    let frozen = store::find_by_week_in(conn, agreement_id, &week.to_string())?.filter(|r| r.is_sent());
     let existing = match &frozen {
         Some(r) => outbox::for_report(conn, r.id)?,
         None => Vec::new(),

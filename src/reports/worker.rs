@@ -2,7 +2,10 @@
 //! Each pass: put webhook deliveries a dead worker left half-done back in the queue; if the latest
 //! scheduled run (weekday + time, Europe/Stockholm) has no sent report, release one — only the
 //! latest, so a service that was down for three weeks sends one report when it starts, not three;
-//! if it has one, enqueue it for any recipient configured since; then deliver what is due. Several instances may run it against one PostgreSQL: generation is
+//! if it has one, enqueue it for any recipient configured since; then deliver what is due.
+//! The featured agreement (hos-2027) goes by RATIFY_REPORT_*; every other agreement whose
+//! settings are switched on (`settings`) by its own schedule and recipients, numbered apart.
+//! RATIFY_REPORT_ENABLED=false stops the scheduler itself, and so every agreement's reports. Several instances may run it against one PostgreSQL: generation is
 //! serialised by a table lock and every delivery is claimed in the database.
 
 use std::sync::Arc;
@@ -18,7 +21,7 @@ use super::config::ReportConfig;
 use super::delivery::{outbox, Deliverer, SetupError};
 use super::schedule::Schedule;
 use super::service::{self, DeliverySummary};
-use super::{store, ReportError};
+use super::{settings, store, ReportError};
 use crate::agreement::{self, DEFAULT_FEATURED};
 use crate::db::Db;
 use crate::ops::shutdown::Shutdown;
@@ -50,8 +53,10 @@ pub fn new_worker_id() -> String {
 /// What a pass did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pass {
-    /// The week released by the schedule in this pass, if any.
+    /// The week of the featured agreement's report released by the schedule in this pass, if any.
     pub released: Option<String>,
+    /// Other agreements' reports released in this pass: (slug, week).
+    pub released_others: Vec<(String, String)>,
     pub recovered: usize,
     pub deliveries: DeliverySummary,
 }
@@ -93,7 +98,24 @@ impl Worker {
                 })
             })
             .await?;
-        let released = if self.config.enabled { self.run_schedule(now).await? } else { None };
+        let featured = self
+            .db
+            .run(|db| db.read_blocking(|c| agreement::load(c, DEFAULT_FEATURED).map_err(ReportError::from)))
+            .await?;
+        let released = if self.config.enabled {
+            self.run_schedule(&featured, self.config.as_ref().clone(), now).await?
+        } else {
+            None
+        };
+        let mut released_others = Vec::new();
+        for (other, config) in self.others().await? {
+            // One agreement's failure does not hold up the others' reports.
+            match self.run_schedule(&other, config, now).await {
+                Ok(Some(week)) => released_others.push((other.slug.clone(), week)),
+                Ok(None) => {}
+                Err(e) => tracing::error!(agreement = %other.slug, error = %e, "weekly report of an agreement failed"),
+            }
+        }
         let deliveries = service::deliver_due_until(
             &self.db,
             &self.deliverer,
@@ -102,31 +124,61 @@ impl Worker {
             &self.shutdown,
         )
         .await?;
-        Ok(Pass { released, recovered, deliveries })
+        Ok(Pass { released, released_others, recovered, deliveries })
+    }
+
+    /// Every agreement but the featured one whose reports are switched on, with the settings they
+    /// go by ([`settings::config_for`]).
+    async fn others(&self) -> Result<Vec<(agreement::Agreement, ReportConfig)>, ReportError> {
+        let base = self.config.clone();
+        self.db
+            .run(move |db| {
+                db.read_blocking(|c| {
+                    let mut out = Vec::new();
+                    for (id, stored) in settings::all(c)? {
+                        if !stored.enabled {
+                            continue;
+                        }
+                        let a = agreement::load_by_id(c, id)?;
+                        if a.slug == DEFAULT_FEATURED {
+                            continue;
+                        }
+                        let config = settings::config_for(&base, DEFAULT_FEATURED, &a, Some(&stored));
+                        out.push((a, config));
+                    }
+                    Ok::<_, ReportError>(out)
+                })
+            })
+            .await
     }
 
     /// Releases the report of the latest scheduled run unless it (or a later one) was sent, or the
     /// agreement has started (the reports run until then). When that week's report is frozen
     /// already, enqueues it for the recipients configured since, if any.
-    async fn run_schedule(&self, now: DateTime<Utc>) -> Result<Option<String>, ReportError> {
-        let due = self.config.schedule.latest_due(now);
+    async fn run_schedule(
+        &self,
+        agreement: &agreement::Agreement,
+        config: ReportConfig,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, ReportError> {
+        let due = config.schedule.latest_due(now);
         let week = Schedule::week_of_run(due);
         let key = week.to_string();
-        let recipients = self.config.recipients();
+        let recipients = config.recipients();
         let wanted = recipients.clone();
+        let (agreement_id, starts_on) = (agreement.id, agreement.starts_on);
         // A read first: most passes find nothing to do and take no lock.
         let skip = self
             .db
             .run(move |db| {
                 db.read_blocking(|c| {
-                    let starts_on = agreement::load(c, DEFAULT_FEATURED)?.starts_on;
                     if due.with_timezone(&Stockholm).date_naive() >= starts_on {
                         return Ok::<_, ReportError>(true);
                     }
-                    match store::latest_sent(c)? {
+                    match store::latest_sent_in(c, agreement_id)? {
                         Some(last) if last.week > key => Ok(true),
                         Some(last) if last.week == key => {
-                            Ok(service::recipient_plan(c, week, &wanted)?.to_send.is_empty())
+                            Ok(service::recipient_plan_in(c, agreement_id, week, &wanted)?.to_send.is_empty())
                         }
                         _ => Ok(false),
                     }
@@ -136,11 +188,15 @@ impl Worker {
         if skip {
             return Ok(None);
         }
-        let retry_for = self.config.retry_for;
+        let retry_for = config.retry_for;
         let actor = format!("schema:{}", self.options.id);
-        let released = self.db.run(move |db| service::release(db, week, &recipients, retry_for, &actor, now)).await?;
+        let a = agreement.clone();
+        let released = self
+            .db
+            .run(move |db| service::release_for(db, &a, week, &recipients, retry_for, &actor, None, now))
+            .await?;
         if released.newly_sent {
-            tracing::info!(week = %released.report.week, number = released.report.number,
+            tracing::info!(agreement = %agreement.slug, week = %released.report.week, number = released.report.number,
                 deliveries = released.enqueued, "weekly report released");
             Ok(Some(released.report.week))
         } else {
@@ -158,6 +214,11 @@ impl Worker {
         let mut wake = now + poll;
         if self.config.enabled {
             wake = wake.min(self.config.schedule.next_after(now));
+        }
+        if let Ok(others) = self.others().await {
+            for (_, config) in others {
+                wake = wake.min(config.schedule.next_after(now));
+            }
         }
         let next_retry =
             self.db.run(|db| db.read_blocking(|c| outbox::next_due_at(c).map_err(ReportError::from))).await;

@@ -48,6 +48,7 @@ mod public_pages;
 mod public_readers;
 mod report_print;
 mod reports_admin;
+mod reports_agreements;
 mod reports_archive;
 mod reports_cli;
 mod reports_content;

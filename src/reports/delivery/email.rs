@@ -64,7 +64,7 @@ impl Mailer {
         Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(format!("Lägesrapport vecka {} – Hälso- och sjukvårdsavtalet", week_label(&report.week)))
+            .subject(format!("Lägesrapport vecka {} – {}", week_label(&report.week), subject_title(report)))
             // Stable per (report, recipient): a receiving system can spot a duplicate.
             .message_id(Some(format!("<{key}@{domain}>")))
             .multipart(
@@ -73,5 +73,14 @@ impl Mailer {
                     .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(report.html.clone())),
             )
             .map_err(|e| format!("meddelandet kunde inte byggas: {e}"))
+    }
+}
+
+/// The agreement the subject names: its short title (the featured one's as it always read).
+fn subject_title(report: &super::super::store::StoredReport) -> &str {
+    if report.agreement_short_title.is_empty() {
+        "Hälso- och sjukvårdsavtalet"
+    } else {
+        &report.agreement_short_title
     }
 }

@@ -121,9 +121,37 @@ pub fn idempotency_key(report_number: i32, week: &str, channel: Channel, recipie
     format!("ratify-report-{week}-{report_number}-{}-{hex}", channel.code())
 }
 
+/// [`idempotency_key`] of a report of the agreement `slug`: another agreement's report of the
+/// same week and number to the same recipient gets another key (the featured agreement's keys
+/// stay as they were before there were several).
+pub fn idempotency_key_in(slug: &str, report_number: i32, week: &str, channel: Channel, recipient: &str) -> String {
+    let key = idempotency_key(report_number, week, channel, recipient);
+    if slug == crate::agreement::DEFAULT_FEATURED {
+        key
+    } else {
+        key.replacen("ratify-report-", &format!("ratify-report-{slug}-"), 1)
+    }
+}
+
 /// Enqueues the report for each recipient (once: the UNIQUE constraint makes a repeat a no-op).
 pub fn enqueue(
     conn: &mut DbConn,
+    report_id: i32,
+    report_number: i32,
+    week: &str,
+    recipients: &[(Channel, String)],
+    now: DateTime<Utc>,
+    retry_for: chrono::Duration,
+) -> QueryResult<usize> {
+    let slug = crate::agreement::DEFAULT_FEATURED;
+    enqueue_in(conn, slug, report_id, report_number, week, recipients, now, retry_for)
+}
+
+/// [`enqueue`] for a report of the agreement `slug` (its keys name it).
+#[allow(clippy::too_many_arguments)]
+pub fn enqueue_in(
+    conn: &mut DbConn,
+    slug: &str,
     report_id: i32,
     report_number: i32,
     week: &str,
@@ -147,7 +175,13 @@ pub fn enqueue(
                 report_deliveries::report_id.eq(report_id),
                 report_deliveries::channel.eq(channel.code()),
                 report_deliveries::recipient.eq(recipient),
-                report_deliveries::idempotency_key.eq(idempotency_key(report_number, week, *channel, recipient)),
+                report_deliveries::idempotency_key.eq(idempotency_key_in(
+                    slug,
+                    report_number,
+                    week,
+                    *channel,
+                    recipient,
+                )),
                 report_deliveries::state.eq(State::Pending.code()),
                 report_deliveries::attempts.eq(0),
                 report_deliveries::next_attempt_at.eq(now.naive_utc()),

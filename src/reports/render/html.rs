@@ -36,7 +36,12 @@ a{color:#000;text-decoration:none}
 "#;
 
 pub fn render(d: &ReportData) -> String {
-    let title = format!("Lägesrapport vecka {} – Hälso- och sjukvårdsavtalet", week_label(&d.week));
+    render_titled(d, "Hälso- och sjukvårdsavtalet")
+}
+
+/// The report with its title naming the agreement by `short_title`.
+pub fn render_titled(d: &ReportData, short_title: &str) -> String {
+    let title = format!("Lägesrapport vecka {} – {short_title}", week_label(&d.week));
     let markup = html! {
         (DOCTYPE)
         html lang="sv" {

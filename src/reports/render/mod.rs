@@ -12,3 +12,8 @@ use super::content::ReportData;
 pub fn render(data: &ReportData) -> (String, String) {
     (html::render(data), text::render(data))
 }
+
+/// [`render`] with the HTML title naming the agreement by `short_title`.
+pub fn render_for(data: &ReportData, short_title: &str) -> (String, String) {
+    (html::render_titled(data, short_title), text::render(data))
+}
