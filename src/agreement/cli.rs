@@ -60,7 +60,10 @@ fn add(db: &Db, path: &Path) -> Result<String, String> {
         };
         format!("kan inte läsa avtalsfilen {shown}: {why}")
     })?;
-    let fail = |e: &dyn std::fmt::Display| format!("avtalsfilen {shown}: {e}. Ingenting har sparats.");
+    let fail = |e: &dyn std::fmt::Display| {
+        let e = e.to_string();
+        format!("avtalsfilen {shown}: {}. Ingenting har sparats.", e.trim_end_matches('.'))
+    };
     let file = spec::parse(&text).map_err(|e| fail(&e))?;
     // One transaction: resolving the parties, defining, counting; any error rolls all back.
     let (defined, municipalities, region) = db

@@ -9,6 +9,7 @@
 mod support;
 
 mod admin_audit;
+mod agreement_cli;
 mod admin_auth;
 mod admin_browser;
 mod admin_import;
