@@ -271,3 +271,21 @@ fn every_county_on_sqlite() {
 fn every_county_on_postgres() {
     every_county(Backend::Postgres);
 }
+
+/// The registry holds 311 parties, but the featured agreement's faces show its own 50: a party
+/// of another county is neither listed, nor found by the search, nor given a page.
+async fn the_registry_is_not_listed_publicly(app: crate::support::TestApp) {
+    let parties = app.get_json("/api/v1/parties", 200).await;
+    assert_eq!(parties.as_array().unwrap().len(), 50);
+    assert_eq!(app.get("/api/v1/parties/1280").await.status().as_u16(), 404, "Malmö is not a party of hos-2027");
+    assert_eq!(app.get("/parter/1280").await.status().as_u16(), 404);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // "Lidköping" is the one party of hos-2027 whose name starts so; Lidingö (0186) is not its.
+    let found = client.get(app.url("/parter?q=Lid")).send().await.unwrap();
+    assert_eq!(found.status().as_u16(), 303);
+    assert!(found.headers()["location"].to_str().unwrap().contains("1494"), "{:?}", found.headers());
+    let malmo = client.get(app.url("/parter?q=1280")).send().await.unwrap();
+    assert_ne!(malmo.status().as_u16(), 303, "a code outside the agreement leads nowhere");
+}
+
+crate::both_backends!(the_registry_is_not_listed_publicly);
