@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use diesel::prelude::*;
 
-use super::define::{self, Defined, DefineError};
+use super::define::{self, DefineError, Defined};
 use super::spec::{self, SpecError};
 use crate::db::schema::{events, parties};
 use crate::db::{Db, DbConn, DbError};
@@ -77,8 +77,12 @@ fn add(db: &Db, path: &Path) -> Result<String, String> {
     let slug = &file.slug;
     Ok(match defined {
         Defined::Created(_) => format!("Avtalet {slug} har lagts upp ({}).\n", parties_phrase(municipalities, region)),
-        Defined::Unchanged(_) => format!("Avtalet {slug} är oförändrat ({}).\n", parties_phrase(municipalities, region)),
-        Defined::Updated(_) => format!("Avtalet {slug} har uppdaterats ({}).\n", parties_phrase(municipalities, region)),
+        Defined::Unchanged(_) => {
+            format!("Avtalet {slug} är oförändrat ({}).\n", parties_phrase(municipalities, region))
+        }
+        Defined::Updated(_) => {
+            format!("Avtalet {slug} har uppdaterats ({}).\n", parties_phrase(municipalities, region))
+        }
     })
 }
 
@@ -124,10 +128,8 @@ fn list(db: &Db, featured: &str) -> Result<String, String> {
     let header = ("Kortadress", "Kort titel", "Parter", "Händelser", "Börjar gälla");
     let slug_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0).max(header.0.chars().count());
     let title_w = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0).max(header.1.chars().count());
-    let mut out = format!(
-        "  {:<slug_w$}  {:<title_w$}  {:>6}  {:>9}  {}\n",
-        header.0, header.1, header.2, header.3, header.4
-    );
+    let mut out =
+        format!("  {:<slug_w$}  {:<title_w$}  {:>6}  {:>9}  {}\n", header.0, header.1, header.2, header.3, header.4);
     for (slug, title, n, recorded, starts) in &rows {
         let mark = if slug == featured { '*' } else { ' ' };
         out.push_str(&format!("{mark} {slug:<slug_w$}  {title:<title_w$}  {n:>6}  {recorded:>9}  {starts}\n"));

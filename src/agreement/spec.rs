@@ -123,7 +123,10 @@ pub fn parse(text: &str) -> Result<AgreementFile, SpecError> {
     let county = optional_text(&table, "county")?;
     if let Some(c) = &county {
         if !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit())) {
-            return Err(invalid("county", format!("\"{c}\" är ingen länskod; ange två siffror, t.ex. \"12\" för Skåne")));
+            return Err(invalid(
+                "county",
+                format!("\"{c}\" är ingen länskod; ange två siffror, t.ex. \"12\" för Skåne"),
+            ));
         }
     }
     let subregion = optional_text(&table, "subregion")?;
@@ -143,7 +146,9 @@ pub fn parse(text: &str) -> Result<AgreementFile, SpecError> {
     let legal_force_required = boolean(&table, "legal_force_required")?.unwrap_or(false);
     let appeal_period_days = match table.get("appeal_period_days") {
         None => DEFAULT_APPEAL_PERIOD_DAYS,
-        Some(toml::Value::Integer(n)) if (1..=365).contains(n) => u32::try_from(*n).unwrap_or(DEFAULT_APPEAL_PERIOD_DAYS),
+        Some(toml::Value::Integer(n)) if (1..=365).contains(n) => {
+            u32::try_from(*n).unwrap_or(DEFAULT_APPEAL_PERIOD_DAYS)
+        }
         Some(_) => return Err(invalid("appeal_period_days", "ska vara ett antal dagar, ett heltal från 1 till 365")),
     };
     let instruments = match table.get("instruments") {
@@ -190,7 +195,8 @@ fn syntax_error(text: &str, e: &toml::de::Error) -> SpecError {
 
 fn unknown_keys(prefix: &str, unknown: &[&str], allowed: &[&str]) -> SpecError {
     let named: Vec<String> = unknown.iter().map(|k| format!("{prefix}{k}")).collect();
-    let (word, key) = if unknown.len() == 1 { ("okänd nyckel", named.join("")) } else { ("okända nycklar", named.join(", ")) };
+    let (word, key) =
+        if unknown.len() == 1 { ("okänd nyckel", named.join("")) } else { ("okända nycklar", named.join(", ")) };
     SpecError::Invalid { key, message: format!("{word} i avtalsfilen; tillåtna nycklar: {}", allowed.join(", ")) }
 }
 
@@ -286,7 +292,9 @@ fn majority(value: &toml::Value) -> Result<Threshold, SpecError> {
         toml::Value::Integer(n) if *n >= 1 => {
             u32::try_from(*n).map(Threshold::Count).map_err(|_| invalid("majority", format!("{n} är för stort")))
         }
-        toml::Value::String(s) if matches!(s.trim(), "more_than_half" | "mer än hälften") => Ok(Threshold::MORE_THAN_HALF),
+        toml::Value::String(s) if matches!(s.trim(), "more_than_half" | "mer än hälften") => {
+            Ok(Threshold::MORE_THAN_HALF)
+        }
         _ => Err(invalid(
             "majority",
             "ska vara ett antal kommuner (ett heltal, minst 1) eller \"more_than_half\" (\"mer än hälften\")",
@@ -298,7 +306,10 @@ fn instruments(value: &toml::Value) -> Result<Vec<Instrument>, SpecError> {
     let shape = || invalid("instruments", "ska vara delavtal skrivna som [[instruments]] med slug och title");
     let toml::Value::Array(items) = value else { return Err(shape()) };
     if items.is_empty() {
-        return Err(invalid("instruments", "ett avtal har minst ett delavtal; ta bort nyckeln för ett enda (\"avtal\")"));
+        return Err(invalid(
+            "instruments",
+            "ett avtal har minst ett delavtal; ta bort nyckeln för ett enda (\"avtal\")",
+        ));
     }
     let mut out: Vec<Instrument> = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -363,7 +374,10 @@ pub fn resolve(conn: &mut DbConn, file: &AgreementFile) -> Result<NewAgreement, 
                     } else {
                         format!("delregionerna i län {county} är {}", known.into_iter().collect::<Vec<_>>().join(", "))
                     };
-                    return Err(invalid("subregion", format!("ingen kommun i län {county} hör till \"{sub}\"; {known}")));
+                    return Err(invalid(
+                        "subregion",
+                        format!("ingen kommun i län {county} hör till \"{sub}\"; {known}"),
+                    ));
                 }
                 chosen
             }
@@ -480,9 +494,8 @@ mod tests {
 
     #[test]
     fn dates_as_text_and_the_swedish_majority_are_accepted() {
-        let text = FIVE_LINES
-            .replace("2028-01-01", "\"2028-01-01\"")
-            .replace("\"more_than_half\"", "\"mer än hälften\"");
+        let text =
+            FIVE_LINES.replace("2028-01-01", "\"2028-01-01\"").replace("\"more_than_half\"", "\"mer än hälften\"");
         let f = parse(&text).unwrap();
         assert_eq!(f.starts_on, NaiveDate::from_ymd_opt(2028, 1, 1).unwrap());
         assert_eq!(f.majority, Threshold::MORE_THAN_HALF);

@@ -74,7 +74,7 @@ pub fn same_body_as(code: &str) -> Option<&'static str> {
         if cols.next() != Some(code) {
             return None;
         }
-        cols.last().map(str::trim).filter(|s| !s.is_empty())
+        cols.next_back().map(str::trim).filter(|s| !s.is_empty())
     })
 }
 
@@ -217,7 +217,8 @@ fn insert_missing(conn: &mut DbConn, agreement: &AgreementSeed, seeds: &[PartySe
 
 /// The registry's parties that are not there yet (after the 50, so theirs are never touched).
 fn insert_registry(conn: &mut DbConn, registry: &[RegistrySeed]) -> Result<usize, SeedError> {
-    let known: std::collections::HashSet<String> = parties::table.select(parties::code).load(conn)?.into_iter().collect();
+    let known: std::collections::HashSet<String> =
+        parties::table.select(parties::code).load(conn)?.into_iter().collect();
     let mut inserted = 0;
     for p in registry.iter().filter(|p| !known.contains(&p.code)) {
         inserted += 1;

@@ -1102,5 +1102,8 @@ fn the_region_is_required_or_not_at_the_boundary() {
     assert_eq!(eval_with(&not_required, &refusing, "2026-12-31").majority.state, ConditionState::Satisfied);
     let no_region = eval_with(&not_required, &agreement_of(14, 8, false, false), "2026-12-31");
     assert_eq!(no_region.majority.state, ConditionState::Satisfied);
-    assert_eq!(eval_with(&not_required, &agreement_of(14, 7, false, false), "2026-12-31").majority.state, ConditionState::Open);
+    assert_eq!(
+        eval_with(&not_required, &agreement_of(14, 7, false, false), "2026-12-31").majority.state,
+        ConditionState::Open
+    );
 }

@@ -42,7 +42,11 @@ fn stderr(out: &Output) -> String {
 
 fn slugs(db: &Db) -> Vec<String> {
     db.read_blocking(|c| {
-        agreements::table.select(agreements::slug).order(agreements::id).load::<String>(c).map_err(ratify::db::DbError::Query)
+        agreements::table
+            .select(agreements::slug)
+            .order(agreements::id)
+            .load::<String>(c)
+            .map_err(ratify::db::DbError::Query)
     })
     .unwrap()
 }
@@ -93,7 +97,10 @@ fn skane_list_idempotent_and_fixed_rules(backend: Backend) {
     let line = |slug: &str| text.lines().find(|l| l.contains(slug)).unwrap_or_else(|| panic!("{slug} in\n{text}"));
     assert!(line("hos-2027").starts_with("* hos-2027"), "{text}");
     assert!(line("hos-2027").contains("Hälso- och sjukvårdsavtalet") && line("hos-2027").contains(" 50 "), "{text}");
-    assert!(line("hos-skane-2028").starts_with("  hos-skane-2028") && line("hos-skane-2028").contains(" 34 "), "{text}");
+    assert!(
+        line("hos-skane-2028").starts_with("  hos-skane-2028") && line("hos-skane-2028").contains(" 34 "),
+        "{text}"
+    );
     assert!(line("hos-skane-2028").ends_with("2028-01-01"), "{text}");
     assert!(line("exempel-fyrbodal-hjalpmedel").contains("Exempel: Hjälpmedelsavtalet i Fyrbodal"), "{text}");
 

@@ -9,7 +9,6 @@
 mod support;
 
 mod admin_audit;
-mod agreement_cli;
 mod admin_auth;
 mod admin_browser;
 mod admin_import;
@@ -20,6 +19,7 @@ mod admin_reports;
 mod admin_routes;
 mod admin_security;
 mod admin_support;
+mod agreement_cli;
 mod agreements_core;
 
 mod api_events;
