@@ -18,12 +18,7 @@ use crate::AppState;
 pub async fn page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
     let query = HomeQuery::parse(req.query_string())?;
     if let Some(q) = query.q.clone() {
-        // The agreement's parties, not the whole national registry.
-        let agreement_id = state.catalogue().await?.featured().id;
-        let parties = state
-            .db
-            .run(move |db| db.read_blocking(|c| crate::parties::of_agreement(c, agreement_id).map_err(PageError::from)))
-            .await?;
+        let parties = state.db.run(|db| db.read_blocking(|c| crate::parties::list(c).map_err(PageError::from))).await?;
         let exact: Vec<_> =
             parties.iter().filter(|p| p.code == q || p.name.to_lowercase() == q.to_lowercase()).collect();
         let found: Vec<_> = parties.iter().filter(|p| table::name_matches(p, &q)).collect();
