@@ -375,12 +375,7 @@ fn events_sv(n: usize) -> String {
 
 /// Party code → name, for showing each row as it will be stored.
 async fn party_names(state: &AppState) -> Result<HashMap<String, String>, AdminError> {
-    // The agreement's parties, not the whole national registry.
-    let agreement_id = state.catalogue().await?.featured().id;
-    let parties = state
-        .db
-        .run(move |db| db.read_blocking(|c| crate::parties::of_agreement(c, agreement_id).map_err(AdminError::from)))
-        .await?;
+    let parties = state.db.run(|db| db.read_blocking(|c| crate::parties::list(c).map_err(AdminError::from))).await?;
     Ok(parties.into_iter().map(|p| (p.code, p.name)).collect())
 }
 
