@@ -1,5 +1,5 @@
 //! The command line: `ratify [serve]`, `ratify migrate`, `ratify token create|revoke`,
-//! `ratify backup|restore PATH`, `ratify show-config`. Settings come from [`crate::config`]; the
+//! `ratify backup|restore PATH`, `ratify show-config`, `ratify agreement add FILE|list`, …. Settings come from [`crate::config`]; the
 //! flags here only override them.
 
 use std::path::PathBuf;
@@ -61,6 +61,11 @@ pub enum Command {
     Report {
         #[command(subcommand)]
         command: crate::reports::cli::ReportCommand,
+    },
+    /// Agreements: add one from an agreement file (TOML), or list them all.
+    Agreement {
+        #[command(subcommand)]
+        command: crate::agreement::cli::AgreementCommand,
     },
     /// Manage staff accounts (`ratify user add NAME --role editor|admin`).
     User {

@@ -94,6 +94,11 @@ fn run(command: Command, config: Arc<Config>) -> Result<(), String> {
             print!("{}", ratify::reports::cli::run(&db, &config.report, command)?);
             Ok(())
         }
+        Command::Agreement { command } => {
+            let (db, _) = startup::prepare_database(&config.database_url, 1).map_err(|e| err(&e))?;
+            print!("{}", ratify::agreement::cli::run(&db, &config.featured_agreement, command)?);
+            Ok(())
+        }
         Command::User { command } => {
             let (db, _) = startup::prepare_database(&config.database_url, 1).map_err(|e| err(&e))?;
             ratify::accounts::cli::run(&db, command)

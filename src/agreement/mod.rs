@@ -5,6 +5,7 @@
 //! `/avtal/{slug}`.
 
 pub mod catalogue;
+pub mod cli;
 pub mod define;
 pub mod spec;
 

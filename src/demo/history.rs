@@ -157,9 +157,71 @@ pub fn events(today: NaiveDate) -> Vec<DemoEvent> {
     out
 }
 
+/// The second, fictional agreement `ratify demo` defines: docs/avtal-fyrbodal.toml (Fyrbodal's 14
+/// municipalities, no region, 10 must adopt, decisions count only with legal force).
+pub const SECOND_AGREEMENT_FILE: &str = include_str!("../../docs/avtal-fyrbodal.toml");
+
+/// Adopted long enough ago that the appeal period has run out (laga kraft).
+pub const SECOND_IN_FORCE: [&str; 7] = ["1421", "1427", "1430", "1438", "1439", "1460", "1484"];
+/// Adopted twelve days ago; the notice went up six days ago, so no legal force yet.
+pub const SECOND_RECENT: [&str; 2] = ["1485", "1486"];
+pub const SECOND_REJECTED: &str = "1461";
+pub const SECOND_PROPOSED: &str = "1492";
+pub const SECOND_IN_PREPARATION: &str = "1435";
+// Not started: 1487, 1488.
+
+fn minus(d: NaiveDate, days: u64) -> NaiveDate {
+    d.checked_sub_days(Days::new(days)).unwrap_or(d)
+}
+
+/// The second agreement's history, every date counted back from `today` so that it is always
+/// in the past and the legal force of the two recent adoptions is always still pending.
+pub fn second_events(today: NaiveDate) -> Vec<DemoEvent> {
+    let mut out = Vec::new();
+    let mut push = |party: &'static str, raw: RawEvent| out.push(DemoEvent { party, raw });
+    for (i, &code) in SECOND_IN_FORCE.iter().enumerate() {
+        let ks = minus(today, 150 - 7 * i as u64);
+        push(code, decision(code, "proposed", "KS", ks, paragraph(i + 20)));
+        push(code, decision(code, "adopted", "KF", plus(ks, 21), paragraph(i + 70)));
+    }
+    for (i, &code) in SECOND_RECENT.iter().enumerate() {
+        push(code, decision(code, "proposed", "KS", minus(today, 40), paragraph(i + 30)));
+        push(code, decision(code, "adopted", "KF", minus(today, 12), paragraph(i + 80)));
+    }
+    push(SECOND_REJECTED, decision(SECOND_REJECTED, "proposed", "KS", minus(today, 70), 64));
+    let mut no = decision(SECOND_REJECTED, "rejected", "KF", minus(today, 50), 91);
+    no.note = Some("Fullmäktige vill behålla den egna hjälpmedelsverksamheten.".into());
+    push(SECOND_REJECTED, no);
+    push(SECOND_PROPOSED, decision(SECOND_PROPOSED, "proposed", "KS", minus(today, 20), 140));
+    let mut prep = raw("in_preparation", "KS");
+    prep.note = Some("Kostnadsfördelningen utreds.".into());
+    push(SECOND_IN_PREPARATION, prep);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_second_history_is_in_the_past_and_covers_fyrbodal_once_each() {
+        let today = date(2026, 12, 2);
+        let file = crate::agreement::spec::parse(SECOND_AGREEMENT_FILE).expect("the example file parses");
+        assert!(file.slug.starts_with("exempel-") && file.title.starts_with("Exempel:"));
+        let mut codes: Vec<&str> = SECOND_IN_FORCE.to_vec();
+        codes.extend(SECOND_RECENT);
+        codes.extend([SECOND_REJECTED, SECOND_PROPOSED, SECOND_IN_PREPARATION]);
+        let n = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(n + 2, 14, "with the two not started, once each");
+        assert_eq!(codes.len(), n);
+        for e in second_events(today) {
+            for d in [&e.raw.decided_on, &e.raw.posted_on].into_iter().flatten() {
+                assert!(d.parse::<NaiveDate>().expect("date") < today, "{} on {d}", e.party);
+            }
+        }
+    }
 
     #[test]
     fn covers_49_municipalities_once_each_and_stays_in_the_period() {

@@ -26,8 +26,9 @@ pub const EDITOR: &str = "demo-redaktor";
 
 #[derive(Debug)]
 pub enum Outcome {
-    /// The history was recorded; the editor's password is shown once.
-    Filled { events: usize, username: String, password: String },
+    /// The history was recorded; the editor's password is shown once. `second` is the fictional
+    /// second agreement's slug and its number of events.
+    Filled { events: usize, second: (String, usize), username: String, password: String },
     /// The database already holds the demo; nothing was changed.
     AlreadyDemo,
 }
@@ -41,6 +42,8 @@ pub enum DemoError {
     NotEmpty(i64),
     #[error("exempelhändelsen för part {party} godtogs inte: {reason}")]
     Rejected { party: String, reason: String },
+    #[error("det påhittade andra avtalet kunde inte läggas upp: {0}")]
+    SecondAgreement(String),
     #[error("kontot {EDITOR} kunde inte skapas: {0}")]
     Account(String),
     #[error(transparent)]
@@ -66,10 +69,59 @@ pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
             return Ok(Outcome::AlreadyDemo);
         }
         let history = history::events(today);
-        let writer = store::Writer { name: RECORDED_BY.to_string(), client_addr: None };
         let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
-        for e in &history {
-            store::record_in(conn, &agreement, e.party, &e.raw, &writer, today, Audience::Api).map_err(
+        record_all(conn, &agreement, &history, today)?;
+        // The second agreement: defined from its example file through the one definition path.
+        let second = define_second(conn)?;
+        let second_history = history::second_events(today);
+        record_all(conn, &second, &second_history, today)?;
+        // The password was printed for anyone at the terminal to see, but the data is fictional:
+        // the demo account need not change it before looking around.
+        let user = accounts::create_in(conn, EDITOR, &hashed, Role::Editor, false).map_err(|e| match e {
+            AccountError::Db(e) => DemoError::Db(e),
+            e => DemoError::Account(e.to_string()),
+        })?;
+        crate::audit::record(
+            conn,
+            RECORDED_BY,
+            crate::audit::Action::AccountCreate,
+            &format!("Konto {} (redaktör) skapat av ratify demo.", user.username),
+            None,
+        )?;
+        flag::mark_demo(conn)?;
+        Ok(Outcome::Filled {
+            events: history.len(),
+            second: (second.slug, second_history.len()),
+            username: user.username,
+            password: clear.clone(),
+        })
+    })
+}
+
+fn define_second(conn: &mut crate::db::DbConn) -> Result<crate::agreement::Agreement, DemoError> {
+    let bad = |e: &dyn std::fmt::Display| DemoError::SecondAgreement(e.to_string());
+    let file = crate::agreement::spec::parse(history::SECOND_AGREEMENT_FILE).map_err(|e| bad(&e))?;
+    let new = crate::agreement::spec::resolve(conn, &file).map_err(|e| match e {
+        crate::agreement::spec::SpecError::Db(db) => DemoError::Db(db),
+        e => bad(&e),
+    })?;
+    let defined = crate::agreement::define::define(conn, &new).map_err(|e| match e {
+        crate::agreement::define::DefineError::Db(db) => DemoError::Db(db),
+        e => bad(&e),
+    })?;
+    Ok(crate::agreement::load_by_id(conn, defined.id())?)
+}
+
+fn record_all(
+    conn: &mut crate::db::DbConn,
+    agreement: &crate::agreement::Agreement,
+    history: &[history::DemoEvent],
+    today: NaiveDate,
+) -> Result<(), DemoError> {
+    let writer = store::Writer { name: RECORDED_BY.to_string(), client_addr: None };
+    {
+        for e in history {
+            store::record_in(conn, agreement, e.party, &e.raw, &writer, today, Audience::Api).map_err(
                 |err| match err {
                     RecordError::Db(db) => DemoError::Db(db),
                     RecordError::UnknownParty(code) => {
@@ -85,30 +137,20 @@ pub fn fill(db: &Db, today: NaiveDate) -> Result<Outcome, DemoError> {
                 },
             )?;
         }
-        // The password was printed for anyone at the terminal to see, but the data is fictional:
-        // the demo account need not change it before looking around.
-        let user = accounts::create_in(conn, EDITOR, &hashed, Role::Editor, false).map_err(|e| match e {
-            AccountError::Db(e) => DemoError::Db(e),
-            e => DemoError::Account(e.to_string()),
-        })?;
-        crate::audit::record(
-            conn,
-            RECORDED_BY,
-            crate::audit::Action::AccountCreate,
-            &format!("Konto {} (redaktör) skapat av ratify demo.", user.username),
-            None,
-        )?;
-        flag::mark_demo(conn)?;
-        Ok(Outcome::Filled { events: history.len(), username: user.username, password: clear.clone() })
-    })
+    }
+    Ok(())
 }
 
 /// The `ratify demo` command: fill `db` (migrated and seeded by the caller); the lines to print
 /// on success.
 pub fn run(db: &Db) -> Result<(), String> {
     match fill(db, crate::clock::today()).map_err(|e| e.to_string())? {
-        Outcome::Filled { events, username, password } => {
-            println!("Exempeldata är inlagd: {events} påhittade händelser för 50 parter.");
+        Outcome::Filled { events, second: (slug, second_events), username, password } => {
+            println!(
+                "Exempeldata är inlagd: {events} påhittade händelser i avtalet {}, och {second_events} i det \
+                 påhittade avtalet {slug} (/avtal/{slug}).",
+                crate::agreement::DEFAULT_FEATURED
+            );
             println!("Alla sidor visar nu \"{}\".", banner::TEXT);
             println!("Redaktörskonto: {username}");
             println!("Lösenord (visas bara nu): {password}");

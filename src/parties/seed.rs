@@ -1,5 +1,7 @@
-//! First-start seeding: the agreement, its five instruments and the 50 parties. Idempotent: only
-//! what is missing is inserted, nothing existing is changed.
+//! First-start seeding: the agreement, its five instruments, its 50 parties, and the rest of the
+//! national registry (21 regions and 290 municipalities, `assets/registry.csv`) for agreements
+//! defined later. Idempotent: only what is missing is inserted, nothing existing is changed; the
+//! 50 keep what `assets/parties.csv` says (their subregions, which the registry lacks).
 //!
 //! The facts live in `assets/` (derived from ../shared/data by tools/refdata).
 
@@ -13,6 +15,7 @@ use crate::ratification::{PartyKind, RuleConfig, Threshold};
 
 const AGREEMENT_JSON: &str = include_str!("../../assets/agreement.json");
 const PARTIES_CSV: &str = include_str!("../../assets/parties.csv");
+const REGISTRY_CSV: &str = include_str!("../../assets/registry.csv");
 
 #[derive(Debug, Deserialize)]
 struct AgreementSeed {
@@ -39,6 +42,40 @@ pub struct PartySeed {
     pub subregion: Option<String>,
     pub population: i32,
     pub population_year: i32,
+}
+
+/// A row of `assets/registry.csv`: every Swedish region and municipality.
+#[derive(Debug, Deserialize)]
+pub struct RegistrySeed {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub county_code: String,
+    pub county: String,
+    pub population: i32,
+    pub population_year: i32,
+    /// Set only on Region Gotland (09): the municipality (0980) that is the same body.
+    pub same_body_as: Option<String>,
+}
+
+/// The registry as shipped.
+pub fn registry_seeds() -> Result<Vec<RegistrySeed>, SeedError> {
+    csv::Reader::from_reader(REGISTRY_CSV.as_bytes())
+        .deserialize()
+        .map(|r| r.map_err(|e| SeedError::Data(format!("assets/registry.csv: {e}"))))
+        .collect()
+}
+
+/// The municipality that is the same body as this region, if any: Region Gotland (09) is
+/// Gotland Municipality (0980), which decides in KF (see tools/refdata/README.md, "Gotland").
+pub fn same_body_as(code: &str) -> Option<&'static str> {
+    REGISTRY_CSV.lines().skip(1).find_map(|line| {
+        let mut cols = line.split(',');
+        if cols.next() != Some(code) {
+            return None;
+        }
+        cols.next_back().map(str::trim).filter(|s| !s.is_empty())
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,16 +112,21 @@ pub fn seed(db: &Db) -> Result<Seeded, SeedError> {
     let agreement: AgreementSeed =
         serde_json::from_str(AGREEMENT_JSON).map_err(|e| SeedError::Data(format!("assets/agreement.json: {e}")))?;
     let parties = party_seeds()?;
-    for p in &parties {
-        if PartyKind::parse(&p.kind).is_none() {
-            return Err(SeedError::Data(format!("okänd typ av part {} för {}", p.kind, p.code)));
+    let registry = registry_seeds()?;
+    for (kind, code) in parties.iter().map(|p| (&p.kind, &p.code)).chain(registry.iter().map(|p| (&p.kind, &p.code))) {
+        if PartyKind::parse(kind).is_none() {
+            return Err(SeedError::Data(format!("okänd typ av part {kind} för {code}")));
         }
     }
     // Instances that start together may seed at the same moment: the loser of a race on a unique
     // key (or on SQLite's write lock) finds the winner's rows when it tries again.
     let mut attempt = 1;
     loop {
-        match db.write_blocking(|conn| insert_missing(conn, &agreement, &parties)) {
+        match db.write_blocking(|conn| {
+            let mut seeded = insert_missing(conn, &agreement, &parties)?;
+            seeded.parties += insert_registry(conn, &registry)?;
+            Ok(seeded)
+        }) {
             Err(SeedError::Db(e)) if attempt < SEED_ATTEMPTS => {
                 tracing::debug!(error = %e, attempt, "seeding met a concurrent seeder; trying again");
                 std::thread::sleep(std::time::Duration::from_millis(50 * u64::from(attempt)));
@@ -173,6 +215,28 @@ fn insert_missing(conn: &mut DbConn, agreement: &AgreementSeed, seeds: &[PartySe
     Ok(seeded)
 }
 
+/// The registry's parties that are not there yet (after the 50, so theirs are never touched).
+fn insert_registry(conn: &mut DbConn, registry: &[RegistrySeed]) -> Result<usize, SeedError> {
+    let known: std::collections::HashSet<String> =
+        parties::table.select(parties::code).load(conn)?.into_iter().collect();
+    let mut inserted = 0;
+    for p in registry.iter().filter(|p| !known.contains(&p.code)) {
+        inserted += 1;
+        diesel::insert_into(parties::table)
+            .values((
+                parties::code.eq(&p.code),
+                parties::name.eq(&p.name),
+                parties::kind.eq(&p.kind),
+                parties::subregion.eq(None::<String>),
+                parties::population.eq(p.population),
+                parties::population_year.eq(p.population_year),
+                parties::county_code.eq(&p.county_code),
+            ))
+            .execute(conn)?;
+    }
+    Ok(inserted)
+}
+
 fn municipalities(seeds: &[PartySeed]) -> u32 {
     u32::try_from(seeds.iter().filter(|p| p.kind == "municipality").count()).unwrap_or(u32::MAX)
 }
@@ -205,6 +269,23 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect();
         assert_eq!(per_subregion, expected);
+    }
+
+    #[test]
+    fn the_registry_holds_the_50_and_every_other_party_with_its_county() {
+        let registry = registry_seeds().unwrap();
+        assert_eq!(registry.len(), 311);
+        assert_eq!(registry.iter().filter(|p| p.kind == "region").count(), 21);
+        assert_eq!(registry.iter().filter(|p| p.kind == "municipality").count(), 290);
+        for p in party_seeds().unwrap() {
+            let r = registry.iter().find(|r| r.code == p.code).unwrap_or_else(|| panic!("{} in the registry", p.code));
+            assert_eq!((r.kind.as_str(), r.county_code.as_str()), (p.kind.as_str(), "14"), "{}", p.code);
+        }
+        assert!(registry.iter().all(|p| p.code.starts_with(&p.county_code)));
+        assert_eq!(same_body_as("09"), Some("0980"));
+        assert_eq!(same_body_as("0980"), None);
+        assert_eq!(same_body_as("14"), None);
+        assert_eq!(registry.iter().filter(|p| p.same_body_as.is_some()).count(), 1);
     }
 
     #[test]

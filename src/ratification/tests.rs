@@ -1016,3 +1016,94 @@ fn instrument_subsets_work_beyond_sixty_four_instruments() {
     assert_eq!(instrument(party(&may, "1401"), "i3").status, ReferredBack, "i3 still referred back");
     assert_eq!(PreparedLog::new(many.clone(), parties.clone()).evaluate(&config, date("2026-05-15")), may);
 }
+
+// --- Thresholds at their boundaries, for agreements of other sizes (many agreements) ---
+
+/// `n` municipalities of which the first `adopting` adopted, plus the region (adopted when
+/// `region_adopts`) when `with_region`.
+fn agreement_of(n: usize, adopting: usize, with_region: bool, region_adopts: bool) -> Vec<PartyInput> {
+    let mut parties: Vec<PartyInput> = municipalities(n)
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| if i < adopting { with(m, vec![adopted()]) } else { m })
+        .collect();
+    if with_region {
+        parties.push(region(if region_adopts { vec![adopted()] } else { Vec::new() }));
+    }
+    parties
+}
+
+fn rules(threshold: Threshold, region_required: bool) -> RuleConfig {
+    RuleConfig { majority_threshold: threshold, region_required, ..RuleConfig::default() }
+}
+
+#[test]
+fn more_than_half_of_14_needs_8() {
+    let config = rules(Threshold::MORE_THAN_HALF, false);
+    let seven = eval_with(&config, &agreement_of(14, 7, false, false), "2026-12-31");
+    assert_eq!((seven.municipalities_total, seven.majority.required), (14, 8));
+    assert_eq!(seven.majority.municipalities_adopted, 7);
+    assert_eq!(seven.majority.state, ConditionState::Open, "7 of 14 is half, not more");
+    let eight = eval_with(&config, &agreement_of(14, 8, false, false), "2026-12-31");
+    assert_eq!(eight.majority.state, ConditionState::Satisfied, "8 of 14 is more than half");
+}
+
+#[test]
+fn more_than_half_of_49_needs_25() {
+    let config = rules(Threshold::MORE_THAN_HALF, true);
+    let e24 = eval_with(&config, &agreement_of(49, 24, true, true), "2026-12-31");
+    assert_eq!((e24.municipalities_total, e24.majority.required), (49, 25));
+    assert_eq!(e24.majority.state, ConditionState::Open);
+    let e25 = eval_with(&config, &agreement_of(49, 25, true, true), "2026-12-31");
+    assert_eq!(e25.majority.state, ConditionState::Satisfied);
+}
+
+#[test]
+fn a_count_threshold_holds_at_n_not_at_n_minus_one() {
+    for (total, n) in [(14_usize, 10_u32), (49, 25), (14, 14), (49, 1)] {
+        let config = rules(Threshold::Count(n), false);
+        let below = eval_with(&config, &agreement_of(total, n as usize - 1, false, false), "2026-12-31");
+        assert_eq!(below.majority.required, n);
+        assert_eq!(below.majority.state, ConditionState::Open, "{} of {total} with Count({n})", n - 1);
+        let at = eval_with(&config, &agreement_of(total, n as usize, false, false), "2026-12-31");
+        assert_eq!(at.majority.state, ConditionState::Satisfied, "{n} of {total} with Count({n})");
+    }
+}
+
+#[test]
+fn a_count_threshold_is_blocked_once_too_few_are_left() {
+    // 14 municipalities, 10 needed: five rejections leave nine, one too few.
+    let config = rules(Threshold::Count(10), false);
+    let mut parties = agreement_of(14, 0, false, false);
+    for p in parties.iter_mut().take(4) {
+        p.events = vec![rejected()];
+    }
+    assert_eq!(eval_with(&config, &parties, "2026-12-31").majority.state, ConditionState::Open);
+    parties[4].events = vec![rejected()];
+    assert_eq!(eval_with(&config, &parties, "2026-12-31").majority.state, ConditionState::Blocked);
+}
+
+#[test]
+fn the_region_is_required_or_not_at_the_boundary() {
+    // Enough municipalities; only the region's decision is in question.
+    let required = rules(Threshold::MORE_THAN_HALF, true);
+    let waiting = eval_with(&required, &agreement_of(14, 8, true, false), "2026-12-31");
+    assert_eq!(waiting.majority.state, ConditionState::Open, "the region has not adopted");
+    assert!(!waiting.majority.region_adopted);
+    let adopted = eval_with(&required, &agreement_of(14, 8, true, true), "2026-12-31");
+    assert_eq!(adopted.majority.state, ConditionState::Satisfied);
+    let mut refusing = agreement_of(14, 8, true, false);
+    if let Some(r) = refusing.iter_mut().find(|p| p.kind == PartyKind::Region) {
+        r.events = vec![rejected()];
+    }
+    assert_eq!(eval_with(&required, &refusing, "2026-12-31").majority.state, ConditionState::Blocked);
+    // Not required: the region's rejection does not matter, nor its absence.
+    let not_required = rules(Threshold::MORE_THAN_HALF, false);
+    assert_eq!(eval_with(&not_required, &refusing, "2026-12-31").majority.state, ConditionState::Satisfied);
+    let no_region = eval_with(&not_required, &agreement_of(14, 8, false, false), "2026-12-31");
+    assert_eq!(no_region.majority.state, ConditionState::Satisfied);
+    assert_eq!(
+        eval_with(&not_required, &agreement_of(14, 7, false, false), "2026-12-31").majority.state,
+        ConditionState::Open
+    );
+}

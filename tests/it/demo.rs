@@ -16,6 +16,8 @@ use crate::support::TestApp;
 const BIN: &str = env!("CARGO_BIN_EXE_ratify");
 const BANNER: &str = "Exempeldata – inte verkliga beslut";
 const DEMO_EVENTS: i64 = 91;
+/// The fictional second agreement's (exempel-fyrbodal-hjalpmedel).
+const SECOND_EVENTS: i64 = 22;
 
 fn db_url(app: &TestApp) -> String {
     app.db.url().target.clone()
@@ -69,13 +71,38 @@ async fn login(app: &TestApp, name: &str, password: &str) -> reqwest::Client {
     client
 }
 
+/// Fyrbodal's 14, no region, 10 needed, legal force required: seven adoptions have it, two are
+/// still within the appeal period, so the majority is open at 7 of 10.
+fn second_agreement_is_fyrbodal_with_its_own_rules(app: &TestApp) {
+    let (agreement, codes, eval, own_events) = app
+        .db
+        .read_blocking(|c| -> Result<_, DbError> {
+            let a = ratify::agreement::load(c, "exempel-fyrbodal-hjalpmedel")?;
+            let codes = ratify::agreement::party_codes(c, a.id)?;
+            let snapshot = ratify::snapshot::Snapshot::load(c, a.id)?;
+            let n: i64 = events::table.filter(events::agreement_id.eq(a.id)).count().get_result(c)?;
+            Ok((a, codes, snapshot.evaluate(ratify::clock::today()), n))
+        })
+        .expect("the second agreement");
+    assert!(agreement.title.starts_with("Exempel:"), "{}", agreement.title);
+    let fyrbodal = "1421 1427 1430 1435 1438 1439 1460 1461 1484 1485 1486 1487 1488 1492";
+    assert_eq!(codes.join(" "), fyrbodal);
+    assert_eq!(own_events, SECOND_EVENTS);
+    assert!(!agreement.rules.region_required && agreement.rules.legal_force_required);
+    assert_eq!((eval.municipalities_total, eval.majority.required), (14, 10));
+    assert_eq!(eval.majority.municipalities_adopted, 7, "the two recent adoptions have no legal force yet");
+    assert_eq!(eval.majority.state, ratify::ratification::ConditionState::Open);
+}
+
 async fn fills_an_empty_database_and_marks_everything(app: TestApp) {
     let out = demo(&db_url(&app));
     assert!(out.status.success(), "ratify demo: {}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&format!("{DEMO_EVENTS} påhittade händelser")), "{}", text(&out.stdout));
     let password = printed_password(&out);
-    assert_eq!(stored_events(&app), DEMO_EVENTS);
+    assert!(text(&out.stdout).contains(&format!("{SECOND_EVENTS} i det påhittade avtalet exempel-fyrbodal-hjalpmedel")));
+    assert_eq!(stored_events(&app), DEMO_EVENTS + SECOND_EVENTS);
     assert!(is_demo(&app));
+    second_agreement_is_fyrbodal_with_its_own_rules(&app);
 
     let status = app.get_json("/api/v1/status", 200).await;
     assert_eq!(status["demo"], true, "the API says it is demo data");
@@ -149,7 +176,7 @@ async fn fills_an_empty_database_and_marks_everything(app: TestApp) {
     let again = demo(&db_url(&app));
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert!(text(&again.stdout).contains("ingenting har ändrats"), "{}", text(&again.stdout));
-    assert_eq!(stored_events(&app), DEMO_EVENTS);
+    assert_eq!(stored_events(&app), DEMO_EVENTS + SECOND_EVENTS);
     assert_eq!(accounts(&app), 1);
 }
 

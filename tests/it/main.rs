@@ -20,6 +20,7 @@ mod admin_reports;
 mod admin_routes;
 mod admin_security;
 mod admin_support;
+mod agreement_cli;
 mod agreements_core;
 
 mod api_agreements;

@@ -36,7 +36,7 @@ fn down_undoes_up(backend: Backend) {
     assert_eq!(user_tables(&db), 0, "down.sql leaves nothing behind");
     assert!(db.pending_migrations().unwrap() > 0);
     db.migrate().unwrap();
-    assert_eq!(ratify::parties::seed::seed(&db).unwrap().parties, 50);
+    assert_eq!(ratify::parties::seed::seed(&db).unwrap().parties, 311);
 }
 
 #[test]

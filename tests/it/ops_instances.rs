@@ -90,7 +90,7 @@ fn seeding_at_once(backend: Backend) {
         parties += seeded.parties;
         instruments += seeded.instruments;
     }
-    assert_eq!((parties, instruments), (50, 5), "each row inserted by exactly one seeder");
+    assert_eq!((parties, instruments), (311, 5), "each row inserted by exactly one seeder");
     let db = Db::open(&test_db.url, 1).unwrap();
     assert_eq!(ratify::parties::seed::seed(&db).unwrap(), Default::default(), "nothing left to seed");
 }

@@ -96,7 +96,7 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, config: ratify::config::Config) -> Self {
         let test_db = TestDb::new(backend);
         let (db, seeded) = ratify::startup::prepare_database(&test_db.url, 4).expect("database ready");
-        assert_eq!(seeded.parties, 50, "a new database is seeded with the 50 parties");
+        assert_eq!(seeded.parties, 311, "a new database is seeded with the registry: hos-2027's 50 and 261 more");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let state = AppState::with_config(db.clone(), std::sync::Arc::new(config));
