@@ -64,7 +64,7 @@ async fn js(client: &Client, script: &str) -> Value {
     client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
 }
 
-async fn press_tab(client: &Client) {
+pub(crate) async fn press_tab(client: &Client) {
     let tab: char = Key::Tab.into();
     let keys =
         KeyActions::new("keyboard".into()).then(KeyAction::Down { value: tab }).then(KeyAction::Up { value: tab });

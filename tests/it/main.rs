@@ -32,6 +32,7 @@ mod browser_support;
 mod cli;
 mod cli_help;
 mod compression;
+mod counties;
 mod demo;
 mod hardening_crash;
 mod hardening_input;

@@ -105,6 +105,11 @@ impl TestApp {
         Self { base: format!("http://127.0.0.1:{port}"), client: reqwest::Client::new(), db, state, _test_db: test_db }
     }
 
+    /// The database URL the server runs on (for the command line against the same database).
+    pub fn db_url(&self) -> &str {
+        &self._test_db.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
