@@ -262,12 +262,13 @@ fn risk(d: &ReportData) -> Markup {
 }
 
 fn map_section(d: &ReportData) -> Markup {
-    let status_of =
-        |code: &str| d.subregions.iter().flat_map(|s| &s.municipalities).find(|m| m.code == code).map(|m| m.status);
+    let municipalities = || d.subregions.iter().flat_map(|s| &s.municipalities);
+    let status_of = |code: &str| municipalities().find(|m| m.code == code).map(|m| m.status);
+    let codes: Vec<&str> = municipalities().map(|m| m.code.as_str()).collect();
     html! {
         section {
             h2 { "Karta" }
-            @if let Some(svg) = map::svg(status_of) { (svg) }
+            @if let Some(svg) = map::svg(codes.iter().copied(), status_of) { (svg) }
             p { "Regionen (" (d.region.name) "): " strong { (d.region.status_label) } "." }
         }
     }
