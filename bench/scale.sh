@@ -33,7 +33,7 @@ for n in "${SIZES[@]}"; do
   DB="$WORK/scale-$n.sqlite3"
   RATIFY_DATABASE_URL="$DB" RATIFY_LOG=warn "$BIN" migrate >/dev/null
   for c in $COUNTIES; do add_agreement "$DB" "lan-$c" "county = \"$c\""; done
-  all=$(cut -d, -f1 "$ROOT/assets/registry.csv" | tail -n +2 | sed 's/.*/"&"/' | paste -sd,)
+  all=$(cut -d, -f1 "$ROOT/assets/registry.csv" | tail -n +2 | grep -vx 09 | sed 's/.*/"&"/' | paste -sd,)
   add_agreement "$DB" nationellt "parties = [$all]
 region_required = false"
   extra=$(( n / 10000 - 22 )); k=0

@@ -412,6 +412,7 @@ impl Config {
             origins.insert(FEATURED_AGREEMENT.key, raw.origin);
         }
         config.report = sources.report(&mut origins)?;
+        config.report.featured_agreement = config.featured_agreement.clone();
         config.origins = origins;
         Ok(config)
     }
@@ -691,6 +692,14 @@ mod tests {
 
     fn err(env: &[(&str, &str)], file: Option<&str>) -> String {
         load(env, file).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_featured_agreement_is_checked_and_its_reports_follow_it() {
+        let c = load(&[("RATIFY_FEATURED_AGREEMENT", "hos-skane-2028")], None).unwrap();
+        assert_eq!(c.featured_agreement, "hos-skane-2028");
+        assert_eq!(c.report.featured_agreement, "hos-skane-2028", "RATIFY_REPORT_* apply to the featured one");
+        assert!(err(&[("RATIFY_FEATURED_AGREEMENT", "Hos 2027")], None).starts_with("RATIFY_FEATURED_AGREEMENT: "));
     }
 
     #[test]

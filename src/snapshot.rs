@@ -155,8 +155,9 @@ impl Snapshot {
     /// PostgreSQL writer) shows as a count that does not add up.
     pub fn refreshed(&self, conn: &mut DbConn) -> diesel::QueryResult<Option<Self>> {
         let held = self.events.max_id().unwrap_or(0);
-        let added = events::after_id(conn, self.agreement.id, held)?;
+        // The count first: an event committed between the two reads makes the sum too large.
         let total = events::count(conn, self.agreement.id)?;
+        let added = events::after_id(conn, self.agreement.id, held)?;
         if usize::try_from(total).ok() != Some(self.events.len() + added.len()) {
             return Ok(None);
         }

@@ -49,7 +49,6 @@ pub async fn create(req: HttpRequest, body: web::Bytes, state: web::Data<AppStat
         store::record_in(conn, &agreement, &code, &raw, &writer, crate::clock::today(), validate::Audience::Api)
     })
     .await?;
-    state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
     Ok(HttpResponse::Created().insert_header(("Location", target.party_url(&event.party_code))).json(dto))
@@ -90,7 +89,6 @@ pub async fn withdraw(
         Err(store::WithdrawError::Invalid(fields)) => return Err(ApiError::Invalid(fields)),
         Err(store::WithdrawError::Db(e)) => return Err(e.into()),
     };
-    state.metrics.event_recorded();
     let mut dto = EventDto::new(&event, None, &slugs);
     dto.recorded_by = Some(event.recorded_by.clone());
     Ok(HttpResponse::Created().insert_header(("Location", target.party_url(&event.party_code))).json(dto))

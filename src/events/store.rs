@@ -263,4 +263,5 @@ fn insert(
         ))
         .returning(events::id)
         .get_result(conn)
+        .inspect(|_| super::write::note_recorded())
 }

@@ -6,6 +6,7 @@
 //! shows a state older than a committed write, and a write to one agreement leaves the others'
 //! cached pages as they were. No handler invalidates a cache itself.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use diesel::prelude::*;
@@ -13,6 +14,17 @@ use diesel::prelude::*;
 use crate::db::schema::{agreement_changes, data_changes};
 use crate::db::{DbConn, DbError};
 use crate::AppState;
+
+thread_local! {
+    /// Events stored on this thread ([`note_recorded`]): [`commit`] runs its work on one
+    /// blocking thread and counts what the work stored, for the metrics, once it has committed.
+    static RECORDED: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Called by the store for every event it inserts.
+pub(crate) fn note_recorded() {
+    RECORDED.with(|n| n.set(n.get() + 1));
+}
 
 /// The change counters the database's triggers move (migrations `…_data_changes` and
 /// `…_agreements_as_data`): one for everything, one per agreement.
@@ -46,7 +58,8 @@ impl Counters {
     }
 }
 
-/// Runs `work` in one write transaction on the blocking pool; after a commit (`Ok`), the caches
+/// Runs `work` in one write transaction on the blocking pool; after a commit (`Ok`), the events it
+/// stored are counted in the metrics and the caches
 /// of the agreements it wrote to are invalidated (the triggers' counters, read before the commit,
 /// tell which: also any another instance moved since this one last looked). An `Err`
 /// rolls everything back and leaves the caches as they were.
@@ -61,14 +74,18 @@ where
     let result = state
         .db
         .run(move |db| {
-            db.write_blocking(|conn| -> Result<(T, Counters), E> {
+            let before = RECORDED.with(Cell::get);
+            let written = db.write_blocking(|conn| -> Result<(T, Counters), E> {
                 let value = work(conn)?;
                 let after = Counters::read(conn)?;
                 Ok((value, after))
-            })
+            });
+            let recorded = RECORDED.with(Cell::get).saturating_sub(before);
+            written.map(|(value, after)| (value, after, recorded))
         })
         .await;
-    let (value, after) = result?;
+    let (value, after, recorded) = result?;
     state.notice_counters(&after);
+    state.metrics.events_recorded(recorded);
     Ok(value)
 }

@@ -158,9 +158,9 @@ impl Metrics {
         }
     }
 
-    /// One event stored (call after the commit).
-    pub fn event_recorded(&self) {
-        self.events_recorded.inc();
+    /// `n` events stored, counted by [`crate::events::write::commit`] after the commit.
+    pub fn events_recorded(&self, n: u64) {
+        self.events_recorded.inc_by(n);
     }
 
     /// One report delivery finished: `channel` e.g. "email" or "webhook", `outcome` e.g. "sent",
@@ -274,7 +274,7 @@ mod tests {
         m.cache_miss("pages");
         m.cache_hit("pages");
         m.report_delivery("webhook", "sent");
-        m.event_recorded();
+        m.events_recorded(1);
         let text = m.encode();
         assert!(text.contains("ratify_cache_lookups_total{cache=\"pages\",result=\"hit\"} 2"), "{text}");
         assert!(text.contains("ratify_cache_lookups_total{cache=\"pages\",result=\"miss\"} 1"), "{text}");

@@ -79,3 +79,29 @@ pub fn find(conn: &mut DbConn, code: &str) -> QueryResult<Option<Party>> {
         .optional()
         .map(|row| row.map(Party::from))
 }
+
+/// The county's name ("Västra Götalands län") by its two-digit code, from the registry asset.
+pub fn county_name(county_code: &str) -> Option<&'static str> {
+    static NAMES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> = std::sync::LazyLock::new(|| {
+        include_str!("../../assets/registry.csv")
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let mut cols = line.split(',');
+                let (code, _, kind, _, county) = (cols.next()?, cols.next()?, cols.next()?, cols.next()?, cols.next()?);
+                (kind == "region").then_some((code, county))
+            })
+            .collect()
+    });
+    NAMES.iter().find(|(code, _)| *code == county_code).map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod county_tests {
+    #[test]
+    fn every_county_has_its_name() {
+        assert_eq!(super::county_name("14"), Some("Västra Götalands län"));
+        assert_eq!(super::county_name("12"), Some("Skåne län"));
+        assert_eq!(super::county_name("02"), None);
+    }
+}

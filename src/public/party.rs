@@ -130,11 +130,24 @@ fn render(
                 (glossary::section(snapshot))
             }
             aside.party-aside aria-label="Karta" {
+                @let county = party
+                    .county_code
+                    .as_deref()
+                    .and_then(crate::parties::county_name)
+                    .unwrap_or("länet");
                 @let label = match party.kind {
-                    PartyKind::Region => "Karta: regionen omfattar hela Västra Götalands län.".to_string(),
-                    PartyKind::Municipality => format!("Karta: {} markerad i Västra Götalands län.", party.name),
+                    PartyKind::Region => format!("Karta: regionen omfattar hela {county}."),
+                    PartyKind::Municipality => format!("Karta: {} markerad i {county}.", party.name),
                 };
-                (map::locator((party.kind == PartyKind::Municipality).then_some(party.code.as_str()), &label))
+                // The party's own county: a region of a national agreement is shown on its county.
+                @let codes: Vec<&str> = snapshot
+                    .parties
+                    .iter()
+                    .filter(|p| p.county_code == party.county_code)
+                    .map(|p| p.code.as_str())
+                    .collect();
+                @let highlight = (party.kind == PartyKind::Municipality).then_some(party.code.as_str());
+                (map::locator_in(&codes, highlight, &label))
                 p.map-note { (label) " Källa: SCB." }
             }
         }

@@ -13,7 +13,7 @@ use super::render::sv;
 use super::service;
 use super::week::IsoWeek;
 use super::worker::new_worker_id;
-use crate::agreement::{Agreement, DEFAULT_FEATURED};
+use crate::agreement::Agreement;
 use crate::db::Db;
 
 #[derive(Debug, Subcommand)]
@@ -50,7 +50,7 @@ fn agreement_and_config(
     config: &ReportConfig,
     slug: Option<&str>,
 ) -> Result<(Agreement, ReportConfig), String> {
-    let slug = slug.unwrap_or(DEFAULT_FEATURED);
+    let slug = slug.unwrap_or(&config.featured_agreement);
     db.read_blocking(|c| {
         let agreement = match crate::agreement::load(c, slug) {
             Ok(a) => a,
@@ -58,7 +58,7 @@ fn agreement_and_config(
             Err(e) => return Err(super::ReportError::from(e)),
         };
         let stored = super::settings::load(c, agreement.id)?;
-        let config = super::settings::config_for(config, DEFAULT_FEATURED, &agreement, stored.as_ref());
+        let config = super::settings::config_for(config, &config.featured_agreement, &agreement, stored.as_ref());
         Ok(Ok((agreement, config)))
     })
     .map_err(|e| e.to_string())?

@@ -89,6 +89,9 @@ pub struct ReportConfig {
     pub retry_for: Duration,
     pub retry_base: Duration,
     pub public_archive: bool,
+    /// The agreement these settings (RATIFY_REPORT_*) are for: the featured one (copied from
+    /// `Config::featured_agreement`); other agreements' come from the staff's settings table.
+    pub featured_agreement: String,
 }
 
 impl Default for ReportConfig {
@@ -103,6 +106,7 @@ impl Default for ReportConfig {
             retry_for: Duration::from_secs(24 * 3600),
             retry_base: Duration::from_secs(30),
             public_archive: true,
+            featured_agreement: crate::agreement::DEFAULT_FEATURED.to_string(),
         }
     }
 }

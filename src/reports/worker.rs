@@ -22,7 +22,7 @@ use super::delivery::{outbox, Deliverer, SetupError};
 use super::schedule::Schedule;
 use super::service::{self, DeliverySummary};
 use super::{settings, store, ReportError};
-use crate::agreement::{self, DEFAULT_FEATURED};
+use crate::agreement;
 use crate::db::Db;
 use crate::ops::shutdown::Shutdown;
 
@@ -98,9 +98,10 @@ impl Worker {
                 })
             })
             .await?;
+        let featured_slug = self.config.featured_agreement.clone();
         let featured = self
             .db
-            .run(|db| db.read_blocking(|c| agreement::load(c, DEFAULT_FEATURED).map_err(ReportError::from)))
+            .run(move |db| db.read_blocking(|c| agreement::load(c, &featured_slug).map_err(ReportError::from)))
             .await?;
         let released = if self.config.enabled {
             self.run_schedule(&featured, self.config.as_ref().clone(), now).await?
@@ -140,10 +141,10 @@ impl Worker {
                             continue;
                         }
                         let a = agreement::load_by_id(c, id)?;
-                        if a.slug == DEFAULT_FEATURED {
+                        if a.slug == base.featured_agreement {
                             continue;
                         }
-                        let config = settings::config_for(&base, DEFAULT_FEATURED, &a, Some(&stored));
+                        let config = settings::config_for(&base, &base.featured_agreement, &a, Some(&stored));
                         out.push((a, config));
                     }
                     Ok::<_, ReportError>(out)

@@ -133,6 +133,52 @@ async fn a_write_is_applied_to_the_held_snapshot_not_reloaded(app: TestApp) {
     assert!(refreshed.is_none(), "a gap is not patched");
     let refreshed = app.db.read_blocking(|c| held.refreshed(c).map_err(ratify::db::DbError::from)).expect("read");
     assert_eq!(refreshed.map(|s| s.events.len()), Some(held.events.len()), "nothing new: the same log");
+    // The agreement's change counter is its number of events (what the check above reads).
+    let counted = app.db.read_blocking(|c| ratify::events::count(c, agreement_id).map_err(ratify::db::DbError::from));
+    assert_eq!(counted.expect("count"), held.events.len() as i64);
 }
+
+async fn every_write_path_counts_its_events_once_committed(app: TestApp) {
+    let recorded = |app: &TestApp| {
+        let text = app.state.metrics.encode();
+        text.lines()
+            .find_map(|l| l.strip_prefix("ratify_events_recorded_total "))
+            .and_then(|n| n.parse::<u64>().ok())
+            .expect("the counter")
+    };
+    assert_eq!(recorded(&app), 0);
+    let token = app.token("t");
+    app.record(&token, "1401", adopted()).await;
+    assert_eq!(recorded(&app), 1, "the API");
+    // A refused event stores nothing and counts nothing.
+    let refused = app.post_event(&token, "1402", &json!({"status": "adopted"})).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(recorded(&app), 1);
+    // The same path the staff form and the import take, with two events in one transaction.
+    let agreement = app.state.catalogue().await.expect("catalogue").featured().clone();
+    let raw = ratify::events::validate::raw_from_json(&adopted()).expect("raw");
+    ratify::events::write::commit(&app.state, move |c| {
+        let writer = ratify::events::store::Writer { name: "test".into(), client_addr: None };
+        for code in ["1402", "1407"] {
+            ratify::events::store::record_in(
+                c,
+                &agreement,
+                code,
+                &raw,
+                &writer,
+                ratify::clock::today(),
+                ratify::events::validate::Audience::Staff,
+            )
+            .map_err(|e| ratify::db::DbError::Migration(e.to_string()))?;
+        }
+        Ok::<_, ratify::db::DbError>(())
+    })
+    .await
+    .expect("committed");
+    assert_eq!(recorded(&app), 3);
+    assert_eq!(app.get_json("/api/v1/status?as_of=2026-12-01", 200).await["municipalities_adopted"], 3);
+}
+
+both_backends!(every_write_path_counts_its_events_once_committed);
 
 both_backends!(a_write_is_applied_to_the_held_snapshot_not_reloaded);

@@ -69,6 +69,17 @@ async fn every_county_gets_a_working_page_with_its_parties_and_its_map(backend: 
         }
         let drawn = html.matches("id=\"kommun-").count();
         assert_eq!(drawn, municipalities.len(), "/avtal/{slug}: the county's map, no other county's areas");
+        // The region's page locates it on its own county's map, named.
+        // Gotland's region is its municipality (0980), the agreement's one party.
+        let region = if county == "09" { "0980".to_string() } else { county.clone() };
+        let page = app.get(&format!("/avtal/{slug}/parter/{region}")).await;
+        assert_eq!(page.status(), 200, "/avtal/{slug}/parter/{region}");
+        let html = page.text().await.expect("body");
+        let county_name = ratify::parties::county_name(&county).expect("county name");
+        assert!(
+            html.contains(&format!(" i {county_name}.")) || html.contains(&format!("hela {county_name}.")),
+            "{slug}: {county_name}"
+        );
         let status = app.get_json(&format!("/api/v1/agreements/{slug}/status"), 200).await;
         let n = municipalities.len() as u64;
         assert_eq!(status["municipalities_total"].as_u64(), Some(n), "{slug}: {status}");

@@ -25,7 +25,10 @@ CREATE TABLE agreement_changes (
     agreement_id INTEGER PRIMARY KEY NOT NULL REFERENCES agreements (id),
     counter BIGINT NOT NULL
 );
-INSERT INTO agreement_changes (agreement_id, counter) SELECT id, 0 FROM agreements;
+-- The counter starts at the number of events so far: it then always equals the agreement's
+-- number of events (they are append-only), which a cached snapshot checks itself against.
+INSERT INTO agreement_changes (agreement_id, counter)
+    SELECT id, (SELECT COUNT(*) FROM events WHERE events.agreement_id = agreements.id) FROM agreements;
 
 -- An event moves its agreement's counter instead of the one for everything.
 DROP TRIGGER data_changes_events_insert;
