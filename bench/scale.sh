@@ -5,7 +5,8 @@
 #    the as-of status for every day of a year (`adoption_history`; and 365 separate evaluates).
 # 2. Many agreements on one instance, through HTTP, release binary on SQLite: the registry's 311
 #    parties (seeded), 21 county agreements (`ratify agreement add` with a five-line file each:
-#    `county = "XX"`), one national agreement of all 311, and SYNTHETIC agreements over a county's
+#    `county = "XX"`), one national agreement of all 310 bodies (311 less Region Gotland, which is
+#    municipality 0980), and SYNTHETIC agreements over a county's
 #    parties ("syntetiskt-K") until there are about N/10 000 agreements; N generated events
 #    inserted straight into the database (sqlite3), spread evenly over every (agreement, party)
 #    pair. For the national agreement (the largest) and Skåne's (34 parties): the status

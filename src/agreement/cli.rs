@@ -66,42 +66,43 @@ fn add(db: &Db, path: &Path) -> Result<String, String> {
     };
     let file = spec::parse(&text).map_err(|e| fail(&e))?;
     // One transaction: resolving the parties, defining, counting; any error rolls all back.
-    let (defined, municipalities, region) = db
+    let (defined, municipalities, regions) = db
         .write_blocking(|conn| -> Result<_, AddError> {
             let new = spec::resolve(conn, &file)?;
             let defined = define::define(conn, &new)?;
-            let (municipalities, region) = count_kinds(conn, &new.parties)?;
-            Ok((defined, municipalities, region))
+            let (municipalities, regions) = count_kinds(conn, &new.parties)?;
+            Ok((defined, municipalities, regions))
         })
         .map_err(|e| fail(&e))?;
     let slug = &file.slug;
     Ok(match defined {
-        Defined::Created(_) => format!("Avtalet {slug} har lagts upp ({}).\n", parties_phrase(municipalities, region)),
+        Defined::Created(_) => format!("Avtalet {slug} har lagts upp ({}).\n", parties_phrase(municipalities, regions)),
         Defined::Unchanged(_) => {
-            format!("Avtalet {slug} är oförändrat ({}).\n", parties_phrase(municipalities, region))
+            format!("Avtalet {slug} är oförändrat ({}).\n", parties_phrase(municipalities, regions))
         }
         Defined::Updated(_) => {
-            format!("Avtalet {slug} har uppdaterats ({}).\n", parties_phrase(municipalities, region))
+            format!("Avtalet {slug} har uppdaterats ({}).\n", parties_phrase(municipalities, regions))
         }
     })
 }
 
-fn count_kinds(conn: &mut DbConn, codes: &[String]) -> QueryResult<(usize, bool)> {
+fn count_kinds(conn: &mut DbConn, codes: &[String]) -> QueryResult<(usize, usize)> {
     let kinds: Vec<String> = parties::table.filter(parties::code.eq_any(codes)).select(parties::kind).load(conn)?;
     let municipalities = kinds.iter().filter(|k| PartyKind::parse(k) == Some(PartyKind::Municipality)).count();
-    let region = kinds.iter().any(|k| PartyKind::parse(k) == Some(PartyKind::Region));
-    Ok((municipalities, region))
+    let regions = kinds.iter().filter(|k| PartyKind::parse(k) == Some(PartyKind::Region)).count();
+    Ok((municipalities, regions))
 }
 
-/// "50 parter: 49 kommuner och regionen", "14 parter: 14 kommuner", "1 part: 1 kommun".
-pub fn parties_phrase(municipalities: usize, region: bool) -> String {
-    let total = municipalities + usize::from(region);
+/// "50 parter: 49 kommuner och regionen", "14 parter: 14 kommuner", "1 part: 1 kommun",
+/// "310 parter: 290 kommuner och 20 regioner".
+pub fn parties_phrase(municipalities: usize, regions: usize) -> String {
+    let total = municipalities + regions;
     let parts = if total == 1 { "1 part".to_string() } else { format!("{total} parter") };
     let kommuner = if municipalities == 1 { "1 kommun".to_string() } else { format!("{municipalities} kommuner") };
-    if region {
-        format!("{parts}: {kommuner} och regionen")
-    } else {
-        format!("{parts}: {kommuner}")
+    match regions {
+        0 => format!("{parts}: {kommuner}"),
+        1 => format!("{parts}: {kommuner} och regionen"),
+        n => format!("{parts}: {kommuner} och {n} regioner"),
     }
 }
 
@@ -144,8 +145,9 @@ mod tests {
 
     #[test]
     fn the_parties_phrase_counts_in_swedish() {
-        assert_eq!(parties_phrase(49, true), "50 parter: 49 kommuner och regionen");
-        assert_eq!(parties_phrase(14, false), "14 parter: 14 kommuner");
-        assert_eq!(parties_phrase(1, false), "1 part: 1 kommun");
+        assert_eq!(parties_phrase(49, 1), "50 parter: 49 kommuner och regionen");
+        assert_eq!(parties_phrase(14, 0), "14 parter: 14 kommuner");
+        assert_eq!(parties_phrase(1, 0), "1 part: 1 kommun");
+        assert_eq!(parties_phrase(290, 20), "310 parter: 290 kommuner och 20 regioner");
     }
 }
