@@ -59,7 +59,8 @@ pub fn threshold_from_columns(rule: &str, count: i32) -> Threshold {
     }
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = agreements)]
 struct AgreementRow {
     id: i32,
     slug: String,
@@ -73,34 +74,6 @@ struct AgreementRow {
     legal_force_required: bool,
     appeal_period_days: i32,
 }
-
-type AgreementColumns = (
-    agreements::id,
-    agreements::slug,
-    agreements::title,
-    agreements::short_title,
-    agreements::starts_on,
-    agreements::decision_period_ends_on,
-    agreements::majority_rule,
-    agreements::majority_threshold,
-    agreements::region_required,
-    agreements::legal_force_required,
-    agreements::appeal_period_days,
-);
-
-const COLUMNS: AgreementColumns = (
-    agreements::id,
-    agreements::slug,
-    agreements::title,
-    agreements::short_title,
-    agreements::starts_on,
-    agreements::decision_period_ends_on,
-    agreements::majority_rule,
-    agreements::majority_threshold,
-    agreements::region_required,
-    agreements::legal_force_required,
-    agreements::appeal_period_days,
-);
 
 impl AgreementRow {
     fn into_agreement(self, instruments: Vec<Instrument>) -> Agreement {
@@ -133,21 +106,24 @@ fn instruments_of(conn: &mut DbConn, id: i32) -> QueryResult<Vec<Instrument>> {
 
 /// Loads the agreement by slug with its instruments in their order.
 pub fn load(conn: &mut DbConn, slug: &str) -> QueryResult<Agreement> {
-    let row: AgreementRow = agreements::table.filter(agreements::slug.eq(slug)).select(COLUMNS).first(conn)?;
+    let row: AgreementRow =
+        agreements::table.filter(agreements::slug.eq(slug)).select(AgreementRow::as_select()).first(conn)?;
     let instruments = instruments_of(conn, row.id)?;
     Ok(row.into_agreement(instruments))
 }
 
 /// Loads the agreement by id.
 pub fn load_by_id(conn: &mut DbConn, id: i32) -> QueryResult<Agreement> {
-    let row: AgreementRow = agreements::table.filter(agreements::id.eq(id)).select(COLUMNS).first(conn)?;
+    let row: AgreementRow =
+        agreements::table.filter(agreements::id.eq(id)).select(AgreementRow::as_select()).first(conn)?;
     let instruments = instruments_of(conn, row.id)?;
     Ok(row.into_agreement(instruments))
 }
 
 /// Every agreement, oldest first (by id), with its instruments.
 pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Agreement>> {
-    let rows: Vec<AgreementRow> = agreements::table.select(COLUMNS).order(agreements::id.asc()).load(conn)?;
+    let rows: Vec<AgreementRow> =
+        agreements::table.select(AgreementRow::as_select()).order(agreements::id.asc()).load(conn)?;
     rows.into_iter()
         .map(|row| {
             let instruments = instruments_of(conn, row.id)?;

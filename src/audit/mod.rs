@@ -34,10 +34,12 @@ pub enum Action {
     ReportSent,
     /// A failed report delivery put back in the queue by staff ("Skicka igen").
     ReportDeliveryRequeued,
+    /// An agreement's report schedule or recipients changed by an admin.
+    ReportSettingsChange,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::EventCreate,
         Action::EventCorrect,
         Action::ImportCommit,
@@ -54,6 +56,7 @@ impl Action {
         Action::TokenRevoke,
         Action::ReportSent,
         Action::ReportDeliveryRequeued,
+        Action::ReportSettingsChange,
     ];
 
     pub fn code(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Action {
             Action::TokenRevoke => "token.revoke",
             Action::ReportSent => "report.sent",
             Action::ReportDeliveryRequeued => "report.delivery_requeued",
+            Action::ReportSettingsChange => "report.settings_change",
         }
     }
 
@@ -95,6 +99,7 @@ impl Action {
             Action::TokenRevoke => "API-nyckel återkallad",
             Action::ReportSent => "Rapport skickad",
             Action::ReportDeliveryRequeued => "Rapportleverans skickas igen",
+            Action::ReportSettingsChange => "Rapportinställningar ändrade",
         }
     }
 

@@ -143,6 +143,21 @@ pub fn save(
     if updated == 0 {
         diesel::insert_into(ars::table).values((ars::agreement_id.eq(agreement_id), values)).execute(conn)?;
     }
+    // Who changed where an agreement's reports go, and to what: in the audit trail, in the same
+    // transaction.
+    let slug: String = crate::db::schema::agreements::table
+        .filter(crate::db::schema::agreements::id.eq(agreement_id))
+        .select(crate::db::schema::agreements::slug)
+        .first(conn)?;
+    let list = |items: &[String]| if items.is_empty() { "inga".to_string() } else { items.join(", ") };
+    let details = format!(
+        "Rapportinställningar i avtalet {slug}: {}, schema {}, {} webhookadresser (visas inte: de kan bära nycklar), e-post {}.",
+        if s.enabled { "på" } else { "av" },
+        s.schedule,
+        s.webhooks.len(),
+        list(&s.emails)
+    );
+    crate::audit::record(conn, actor, crate::audit::Action::ReportSettingsChange, &details, None)?;
     Ok(())
 }
 

@@ -184,6 +184,9 @@ async fn staff_choose_the_agreement_and_admins_set_its_reports(app: TestApp) {
     let saved = saved.expect("stored");
     assert!(saved.enabled);
     assert_eq!(saved.schedule.to_string(), "tisdag 08:30");
+    // The change is in the audit trail, with who made it.
+    let log = admin.page("/admin/logg").await;
+    assert!(log.contains(&format!("Rapportinställningar i avtalet {SLUG}: på, schema tisdag 08:30")), "{log}");
 
     let editor = Staff::login(&app, "eva").await;
     let page = editor.page(&format!("/admin/rapporter?avtal={SLUG}")).await;
