@@ -80,6 +80,12 @@ async fn every_kind_of_write_leaves_an_audit_row(app: TestApp) {
     let delivery = failed_report_delivery(&app).await;
     let resent = admin.post(&format!("/admin/rapporter/leveranser/{delivery}/skicka-igen"), &[]).await;
     assert_eq!(resent.status().as_u16(), 303);
+    // Another agreement's report settings, set by an admin.
+    let other =
+        crate::support::second_agreement("tva-test", &["1401", "1402"], ratify::ratification::Threshold::Count(1));
+    app.add_agreement(&other);
+    let settings = [("enabled", "ja"), ("schedule", "tisdag 08:30")];
+    assert_eq!(admin.post("/admin/rapporter/installningar?avtal=tva-test", &settings).await.status().as_u16(), 303);
     // Password change and logout.
     let new = "ett annat långt lösenord";
     admin.post("/admin/losenord", &[("current", PASSWORD), ("new", new), ("repeat", new)]).await;
