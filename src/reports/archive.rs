@@ -88,8 +88,9 @@ async fn list_page(
         .run(move |db| db.read_blocking(|c| store::list_in(c, id, true).map_err(super::ReportError::from)))
         .await
         .map_err(|e| PageError::Internal(e.into()))?;
-    // The featured agreement's archive reads as it always has; another's names its agreement.
-    let name = if featured { "Hälso- och sjukvårdsavtalet" } else { agreement.short_title.as_str() };
+    // The featured agreement's archive reads as it always has (hos-2027's short title is
+    // "Hälso- och sjukvårdsavtalet"); another's names its agreement in the title too.
+    let name = agreement.short_title.as_str();
     let title = if featured {
         "Lägesrapporter till SRO".to_string()
     } else {
