@@ -96,6 +96,22 @@ pub fn county_name(county_code: &str) -> Option<&'static str> {
     NAMES.iter().find(|(code, _)| *code == county_code).map(|(_, name)| *name)
 }
 
+/// The county code (two digits) when every municipality code is of the same county.
+pub fn single_county<'a>(codes: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counties = codes.into_iter().map(|c| c.get(..2));
+    let first = counties.next()??;
+    counties.all(|c| c == Some(first)).then_some(first)
+}
+
+/// "Västra Götalands län" → "Västra Götalands", "Skåne län" → "Skåne läns": the county as the
+/// owner of its municipalities.
+pub fn county_genitive(county: &str) -> String {
+    match county.strip_suffix(" län") {
+        Some(stem) if stem.ends_with('s') => stem.to_string(),
+        _ => format!("{county}s"),
+    }
+}
+
 #[cfg(test)]
 mod county_tests {
     #[test]
@@ -103,5 +119,25 @@ mod county_tests {
         assert_eq!(super::county_name("14"), Some("Västra Götalands län"));
         assert_eq!(super::county_name("12"), Some("Skåne län"));
         assert_eq!(super::county_name("02"), None);
+    }
+}
+
+#[cfg(test)]
+mod genitive_tests {
+    use super::*;
+
+    #[test]
+    fn the_county_owns_its_municipalities_in_good_swedish() {
+        assert_eq!(county_genitive("Västra Götalands län"), "Västra Götalands");
+        assert_eq!(county_genitive("Stockholms län"), "Stockholms");
+        assert_eq!(county_genitive("Skåne län"), "Skåne läns");
+        assert_eq!(county_genitive("Uppsala län"), "Uppsala läns");
+    }
+
+    #[test]
+    fn one_county_only_when_every_code_is_of_it() {
+        assert_eq!(single_county(["1480", "1401"]), Some("14"));
+        assert_eq!(single_county(["1480", "1280"]), None);
+        assert_eq!(single_county(std::iter::empty()), None);
     }
 }

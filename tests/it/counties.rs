@@ -69,13 +69,28 @@ async fn every_county_gets_a_working_page_with_its_parties_and_its_map(backend: 
         }
         let drawn = html.matches("id=\"kommun-").count();
         assert_eq!(drawn, municipalities.len(), "/avtal/{slug}: the county's map, no other county's areas");
+        // The map's text alternative names this county, not Västra Götaland.
+        let county_name = ratify::parties::county_name(&county).expect("county name");
+        let label = html
+            .split("aria-label=\"Karta över ")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("/avtal/{slug}: the map has a label"));
+        let stem = county_name.trim_end_matches(" län").trim_end_matches('s');
+        assert!(label.contains(stem), "/avtal/{slug}: the map's label names {county_name}: {label}");
+        assert!(
+            label.contains(&format!(" {} kommun", municipalities.len())),
+            "/avtal/{slug}: the map's label counts the municipalities: {label}"
+        );
+        if county != "14" {
+            assert!(!label.contains("Västra Götaland"), "/avtal/{slug}: {label}");
+        }
         // The region's page locates it on its own county's map, named.
         // Gotland's region is its municipality (0980), the agreement's one party.
         let region = if county == "09" { "0980".to_string() } else { county.clone() };
         let page = app.get(&format!("/avtal/{slug}/parter/{region}")).await;
         assert_eq!(page.status(), 200, "/avtal/{slug}/parter/{region}");
         let html = page.text().await.expect("body");
-        let county_name = ratify::parties::county_name(&county).expect("county name");
         assert!(
             html.contains(&format!(" i {county_name}.")) || html.contains(&format!("hela {county_name}.")),
             "{slug}: {county_name}"

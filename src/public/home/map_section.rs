@@ -4,6 +4,7 @@
 use maud::{html, Markup};
 
 use super::query::{HomeQuery, View};
+use crate::parties;
 use crate::public::links;
 use crate::ratification::{Evaluation, PartyKind, Status, StatusCounts};
 use crate::snapshot::Snapshot;
@@ -30,19 +31,27 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
     }
     let region = snapshot.parties.iter().zip(&eval.parties).find(|(p, _)| p.kind == PartyKind::Region);
     let tiles = if query.view == View::Tiles { ", som lika stora sexhörningar" } else { "" };
-    // The map is the county's: an agreement over some of its municipalities is drawn in it, the
-    // others grey and without links.
-    let whole_county = map::asset().is_ok_and(|a| a.municipalities.len() == entries.len());
-    let label = if whole_county {
-        format!(
-            "Karta över Västra Götalands {} kommuner efter beslutsstatus{tiles}. Varje kommun är en länk till dess sida.",
-            entries.len()
-        )
-    } else {
-        format!(
-            "Karta över avtalets {} kommuner i Västra Götalands län efter beslutsstatus{tiles}. Varje kommun i avtalet är en länk till dess sida.",
-            entries.len()
-        )
+    // The map is the county's (Sweden's when the parties span counties): an agreement over some
+    // of its municipalities is drawn in it, the others grey and without links.
+    let county = parties::single_county(entries.iter().map(|e| e.code.as_str()));
+    let drawn = map::asset_for(entries.iter().map(|e| e.code.as_str())).map_or(0, |a| a.municipalities.len());
+    let whole = drawn == entries.len();
+    let n = entries.len();
+    let k = if n == 1 { "kommun" } else { "kommuner" };
+    let label = match county.and_then(parties::county_name) {
+        Some(name) if whole => format!(
+            "Karta över {} {n} {k} efter beslutsstatus{tiles}. Varje kommun är en länk till dess sida.",
+            parties::county_genitive(name)
+        ),
+        Some(name) => format!(
+            "Karta över avtalets {n} {k} i {name} efter beslutsstatus{tiles}. Varje kommun i avtalet är en länk till dess sida."
+        ),
+        None if whole => format!(
+            "Karta över Sveriges {n} {k} efter beslutsstatus{tiles}. Varje kommun är en länk till dess sida."
+        ),
+        None => format!(
+            "Karta över avtalets {n} {k} i Sverige efter beslutsstatus{tiles}. Varje kommun i avtalet är en länk till dess sida."
+        ),
     };
     html! {
         section.map-section #karta aria-labelledby="karta-rubrik" {

@@ -39,11 +39,12 @@ fn svg_of(a: &MapAsset, status_of: impl Fn(&str) -> Option<Status>) -> Markup {
     }
     used.sort();
     let outside = a.municipalities.iter().any(|m| status_of(&m.code).is_none());
+    let title = map_title(a, outside, a.municipalities.iter().filter(|m| status_of(&m.code).is_some()).count());
     html! {
         figure class="map" {
             svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {} {}", a.width, a.height))
                 role="img" aria-labelledby="map-title" {
-                title id="map-title" { "Karta över Västra Götalands 49 kommuner efter status" }
+                title id="map-title" { (title) }
                 @for m in &a.municipalities {
                     @if let Some(s) = status_of(&m.code) {
                         path d=(m.path) fill=(colour(s)) stroke="#333" stroke-width="1.2" {
@@ -71,6 +72,19 @@ fn svg_of(a: &MapAsset, status_of: impl Fn(&str) -> Option<Status>) -> Markup {
     }
 }
 
+/// "Karta över Västra Götalands 49 kommuner efter status", or the agreement's part of its county.
+fn map_title(a: &MapAsset, outside: bool, n: usize) -> String {
+    let county = crate::parties::single_county(a.municipalities.iter().map(|m| m.code.as_str()))
+        .and_then(crate::parties::county_name);
+    let k = if n == 1 { "kommun" } else { "kommuner" };
+    match (county, outside) {
+        (Some(name), false) => format!("Karta över {} {n} {k} efter status", crate::parties::county_genitive(name)),
+        (Some(name), true) => format!("Karta över avtalets {n} {k} i {name} efter status"),
+        (None, false) => format!("Karta över Sveriges {n} {k} efter status"),
+        (None, true) => format!("Karta över avtalets {n} {k} i Sverige efter status"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +95,7 @@ mod tests {
             svg(["1480"], |code| Some(if code == "1480" { Status::Adopted } else { Status::NotStarted })).unwrap();
         let s = markup.into_string();
         assert_eq!(s.matches("<path ").count(), 49);
+        assert!(s.contains("Karta över Västra Götalands 49 kommuner efter status"), "today's title for hos-2027");
         assert!(s.contains("Göteborg: Antaget"));
         assert_eq!(s.matches(colour(Status::Adopted)).count(), 2, "one path and one legend swatch");
         assert!(s.contains("Ej påbörjat") && !s.contains("Avslaget"), "the legend lists the statuses shown");
@@ -97,6 +112,10 @@ mod tests {
         assert!(s.contains("Ingår inte i avtalet"), "the legend says what the neutral areas are");
         let skane = svg(["1280"], |code| (code == "1280").then_some(Status::Rejected)).unwrap().into_string();
         assert_eq!(skane.matches("<path ").count(), 33, "Skåne's map for a Skåne agreement");
+        assert!(skane.contains("Karta över avtalets 1 kommun i Skåne län efter status"), "the title names the county");
+        assert!(s.contains("Karta över avtalets 2 kommuner i Västra Götalands län"));
+        let all_skane = svg(["1280"], |_| Some(Status::Adopted)).unwrap().into_string();
+        assert!(all_skane.contains("<title id=\"map-title\">Karta över Skåne läns 33 kommuner efter status</title>"));
     }
 
     #[test]
