@@ -102,15 +102,16 @@ pub fn effective_date_of(decided_on: Option<NaiveDate>, recorded_at: DateTime<Ut
     decided_on.unwrap_or_else(|| stockholm_date(recorded_at))
 }
 
-/// The calendar date in Stockholm at `t`. Since 1900 Stockholm has been one or two hours ahead of
+/// The calendar date in Stockholm at `t`. Since 1980 Stockholm has been one or two hours ahead of
 /// UTC (CET +1, CEST +2), so only an instant in the 22nd hour UTC needs the time-zone table; the
 /// table lookup is the costliest step of preparing a large log, and this skips it for 23 instants
-/// in 24. Before 1900 the table decides (tzdata gives local mean time there, less than an hour
-/// ahead: Europe/Stockholm is a link to Europe/Berlin, +0:53:28).
+/// in 24. Before 1980 the table decides: tzdata's Europe/Stockholm is a link to Europe/Berlin,
+/// which gives local mean time before 1893 (+0:53:28) and three hours ahead in the summers of
+/// 1945 and 1947.
 pub(super) fn stockholm_date(t: DateTime<Utc>) -> NaiveDate {
     use chrono::{Datelike, Timelike};
     let utc = t.naive_utc();
-    if utc.year() < 1900 {
+    if utc.year() < 1980 {
         return t.with_timezone(&Stockholm).date_naive();
     }
     match utc.hour() {
@@ -133,6 +134,13 @@ mod tests {
             let t = Utc.timestamp_opt(secs, 0).single().expect("in range");
             prop_assert_eq!(stockholm_date(t), t.with_timezone(&Stockholm).date_naive(), "at {}", t);
         }
+    }
+
+    /// Found by the property above: Berlin's time (and so tzdata's Stockholm) was UTC+3 then.
+    #[test]
+    fn the_summer_of_1945_is_three_hours_ahead() {
+        let t = Utc.timestamp_opt(-766_548_001, 0).single().expect("in range");
+        assert_eq!(stockholm_date(t), NaiveDate::from_ymd_opt(1945, 9, 17).expect("a date"));
     }
 
     #[test]
