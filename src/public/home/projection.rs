@@ -47,7 +47,6 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
         .collect();
     planned.sort_by(|a, b| (a.on, &a.name).cmp(&(b.on, &b.name)));
 
-    let hypothetical = with_adoptions(snapshot, &planned);
     let mut dates: Vec<NaiveDate> = planned.iter().map(|p| p.on).collect();
     dates.dedup();
     let mut steps = Vec::with_capacity(dates.len());
@@ -56,14 +55,18 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
     // A region the rules do not require is never what is missing.
     let region_needed = snapshot.agreement.rules.region_required;
     let mut final_region_adopted = eval.region_adopted || !region_needed;
-    for date in dates {
-        let e = hypothetical.evaluate(&snapshot.agreement.rules, date);
-        steps.push((date, e.municipalities_adopted));
-        if majority_on.is_none() && e.majority.state == ConditionState::Satisfied {
-            majority_on = Some(date);
+    // Built only if some meeting lies ahead: most pages of a settled agreement have none.
+    if !dates.is_empty() {
+        let hypothetical = with_adoptions(snapshot, &planned);
+        for date in dates {
+            let e = hypothetical.evaluate(&snapshot.agreement.rules, date);
+            steps.push((date, e.municipalities_adopted));
+            if majority_on.is_none() && e.majority.state == ConditionState::Satisfied {
+                majority_on = Some(date);
+            }
+            final_municipalities = e.municipalities_adopted;
+            final_region_adopted = e.region_adopted || !region_needed;
         }
-        final_municipalities = e.municipalities_adopted;
-        final_region_adopted = e.region_adopted || !region_needed;
     }
     Projection {
         planned,
@@ -78,7 +81,7 @@ pub fn project(snapshot: &Snapshot, eval: &Evaluation) -> Projection {
 /// The log with an adoption on each planned meeting date, recorded after everything real so
 /// that it stands on that date. Only the parties with a planned meeting are re-prepared.
 fn with_adoptions(snapshot: &Snapshot, planned: &[Planned]) -> PreparedLog {
-    let next_id = snapshot.events.iter().map(|e| i64::from(e.id)).max().unwrap_or(0);
+    let next_id = snapshot.max_event_id().map_or(0, i64::from);
     let recorded_at = snapshot.last_change_at().unwrap_or_else(crate::clock::now) + TimeDelta::seconds(1);
     let added = planned
         .iter()

@@ -35,17 +35,18 @@ fn cmp_some_first<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Order
     }
 }
 
-fn sort_rows(rows: &mut [Row<'_>], key: SortKey, descending: bool) {
-    rows.sort_by(|a, b| {
-        let by_name = || swedish_key(&a.party.name).cmp(&swedish_key(&b.party.name));
+fn sort_rows(rows: &mut Vec<Row<'_>>, key: SortKey, descending: bool) {
+    // Each row's Swedish sort keys made once, not at every comparison (310 rows on a national page).
+    let mut keyed: Vec<(String, Option<String>, Row<'_>)> = rows
+        .drain(..)
+        .map(|row| (swedish_key(&row.party.name), row.party.subregion.as_deref().map(swedish_key), row))
+        .collect();
+    keyed.sort_by(|(a_name, a_sub, a), (b_name, b_sub, b)| {
+        let by_name = || a_name.cmp(b_name);
         let dir = |o: Ordering| if descending { o.reverse() } else { o };
         let primary = match key {
             SortKey::Name => dir(by_name()),
-            SortKey::Subregion => cmp_some_first(
-                a.party.subregion.as_deref().map(swedish_key),
-                b.party.subregion.as_deref().map(swedish_key),
-                descending,
-            ),
+            SortKey::Subregion => cmp_some_first(a_sub.as_ref(), b_sub.as_ref(), descending),
             SortKey::Status => dir(a.standing.status.cmp(&b.standing.status)),
             SortKey::Decided => {
                 cmp_some_first(a.latest.and_then(|e| e.decided_on), b.latest.and_then(|e| e.decided_on), descending)
@@ -54,6 +55,7 @@ fn sort_rows(rows: &mut [Row<'_>], key: SortKey, descending: bool) {
         };
         primary.then_with(by_name)
     });
+    rows.extend(keyed.into_iter().map(|(_, _, row)| row));
 }
 
 fn matches(row: &Row<'_>, query: &HomeQuery) -> bool {

@@ -2,7 +2,7 @@
 
 use maud::{html, Markup};
 
-use super::{area_title, asset_for, Entry};
+use super::{area_title, asset_for, by_code, Entry};
 use crate::views::status::paint;
 
 /// The interactive county map of the entries' county (Sweden's if they span several).
@@ -10,10 +10,11 @@ use crate::views::status::paint;
 /// of the agreement) is drawn without a link, neutral.
 pub fn county(entries: &[Entry], label: &str) -> Markup {
     let Ok(asset) = asset_for(entries.iter().map(|e| e.code.as_str())) else { return unavailable() };
+    let by_code = by_code(entries);
     html! {
         svg.map.map-county viewBox=(format!("0 0 {} {}", asset.width, asset.height)) aria-label=(label) {
             @for m in &asset.municipalities {
-                @if let Some(entry) = entries.iter().find(|e| e.code == m.code) {
+                @if let Some(entry) = by_code.get(m.code.as_str()) {
                     a href=(entry.href) fill=(paint(entry.status)) {
                         title { (area_title(entry)) }
                         path #(area_id(&m.code)) d=(m.path) {}
@@ -26,7 +27,7 @@ pub fn county(entries: &[Entry], label: &str) -> Markup {
             // whose link has keyboard focus here, so that no neighbour drawn later covers the
             // outline (SVG has no z-index). The n-th <use> belongs to the n-th link.
             g.focus-layer aria-hidden="true" {
-                @for m in asset.municipalities.iter().filter(|m| entries.iter().any(|e| e.code == m.code)) {
+                @for m in asset.municipalities.iter().filter(|m| by_code.contains_key(m.code.as_str())) {
                     use href=(format!("#{}", area_id(&m.code))) {}
                 }
             }

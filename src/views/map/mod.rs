@@ -12,6 +12,8 @@ pub use county::{county, focus_layer_css};
 pub use locator::{locator, locator_in};
 pub use tiles::tiles;
 
+use std::collections::HashMap;
+
 use crate::ratification::Status;
 
 /// What the page knows about one municipality on the map.
@@ -22,6 +24,11 @@ pub struct Entry {
     pub status: Status,
     /// Where the municipality links to.
     pub href: String,
+}
+
+/// The entries by municipality code: a national map looks up 290 areas.
+fn by_code(entries: &[Entry]) -> HashMap<&str, &Entry> {
+    entries.iter().map(|e| (e.code.as_str(), e)).collect()
 }
 
 /// The `<title>` of a municipality's area: its name and status.

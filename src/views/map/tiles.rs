@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::county::unavailable;
-use super::{area_title, asset_for, Entry};
+use super::{area_title, asset_for, by_code, Entry};
 use crate::views::status::paint;
 
 /// Circumradius of a hexagon in SVG units.
@@ -56,6 +56,7 @@ fn label_class(lines: &[&str]) -> &'static str {
 
 pub fn tiles(entries: &[Entry], label: &str) -> Markup {
     let Ok(asset) = asset_for(entries.iter().map(|e| e.code.as_str())) else { return unavailable() };
+    let by_code = by_code(entries);
     let grid = &asset.tile_grid;
     let width = 2.0 * PAD + f64::from(grid.cols) * hex_width() + hex_width() / 2.0;
     let height = 2.0 * PAD + 2.0 * R + f64::from(grid.rows.saturating_sub(1)) * 1.5 * R;
@@ -64,7 +65,7 @@ pub fn tiles(entries: &[Entry], label: &str) -> Markup {
             @for m in &asset.municipalities {
                 @let (cx, cy) = centre(m.tile[0], m.tile[1]);
                 @let lines = label_lines(&m.name);
-                @if let Some(entry) = entries.iter().find(|e| e.code == m.code) {
+                @if let Some(entry) = by_code.get(m.code.as_str()) {
                     a href=(entry.href) {
                         title { (area_title(entry)) }
                         polygon points=(hexagon(cx, cy)) fill=(paint(entry.status)) {}
