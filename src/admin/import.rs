@@ -251,18 +251,8 @@ pub async fn preview(
     .await;
     match outcome {
         Err(Stop::DryRun(results)) => {
-            let (upload, rows) = reload(&state, &id, user_id).await?;
-            let names = party_names(&state).await?;
-            let featured = state.catalogue().await?.featured().slug.clone();
-            let preview = Preview {
-                id: &id,
-                filename: &upload.filename,
-                rows: &rows,
-                results: &results,
-                names: &names,
-                featured: &featured,
-            };
-            Ok(layout::respond(preview_page(&user, &csrf.0, &preview, false)))
+            let page = preview_again(&state, &id, user_id, &results, &user, &csrf.0, false).await?;
+            Ok(layout::respond(page))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
         Err(Stop::Rows(_) | Stop::Unconfirmed(_)) | Ok(_) => {
@@ -357,32 +347,12 @@ pub async fn commit(
             )))
         }
         Err(Stop::Rows(results)) => {
-            let (upload, rows) = reload(&state, &id, user_id).await?;
-            let names = party_names(&state).await?;
-            let featured = state.catalogue().await?.featured().slug.clone();
-            let preview = Preview {
-                id: &id,
-                filename: &upload.filename,
-                rows: &rows,
-                results: &results,
-                names: &names,
-                featured: &featured,
-            };
-            Ok(unprocessable(preview_page(&user, &csrf.0, &preview, false)))
+            let page = preview_again(&state, &id, user_id, &results, &user, &csrf.0, false).await?;
+            Ok(unprocessable(page))
         }
         Err(Stop::Unconfirmed(results)) => {
-            let (upload, rows) = reload(&state, &id, user_id).await?;
-            let names = party_names(&state).await?;
-            let featured = state.catalogue().await?.featured().slug.clone();
-            let preview = Preview {
-                id: &id,
-                filename: &upload.filename,
-                rows: &rows,
-                results: &results,
-                names: &names,
-                featured: &featured,
-            };
-            Ok(unprocessable(preview_page(&user, &csrf.0, &preview, true)))
+            let page = preview_again(&state, &id, user_id, &results, &user, &csrf.0, true).await?;
+            Ok(unprocessable(page))
         }
         Err(Stop::AlreadyCommitted) => Ok(layout::respond(already_committed(&user, &csrf.0))),
         Err(Stop::DryRun(_)) => Err(AdminError::Internal("a commit is no dry run".into())),
@@ -443,6 +413,23 @@ struct Preview<'a> {
     names: &'a HashMap<String, String>,
     /// The slug a row without `avtal` goes to.
     featured: &'a str,
+}
+
+/// The preview of upload `id` read again after its dry run or refused commit, with that run's results.
+async fn preview_again(
+    state: &AppState,
+    id: &str,
+    user_id: i32,
+    results: &[RowResult],
+    user: &CurrentUser,
+    csrf: &str,
+    unconfirmed: bool,
+) -> Result<Markup, AdminError> {
+    let (upload, rows) = reload(state, id, user_id).await?;
+    let names = party_names(state).await?;
+    let featured = state.catalogue().await?.featured().slug.clone();
+    let preview = Preview { id, filename: &upload.filename, rows: &rows, results, names: &names, featured: &featured };
+    Ok(preview_page(user, csrf, &preview, unconfirmed))
 }
 
 /// The preview; `unconfirmed` when the editor sent it without confirming the warnings.

@@ -4,15 +4,16 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use maud::{html, Markup, DOCTYPE};
 
-use super::session::CurrentUser;
-use crate::accounts::Role;
+use crate::accounts::{Role, User};
 
 pub const STYLESHEET: &str = include_str!("static/admin.css");
 pub const STYLESHEET_PATH: &str = "/admin/static/admin.css";
 
-/// A page for a logged-in user, with the navigation and the logout button.
-pub fn page(title: &str, user: &CurrentUser, csrf: &str, content: Markup) -> Markup {
-    let user = &user.0;
+/// A page for a logged-in user, with the navigation and the logout button. Takes the user as
+/// `AsRef<User>` (the session's `CurrentUser`), so the layout does not depend on the session
+/// and the error pages, which use the layout, do not either.
+pub fn page(title: &str, user: &impl AsRef<User>, csrf: &str, content: Markup) -> Markup {
+    let user = user.as_ref();
     html! {
         (DOCTYPE)
         html lang="sv" {

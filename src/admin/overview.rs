@@ -145,28 +145,6 @@ pub fn attention(snapshot: &Snapshot, party: &Party, status: Status, today: Naiv
 
 const REGION_FILTER: &str = "regionen";
 
-pub async fn page(
-    user: CurrentUser,
-    csrf: CsrfToken,
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let place = Place::featured(&state).await?;
-    page_at(&place, user, csrf, req, state).await
-}
-
-/// GET /admin/avtal/{slug}: the same overview for one agreement, its parties only.
-pub async fn page_in(
-    path: web::Path<String>,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let place = Place::of(&state, &path.into_inner()).await?;
-    page_at(&place, user, csrf, req, state).await
-}
-
 /// One line of the agreement list.
 struct AgreementLine {
     agreement: std::sync::Arc<crate::agreement::Agreement>,
@@ -233,13 +211,16 @@ fn agreements_table(lines: &[AgreementLine], featured: i32, shown: i32) -> Marku
     }
 }
 
-async fn page_at(
-    place: &Place,
+/// GET /admin (the featured agreement) and /admin/avtal/{slug}: the overview, the agreement's
+/// parties only.
+pub async fn page(
     user: CurrentUser,
     csrf: CsrfToken,
     req: HttpRequest,
     state: web::Data<AppState>,
+    place: Place,
 ) -> Result<HttpResponse, AdminError> {
+    let place = &place;
     let query = Filters::parse(req.query_string())?;
     let agreement_id = place.agreement.id;
     let snapshot =

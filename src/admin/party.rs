@@ -154,42 +154,34 @@ async fn load(state: &AppState, place: &Place, code: &str) -> Result<(Snapshot, 
     }
 }
 
+/// A party's address: `{code}` under `/admin/parter/` or `/admin/avtal/{slug}/parter/` (the
+/// agreement comes from [`Place`]).
+#[derive(Debug, serde::Deserialize)]
+pub struct PartyAt {
+    code: String,
+}
+
+/// One of a party's events: `…/parter/{code}/ratta/{id}` and the like.
+#[derive(Debug, serde::Deserialize)]
+pub struct EventAt {
+    code: String,
+    id: i32,
+}
+
 fn latest_id(snapshot: &Snapshot, code: &str) -> Option<i32> {
     snapshot.events_of(code).map(|e| e.id).max()
 }
 
 pub async fn page(
-    path: web::Path<String>,
     req: HttpRequest,
     user: CurrentUser,
     csrf: CsrfToken,
     state: web::Data<AppState>,
+    place: Place,
+    path: web::Path<PartyAt>,
 ) -> Result<HttpResponse, AdminError> {
-    let place = Place::featured(&state).await?;
-    page_at(&place, path.into_inner(), req, user, csrf, state).await
-}
-
-/// GET /admin/avtal/{slug}/parter/{code}.
-pub async fn page_in(
-    path: web::Path<(String, String)>,
-    req: HttpRequest,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let (slug, code) = path.into_inner();
-    let place = Place::of(&state, &slug).await?;
-    page_at(&place, code, req, user, csrf, state).await
-}
-
-async fn page_at(
-    place: &Place,
-    code: String,
-    req: HttpRequest,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
+    let place = &place;
+    let PartyAt { code } = path.into_inner();
     let (snapshot, party) = load(&state, place, &code).await?;
     let saved = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .ok()
@@ -212,37 +204,16 @@ async fn page_at(
     Ok(layout::respond(party_page(&view, &form, &[], notice)))
 }
 
+/// GET /admin/parter/{code}/ratta/{id}: the form to correct an event.
 pub async fn correct_page(
-    path: web::Path<(String, i32)>,
     user: CurrentUser,
     csrf: CsrfToken,
     state: web::Data<AppState>,
+    place: Place,
+    path: web::Path<EventAt>,
 ) -> Result<HttpResponse, AdminError> {
-    let (code, id) = path.into_inner();
-    let place = Place::featured(&state).await?;
-    correct_page_at(&place, code, id, user, csrf, state).await
-}
-
-/// GET /admin/avtal/{slug}/parter/{code}/ratta/{id}.
-pub async fn correct_page_in(
-    path: web::Path<(String, String, i32)>,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let (slug, code, id) = path.into_inner();
-    let place = Place::of(&state, &slug).await?;
-    correct_page_at(&place, code, id, user, csrf, state).await
-}
-
-async fn correct_page_at(
-    place: &Place,
-    code: String,
-    id: i32,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
+    let place = &place;
+    let EventAt { code, id } = path.into_inner();
     let (snapshot, party) = load(&state, place, &code).await?;
     let target = find_target(&snapshot, &party, id)?;
     let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
@@ -261,36 +232,14 @@ async fn correct_page_at(
 
 /// GET /admin/parter/{code}/dra-tillbaka/{id}: the event and the form to withdraw it.
 pub async fn withdraw_page(
-    path: web::Path<(String, i32)>,
     user: CurrentUser,
     csrf: CsrfToken,
     state: web::Data<AppState>,
+    place: Place,
+    path: web::Path<EventAt>,
 ) -> Result<HttpResponse, AdminError> {
-    let (code, id) = path.into_inner();
-    let place = Place::featured(&state).await?;
-    withdraw_page_at(&place, code, id, user, csrf, state).await
-}
-
-/// GET /admin/avtal/{slug}/parter/{code}/dra-tillbaka/{id}.
-pub async fn withdraw_page_in(
-    path: web::Path<(String, String, i32)>,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let (slug, code, id) = path.into_inner();
-    let place = Place::of(&state, &slug).await?;
-    withdraw_page_at(&place, code, id, user, csrf, state).await
-}
-
-async fn withdraw_page_at(
-    place: &Place,
-    code: String,
-    id: i32,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
+    let place = &place;
+    let EventAt { code, id } = path.into_inner();
     let (snapshot, party) = load(&state, place, &code).await?;
     let target = find_target(&snapshot, &party, id)?;
     let view = View { place, snapshot: &snapshot, party: &party, user: &user, csrf: &csrf.0 };
@@ -299,43 +248,16 @@ async fn withdraw_page_at(
 
 /// POST /admin/parter/{code}/dra-tillbaka/{id}: withdraws the event (the reason is required).
 pub async fn withdraw(
-    path: web::Path<(String, i32)>,
     req: HttpRequest,
     user: CurrentUser,
     csrf: CsrfToken,
     form: web::Form<Vec<(String, String)>>,
     state: web::Data<AppState>,
+    place: Place,
+    path: web::Path<EventAt>,
 ) -> Result<HttpResponse, AdminError> {
-    let (code, id) = path.into_inner();
-    let place = Place::featured(&state).await?;
-    withdraw_at(&place, code, id, req, user, csrf, form, state).await
-}
-
-/// POST /admin/avtal/{slug}/parter/{code}/dra-tillbaka/{id}.
-pub async fn withdraw_in(
-    path: web::Path<(String, String, i32)>,
-    req: HttpRequest,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    form: web::Form<Vec<(String, String)>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let (slug, code, id) = path.into_inner();
-    let place = Place::of(&state, &slug).await?;
-    withdraw_at(&place, code, id, req, user, csrf, form, state).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn withdraw_at(
-    place: &Place,
-    code: String,
-    id: i32,
-    req: HttpRequest,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    form: web::Form<Vec<(String, String)>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
+    let place = &place;
+    let EventAt { code, id } = path.into_inner();
     let reason = form.into_inner().into_iter().find(|(k, _)| k == "reason").map(|(_, v)| v);
     let writer = store::Writer { name: user.0.username.clone(), client_addr: Some(audit::client_addr(&req)) };
     let (party_code, typed) = (code.clone(), reason.clone());
@@ -483,41 +405,16 @@ impl From<diesel::result::Error> for SaveError {
 }
 
 pub async fn add_event(
-    path: web::Path<String>,
     req: HttpRequest,
     user: CurrentUser,
     csrf: CsrfToken,
     form: web::Form<Vec<(String, String)>>,
     state: web::Data<AppState>,
+    place: Place,
+    path: web::Path<PartyAt>,
 ) -> Result<HttpResponse, AdminError> {
-    let place = Place::featured(&state).await?;
-    add_event_at(&place, path.into_inner(), req, user, csrf, form, state).await
-}
-
-/// POST /admin/avtal/{slug}/parter/{code}/handelser.
-pub async fn add_event_in(
-    path: web::Path<(String, String)>,
-    req: HttpRequest,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    form: web::Form<Vec<(String, String)>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
-    let (slug, code) = path.into_inner();
-    let place = Place::of(&state, &slug).await?;
-    add_event_at(&place, code, req, user, csrf, form, state).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn add_event_at(
-    place: &Place,
-    code: String,
-    req: HttpRequest,
-    user: CurrentUser,
-    csrf: CsrfToken,
-    form: web::Form<Vec<(String, String)>>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AdminError> {
+    let place = &place;
+    let PartyAt { code } = path.into_inner();
     let mut form = EntryForm::from_pairs(form.into_inner());
     let (snapshot, party) = load(&state, place, &code).await?;
     let all = snapshot.agreement.instrument_slugs();

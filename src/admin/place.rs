@@ -2,7 +2,12 @@
 //! (`/admin`, `/admin/parter/{code}`) show the featured agreement, `/admin/avtal/{slug}/…` any
 //! agreement. The page code is the same; only the agreement and the links differ.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
 
 use super::error::AdminError;
 use crate::agreement::Agreement;
@@ -32,6 +37,25 @@ impl Place {
 
     pub fn party_url(&self, code: &str) -> String {
         format!("{}/parter/{code}", self.base)
+    }
+}
+
+/// A handler's agreement: the route's `{slug}`, or the featured one at a route without it; so
+/// one handler serves `/admin/parter/{code}` and `/admin/avtal/{slug}/parter/{code}`.
+impl FromRequest for Place {
+    type Error = AdminError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AdminError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let slug = req.match_info().get("slug").map(str::to_owned);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AdminError::Internal("no application state in the request".into()))?;
+            match slug {
+                None => Place::featured(&state).await,
+                Some(slug) => Place::of(&state, &slug).await,
+            }
+        })
     }
 }
 

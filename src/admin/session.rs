@@ -119,6 +119,12 @@ pub fn csrf_token(session: &Session) -> String {
 #[derive(Clone)]
 pub struct CurrentUser(pub User);
 
+impl AsRef<User> for CurrentUser {
+    fn as_ref(&self) -> &User {
+        &self.0
+    }
+}
+
 /// The CSRF token to put in the page's forms, put in the request by the gate.
 #[derive(Clone)]
 pub struct CsrfToken(pub String);

@@ -109,19 +109,8 @@ pub fn define(conn: &mut DbConn, new: &NewAgreement) -> Result<Defined, DefineEr
             what: fixed_differs.join(", "),
         });
     }
-    let (rule, count) = rule_columns(new.rules.majority_threshold, municipalities);
     diesel::update(agreements::table.filter(agreements::id.eq(id)))
-        .set((
-            agreements::title.eq(&new.title),
-            agreements::short_title.eq(&new.short_title),
-            agreements::starts_on.eq(new.starts_on),
-            agreements::decision_period_ends_on.eq(new.decision_period_ends_on),
-            agreements::majority_rule.eq(rule),
-            agreements::majority_threshold.eq(count),
-            agreements::region_required.eq(new.rules.region_required),
-            agreements::legal_force_required.eq(new.rules.legal_force_required),
-            agreements::appeal_period_days.eq(to_i32(new.rules.appeal_period_days)),
-        ))
+        .set(&Columns::of(new, municipalities))
         .execute(conn)?;
     if !fixed_differs.is_empty() {
         diesel::delete(instruments::table.filter(instruments::agreement_id.eq(id))).execute(conn)?;
@@ -183,6 +172,38 @@ fn check_parties(conn: &mut DbConn, new: &NewAgreement) -> Result<u32, DefineErr
     Ok(u32::try_from(municipalities).unwrap_or(u32::MAX))
 }
 
+/// An agreement's row but its id and slug: what a definition writes, on insert and on update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = agreements)]
+struct Columns<'a> {
+    title: &'a str,
+    short_title: &'a str,
+    starts_on: NaiveDate,
+    decision_period_ends_on: NaiveDate,
+    majority_rule: &'static str,
+    majority_threshold: i32,
+    region_required: bool,
+    legal_force_required: bool,
+    appeal_period_days: i32,
+}
+
+impl<'a> Columns<'a> {
+    fn of(new: &'a NewAgreement, municipalities: u32) -> Self {
+        let (majority_rule, majority_threshold) = rule_columns(new.rules.majority_threshold, municipalities);
+        Columns {
+            title: &new.title,
+            short_title: &new.short_title,
+            starts_on: new.starts_on,
+            decision_period_ends_on: new.decision_period_ends_on,
+            majority_rule,
+            majority_threshold,
+            region_required: new.rules.region_required,
+            legal_force_required: new.rules.legal_force_required,
+            appeal_period_days: to_i32(new.rules.appeal_period_days),
+        }
+    }
+}
+
 fn rule_columns(threshold: Threshold, municipalities: u32) -> (&'static str, i32) {
     let rule = match threshold {
         Threshold::Count(_) => RULE_COUNT,
@@ -196,20 +217,8 @@ fn to_i32(n: u32) -> i32 {
 }
 
 fn insert(conn: &mut DbConn, new: &NewAgreement, municipalities: u32) -> Result<i32, DefineError> {
-    let (rule, count) = rule_columns(new.rules.majority_threshold, municipalities);
     let id: i32 = diesel::insert_into(agreements::table)
-        .values((
-            agreements::slug.eq(&new.slug),
-            agreements::title.eq(&new.title),
-            agreements::short_title.eq(&new.short_title),
-            agreements::starts_on.eq(new.starts_on),
-            agreements::decision_period_ends_on.eq(new.decision_period_ends_on),
-            agreements::majority_rule.eq(rule),
-            agreements::majority_threshold.eq(count),
-            agreements::region_required.eq(new.rules.region_required),
-            agreements::legal_force_required.eq(new.rules.legal_force_required),
-            agreements::appeal_period_days.eq(to_i32(new.rules.appeal_period_days)),
-        ))
+        .values((agreements::slug.eq(&new.slug), Columns::of(new, municipalities)))
         .returning(agreements::id)
         .get_result(conn)?;
     diesel::insert_into(agreement_changes::table)

@@ -534,149 +534,107 @@ pub struct Withdrawal {
 
 // ---- the rules engine's enums, as schemas -----------------------------------------------------
 
+/// A schema type of its own name in the document: `named_schema! { Type = "Name", expression }`
+/// declares the type and both utoipa traits, so each schema is written once.
+macro_rules! named_schema {
+    ($(#[$doc:meta])* $ty:ident = $name:literal, $($schema:tt)+) => {
+        $(#[$doc])*
+        pub struct $ty;
+
+        impl PartialSchema for $ty {
+            fn schema() -> RefOr<Schema> {
+                $($schema)+
+            }
+        }
+
+        impl ToSchema for $ty {
+            fn name() -> Cow<'static, str> {
+                $name.into()
+            }
+        }
+    };
+}
+
 fn string_enum(codes: impl IntoIterator<Item = &'static str>, description: &str) -> RefOr<Schema> {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(codes)).description(Some(description)).into()
 }
 
-/// The status codes of `ratification::Status`.
-pub struct StatusSchema;
+named_schema! {
+    /// The status codes of `ratification::Status`.
+    StatusSchema = "Status",
+    string_enum(
+        Status::ALL.map(Status::code),
+        "Status: not_started (Ej påbörjat), in_preparation (Under beredning), scheduled (Beslut planerat), \
+         proposed (Föreslaget), adopted (Antaget), rejected (Avslaget), referred_back (Återremitterat), \
+         tabled (Bordlagt), appealed (Överklagat).",
+    )
+}
 
-impl PartialSchema for StatusSchema {
-    fn schema() -> RefOr<Schema> {
-        string_enum(
-            Status::ALL.map(Status::code),
-            "Status: not_started (Ej påbörjat), in_preparation (Under beredning), scheduled (Beslut planerat), \
-             proposed (Föreslaget), adopted (Antaget), rejected (Avslaget), referred_back (Återremitterat), \
-             tabled (Bordlagt), appealed (Överklagat).",
+named_schema! {
+    /// An event's status: a party's statuses and `withdrawn`, which only a withdrawal carries.
+    EventStatusSchema = "EventStatus",
+    string_enum(
+        Status::ALL.into_iter().chain([Status::Withdrawn]).map(Status::code),
+        "Händelsens status: partens statusar (se Status) och withdrawn (Tillbakadragen), som bara ett \
+         tillbakadragande har. Det anger i corrects händelsen det drar tillbaka, som då inte räknas; \
+         ingen part får statusen withdrawn.",
+    )
+}
+
+named_schema! {
+    /// The parties per status: one count per status code.
+    StatusCountsSchema = "StatusCounts",
+    let mut object = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("Antal parter per status; summan är antalet parter."));
+    for status in Status::ALL {
+        object = object
+            .property(status.code(), ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
+            .required(status.code());
+    }
+    object.into()
+}
+
+named_schema! {
+    ConditionStateSchema = "ConditionState",
+    string_enum(
+        ["satisfied", "open", "blocked"],
+        "satisfied: villkoret är uppfyllt; open: inte ännu, men kan bli; blocked: kan inte längre uppfyllas.",
+    )
+}
+
+named_schema! {
+    AppliesToSchema = "AppliesTo",
+    string_enum(
+        ["all_parties", "adopting_parties", "none"],
+        "Vem avtalet gäller för: alla 50 parter, regionen och de antagande kommunerna, eller ingen (ännu).",
+    )
+}
+
+named_schema! {
+    /// A majority threshold as the agreement states it (see `ratification::Threshold`).
+    ThresholdSchema = "Threshold",
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .description(Some("Så många kommuner som måste anta.")),
         )
-    }
+        .item(string_enum(
+            [RULE_MORE_THAN_HALF],
+            "Fler än hälften av avtalets kommuner (antalet står i majority_required).",
+        ))
+        .description(Some("Majoritetsvillkorets storlek: ett antal kommuner eller more_than_half."))
+        .into()
 }
 
-impl ToSchema for StatusSchema {
-    fn name() -> Cow<'static, str> {
-        "Status".into()
-    }
-}
-
-/// An event's status: a party's statuses and `withdrawn`, which only a withdrawal carries.
-pub struct EventStatusSchema;
-
-impl PartialSchema for EventStatusSchema {
-    fn schema() -> RefOr<Schema> {
-        string_enum(
-            Status::ALL.into_iter().chain([Status::Withdrawn]).map(Status::code),
-            "Händelsens status: partens statusar (se Status) och withdrawn (Tillbakadragen), som bara ett \
-             tillbakadragande har. Det anger i corrects händelsen det drar tillbaka, som då inte räknas; \
-             ingen part får statusen withdrawn.",
-        )
-    }
-}
-
-impl ToSchema for EventStatusSchema {
-    fn name() -> Cow<'static, str> {
-        "EventStatus".into()
-    }
-}
-
-/// The parties per status: one count per status code.
-pub struct StatusCountsSchema;
-
-impl PartialSchema for StatusCountsSchema {
-    fn schema() -> RefOr<Schema> {
-        let mut object = ObjectBuilder::new()
-            .schema_type(Type::Object)
-            .description(Some("Antal parter per status; summan är antalet parter."));
-        for status in Status::ALL {
-            object = object
-                .property(status.code(), ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0)))
-                .required(status.code());
-        }
-        object.into()
-    }
-}
-
-impl ToSchema for StatusCountsSchema {
-    fn name() -> Cow<'static, str> {
-        "StatusCounts".into()
-    }
-}
-
-pub struct ConditionStateSchema;
-
-impl PartialSchema for ConditionStateSchema {
-    fn schema() -> RefOr<Schema> {
-        string_enum(
-            ["satisfied", "open", "blocked"],
-            "satisfied: villkoret är uppfyllt; open: inte ännu, men kan bli; blocked: kan inte längre uppfyllas.",
-        )
-    }
-}
-
-impl ToSchema for ConditionStateSchema {
-    fn name() -> Cow<'static, str> {
-        "ConditionState".into()
-    }
-}
-
-pub struct AppliesToSchema;
-
-impl PartialSchema for AppliesToSchema {
-    fn schema() -> RefOr<Schema> {
-        string_enum(
-            ["all_parties", "adopting_parties", "none"],
-            "Vem avtalet gäller för: alla 50 parter, regionen och de antagande kommunerna, eller ingen (ännu).",
-        )
-    }
-}
-
-impl ToSchema for AppliesToSchema {
-    fn name() -> Cow<'static, str> {
-        "AppliesTo".into()
-    }
-}
-
-/// A majority threshold as the agreement states it (see `ratification::Threshold`).
-pub struct ThresholdSchema;
-
-impl PartialSchema for ThresholdSchema {
-    fn schema() -> RefOr<Schema> {
-        OneOfBuilder::new()
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .minimum(Some(0))
-                    .description(Some("Så många kommuner som måste anta.")),
-            )
-            .item(string_enum(
-                [RULE_MORE_THAN_HALF],
-                "Fler än hälften av avtalets kommuner (antalet står i majority_required).",
-            ))
-            .description(Some("Majoritetsvillkorets storlek: ett antal kommuner eller more_than_half."))
-            .into()
-    }
-}
-
-impl ToSchema for ThresholdSchema {
-    fn name() -> Cow<'static, str> {
-        "Threshold".into()
-    }
-}
-
-pub struct PartyKindSchema;
-
-impl PartialSchema for PartyKindSchema {
-    fn schema() -> RefOr<Schema> {
-        string_enum(
-            [PartyKind::Municipality, PartyKind::Region].map(PartyKind::code),
-            "municipality (kommun) eller region.",
-        )
-    }
-}
-
-impl ToSchema for PartyKindSchema {
-    fn name() -> Cow<'static, str> {
-        "PartyKind".into()
-    }
+named_schema! {
+    PartyKindSchema = "PartyKind",
+    string_enum(
+        [PartyKind::Municipality, PartyKind::Region].map(PartyKind::code),
+        "municipality (kommun) eller region.",
+    )
 }
 
 #[cfg(test)]
