@@ -800,4 +800,22 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_report_webhook_is_checked_by_the_one_url_check() {
+        let secret = ("RATIFY_WEBHOOK_SECRET", "s");
+        // Addresses the URL parser takes but the project's check refuses: the same message.
+        for url in ["https://user:pass@hooks.example/x", "https:hooks.example/x", "https:///x", "ftp://hooks.example/x"]
+        {
+            let expected = crate::web_address::check_http_url(url).unwrap_err().to_string();
+            assert_eq!(
+                err(&[("RATIFY_REPORT_WEBHOOKS", url), secret], None),
+                format!("RATIFY_REPORT_WEBHOOKS: {expected}")
+            );
+            let form = crate::reports::config::parse_webhooks("Webhookadresser", url).unwrap_err();
+            assert_eq!(form.message, expected, "the staff's form says the same");
+        }
+        let c = load(&[("RATIFY_REPORT_WEBHOOKS", "https://hooks.example/x"), secret], None).unwrap();
+        assert_eq!(c.report.webhooks, ["https://hooks.example/x"]);
+    }
 }

@@ -130,14 +130,12 @@ impl ReportConfig {
     }
 }
 
-/// Comma-separated http/https URLs (duplicates dropped).
+/// Comma-separated web addresses (duplicates dropped), each checked by the project's one check,
+/// [`crate::web_address::check_http_url`], and refused with its message.
 pub(crate) fn webhook_list(v: &str) -> Result<Vec<String>, String> {
     let urls = list(v);
     for url in &urls {
-        let parsed = reqwest::Url::parse(url).map_err(|_| format!("\"{url}\" är ingen giltig adress"))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(format!("\"{url}\" måste börja med http:// eller https://"));
-        }
+        crate::web_address::check_http_url(url).map_err(|e| e.to_string())?;
     }
     Ok(urls)
 }
