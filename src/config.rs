@@ -798,6 +798,10 @@ mod tests {
                 SETTINGS.iter().any(|s| s.env == name) || OTHER_KNOWN_ENV.contains(&name),
                 "README lists {name}, which is no setting"
             );
+            if let Some(s) = SETTINGS.iter().find(|s| s.env == name) {
+                let marked = line.starts_with(&format!("| `{name}` †"));
+                assert_eq!(marked, s.secret, "README's † (may come from a file) on {name}");
+            }
         }
     }
 
