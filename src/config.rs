@@ -2,6 +2,11 @@
 //! optional TOML file (`ratify --config FILE`), and checked before anything else happens. An
 //! invalid setting stops the start with one Swedish line naming the setting.
 //!
+//! Every setting is written once, in the table at [`settings!`] below: its environment variable,
+//! TOML key, field, type, default, parser and how `ratify show-config` prints it. The loader,
+//! `show-config`, the check of unknown keys and variables and the README test all come from it.
+//! To add a setting: add one entry there, a row to the README's table, and use the field.
+//!
 //! Precedence, per setting: command-line flag > environment variable > file > default. A secret
 //! may instead come from a file named by `<NAME>_FILE` (environment) or `<key>_file` (TOML), so it
 //! need not sit in the environment; giving both forms at the same level is an error. An empty
@@ -14,6 +19,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ipnet::IpNet;
+
+use crate::reports::config as report;
+use crate::reports::schedule::Schedule;
+use crate::reports::ReportConfig;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "data/ratify.sqlite3";
@@ -35,169 +44,199 @@ pub struct Setting {
     pub key: &'static str,
     /// Secrets may come from a file (`<env>_FILE`, `<key>_file`) and are never printed.
     pub secret: bool,
+    /// Surrounding whitespace is dropped before parsing and a blank value counts as unset (the
+    /// report's settings have always been read so).
+    pub trimmed: bool,
 }
 
-const fn setting(env: &'static str, key: &'static str) -> Setting {
-    Setting { env, key, secret: false }
+impl Setting {
+    /// The flags' defaults, for the table's entries.
+    const PLAIN: Setting = Setting { env: "", key: "", secret: false, trimmed: false };
 }
 
-const fn secret(env: &'static str, key: &'static str) -> Setting {
-    Setting { env, key, secret: true }
+/// Declares the settings table (see its one use below). Each entry is
+///
+/// ```text
+/// /// The field's doc.
+/// CONST "RATIFY_ENV" "toml_key" [flags] field: Type = default, parse, show;
+/// ```
+///
+/// `parse` is a `fn(&str) -> Result<Type, String>`: the value from the text, or a Swedish message
+/// that the loader puts the setting's name (as the operator wrote it) in front of. `show` is a
+/// `fn(&Type) -> String` for `ratify show-config`. Flags: `secret`, `trimmed` (see [`Setting`]).
+/// It makes a `const` [`Setting`] per entry, [`SETTINGS`], the fields of [`Config`] and its
+/// `Default`, the loader and [`Config::describe`].
+macro_rules! settings {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident $env:literal $key:literal [$($flag:ident)*]
+            $field:ident: $ty:ty = $default:expr, $parse:expr, $show:expr;
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            pub const $name: Setting = Setting { env: $env, key: $key, $($flag: true,)* ..Setting::PLAIN };
+        )*
+
+        /// Every setting, in the order of the README's table and of `ratify show-config`.
+        pub const SETTINGS: &[Setting] = &[$($name),*];
+
+        /// The service's configuration, checked once at start: one field per setting, and the
+        /// report's settings grouped and cross-checked in `report`.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Config {
+            $(
+                $(#[doc = $doc])*
+                pub $field: $ty,
+            )*
+            /// The weekly report: its settings above (`report_*`, `smtp_*`, the webhook secret and
+            /// SMTP password, `public_reports`), checked together; the rest of the code reads these.
+            pub report: ReportConfig,
+            /// Where each setting's value came from (environment variable, file, flag or
+            /// default), by TOML key; shown by `ratify show-config`.
+            pub origins: BTreeMap<&'static str, String>,
+        }
+
+        impl Default for Config {
+            fn default() -> Self {
+                Self { $($field: $default,)* report: ReportConfig::default(), origins: BTreeMap::new() }
+            }
+        }
+
+        impl Config {
+            /// Every setting of the table from its highest-precedence source, each parsed alone.
+            fn read_table(sources: &Sources<'_>) -> Result<Self, ConfigError> {
+                let mut config = Config::default();
+                $(
+                    if let Some(raw) = sources.get($name)? {
+                        let parse: fn(&str) -> Result<$ty, String> = $parse;
+                        let text = if $name.trimmed { raw.text.trim() } else { raw.text.as_str() };
+                        if !($name.trimmed && text.is_empty()) {
+                            config.$field = parse(text).map_err(|m| ConfigError::new(&raw.origin, m))?;
+                        }
+                        config.origins.insert($name.key, raw.origin);
+                    }
+                )*
+                Ok(config)
+            }
+
+            /// The effective settings as `(environment variable, shown value, origin)`; secrets
+            /// hidden.
+            pub fn describe(&self) -> Vec<(&'static str, String, String)> {
+                vec![$({
+                    let show: fn(&$ty) -> String = $show;
+                    ($name.env, show(&self.$field), self.origin($name).to_string())
+                }),*]
+            }
+        }
+    };
 }
 
-pub const BIND: Setting = setting("RATIFY_BIND", "bind");
-/// May come from a file too: a PostgreSQL URL carries its password.
-pub const DATABASE_URL: Setting = secret("RATIFY_DATABASE_URL", "database_url");
-pub const DB_POOL_SIZE: Setting = setting("RATIFY_DB_POOL_SIZE", "db_pool_size");
-pub const WORKERS: Setting = setting("RATIFY_WORKERS", "workers");
-pub const LOG: Setting = setting("RATIFY_LOG", "log");
-pub const PUBLIC_URL: Setting = setting("RATIFY_PUBLIC_URL", "public_url");
-pub const SESSION_KEY: Setting = secret("RATIFY_SESSION_KEY", "session_key");
-pub const WEBHOOK_SECRET: Setting = secret("RATIFY_WEBHOOK_SECRET", "webhook_secret");
-pub const SMTP_PASSWORD: Setting = secret("RATIFY_SMTP_PASSWORD", "smtp_password");
-pub const METRICS_ALLOW: Setting = setting("RATIFY_METRICS_ALLOW", "metrics_allow");
-pub const BODY_LIMIT: Setting = setting("RATIFY_BODY_LIMIT", "body_limit");
-pub const SHUTDOWN_TIMEOUT: Setting = setting("RATIFY_SHUTDOWN_TIMEOUT", "shutdown_timeout");
-pub const CHANGE_POLL_MS: Setting = setting("RATIFY_CHANGE_POLL_MS", "change_poll_ms");
-pub const TRUSTED_PROXIES: Setting = setting("RATIFY_TRUSTED_PROXIES", "trusted_proxies");
-pub const SESSION_IDLE_MINUTES: Setting = setting("RATIFY_SESSION_IDLE_MINUTES", "session_idle_minutes");
-pub const REPORT_ENABLED: Setting = setting("RATIFY_REPORT_ENABLED", "report_enabled");
-pub const REPORT_SCHEDULE: Setting = setting("RATIFY_REPORT_SCHEDULE", "report_schedule");
-pub const REPORT_WEBHOOKS: Setting = setting("RATIFY_REPORT_WEBHOOKS", "report_webhooks");
-pub const SMTP_URL: Setting = setting("RATIFY_SMTP_URL", "smtp_url");
-pub const SMTP_FROM: Setting = setting("RATIFY_SMTP_FROM", "smtp_from");
-pub const REPORT_EMAILS: Setting = setting("RATIFY_REPORT_EMAILS", "report_emails");
-pub const REPORT_RETRY_FOR: Setting = setting("RATIFY_REPORT_RETRY_FOR", "report_retry_for");
-pub const REPORT_RETRY_BASE: Setting = setting("RATIFY_REPORT_RETRY_BASE", "report_retry_base");
-pub const PUBLIC_REPORTS: Setting = setting("RATIFY_PUBLIC_REPORTS", "public_reports");
-pub const FEATURED_AGREEMENT: Setting = setting("RATIFY_FEATURED_AGREEMENT", "featured_agreement");
-
-/// The weekly report's settings, checked together by [`crate::reports::ReportConfig::from_lookup`]
-/// (the webhook secret and SMTP password above belong to them too).
-const REPORT_SETTINGS: &[Setting] = &[
-    REPORT_ENABLED,
-    REPORT_SCHEDULE,
-    REPORT_WEBHOOKS,
-    WEBHOOK_SECRET,
-    SMTP_URL,
-    SMTP_FROM,
-    SMTP_PASSWORD,
-    REPORT_EMAILS,
-    REPORT_RETRY_FOR,
-    REPORT_RETRY_BASE,
-    PUBLIC_REPORTS,
-];
-
-/// Every setting, in the order of the README's table.
-pub const SETTINGS: &[Setting] = &[
-    BIND,
-    DATABASE_URL,
-    DB_POOL_SIZE,
-    WORKERS,
-    LOG,
-    PUBLIC_URL,
-    SESSION_KEY,
-    WEBHOOK_SECRET,
-    SMTP_PASSWORD,
-    METRICS_ALLOW,
-    BODY_LIMIT,
-    SHUTDOWN_TIMEOUT,
-    CHANGE_POLL_MS,
-    TRUSTED_PROXIES,
-    SESSION_IDLE_MINUTES,
-    REPORT_ENABLED,
-    REPORT_SCHEDULE,
-    REPORT_WEBHOOKS,
-    SMTP_URL,
-    SMTP_FROM,
-    REPORT_EMAILS,
-    REPORT_RETRY_FOR,
-    REPORT_RETRY_BASE,
-    PUBLIC_REPORTS,
-    FEATURED_AGREEMENT,
-];
+settings! {
+    /// Address and port to listen on (`host:port`).
+    BIND "RATIFY_BIND" "bind" []
+        bind: String = DEFAULT_BIND.into(), parse_bind, String::clone;
+    /// A SQLite file path (or `sqlite://PATH`) or a `postgres://` URL. May come from a file too:
+    /// a PostgreSQL URL carries its password.
+    DATABASE_URL "RATIFY_DATABASE_URL" "database_url" [secret]
+        database_url: String = DEFAULT_DATABASE_URL.into(), parse_database_url, |u| redact(u);
+    /// Database connections per instance.
+    DB_POOL_SIZE "RATIFY_DB_POOL_SIZE" "db_pool_size" []
+        db_pool_size: u32 = DEFAULT_POOL_SIZE, |t| number(t, 1, 100, "anslutningar").map(|n| n as u32), u32::to_string;
+    /// HTTP worker threads; `None` lets actix choose (one per core).
+    WORKERS "RATIFY_WORKERS" "workers" []
+        workers: Option<usize> = None, |t| number(t, 1, 256, "trådar").map(|n| Some(n as usize)),
+        |w| w.map(|w| w.to_string()).unwrap_or_else(|| "en per kärna".into());
+    /// Log filter in tracing's `EnvFilter` syntax.
+    LOG "RATIFY_LOG" "log" []
+        log: String = DEFAULT_LOG.into(), parse_log, String::clone;
+    /// The address the public reaches the service at (for links in e-mails and feeds), without a
+    /// trailing slash; `None` when not configured.
+    PUBLIC_URL "RATIFY_PUBLIC_URL" "public_url" []
+        public_url: Option<String> = None, |t| parse_public_url(t).map(Some), or_dash;
+    /// The key that signs staff sessions (at least [`MIN_SESSION_KEY_LEN`] characters).
+    SESSION_KEY "RATIFY_SESSION_KEY" "session_key" [secret]
+        session_key: Option<Secret> = None, parse_session_key, hidden;
+    /// Signs report webhooks (the report reads it as `report.webhook_secret`).
+    WEBHOOK_SECRET "RATIFY_WEBHOOK_SECRET" "webhook_secret" [secret]
+        webhook_secret: Option<Secret> = None, |t| Ok(Some(Secret::new(t))), hidden;
+    /// The mail relay's password (the report reads it as `report.smtp`).
+    SMTP_PASSWORD "RATIFY_SMTP_PASSWORD" "smtp_password" [secret]
+        smtp_password: Option<Secret> = None, |t| Ok(Some(Secret::new(t))), hidden;
+    /// Who may read `/metrics`.
+    METRICS_ALLOW "RATIFY_METRICS_ALLOW" "metrics_allow" []
+        metrics_allow: AllowList = AllowList::loopback(), parse_allow_list, AllowList::to_string;
+    /// Largest accepted request body, in bytes.
+    BODY_LIMIT "RATIFY_BODY_LIMIT" "body_limit" []
+        body_limit: usize = DEFAULT_BODY_LIMIT, |t| number(t, 1024, 64 * 1024 * 1024, "byte").map(|n| n as usize),
+        usize::to_string;
+    /// How long in-flight requests may take to finish after SIGTERM.
+    SHUTDOWN_TIMEOUT "RATIFY_SHUTDOWN_TIMEOUT" "shutdown_timeout" []
+        shutdown_timeout: Duration = Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+        |t| number(t, 1, 3600, "sekunder").map(Duration::from_secs), |d| d.as_secs().to_string();
+    /// How often to look for writes made by other instances; `None` turns it off.
+    CHANGE_POLL_MS "RATIFY_CHANGE_POLL_MS" "change_poll_ms" []
+        change_poll: Option<Duration> = Some(Duration::from_millis(DEFAULT_CHANGE_POLL_MS)), parse_change_poll,
+        |d| d.map(|d| d.as_millis()).unwrap_or(0).to_string();
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is believed (audit trail,
+    /// login throttle, request log).
+    TRUSTED_PROXIES "RATIFY_TRUSTED_PROXIES" "trusted_proxies" []
+        trusted_proxies: Vec<IpNet> = Vec::new(), parse_net_list,
+        |p| list_or_dash(&p.iter().map(ToString::to_string).collect::<Vec<_>>());
+    /// A staff session ends after this long without a request (besides the 12-hour limit).
+    SESSION_IDLE_MINUTES "RATIFY_SESSION_IDLE_MINUTES" "session_idle_minutes" []
+        session_idle: Duration = Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
+        |t| number(t, 1, 12 * 60, "minuter").map(|m| Duration::from_secs(m * 60)), |d| (d.as_secs() / 60).to_string();
+    /// Whether the weekly report's scheduler runs inside `ratify serve`.
+    REPORT_ENABLED "RATIFY_REPORT_ENABLED" "report_enabled" [trimmed]
+        report_enabled: bool = true, report::parse_bool, bool::to_string;
+    /// Weekday and time of the weekly report (Europe/Stockholm).
+    REPORT_SCHEDULE "RATIFY_REPORT_SCHEDULE" "report_schedule" [trimmed]
+        report_schedule: Schedule = Schedule::default(), |t| t.parse::<Schedule>().map_err(|e| e.to_string()),
+        Schedule::to_string;
+    /// Web addresses that receive the report (signed with the webhook secret, then required).
+    REPORT_WEBHOOKS "RATIFY_REPORT_WEBHOOKS" "report_webhooks" [trimmed]
+        report_webhooks: Vec<String> = Vec::new(), report::webhook_list, |v| list_or_dash(v);
+    /// The mail relay for the report, in lettre's URL form (needs `smtp_from`).
+    SMTP_URL "RATIFY_SMTP_URL" "smtp_url" [trimmed]
+        smtp_url: Option<String> = None, |t| Ok(Some(t.to_string())),
+        |u| u.as_deref().map(redact).unwrap_or_else(|| "-".into());
+    /// The report's sender (needs `smtp_url`).
+    SMTP_FROM "RATIFY_SMTP_FROM" "smtp_from" [trimmed]
+        smtp_from: Option<String> = None, |t| Ok(Some(t.to_string())), or_dash;
+    /// E-mail recipients of the report (need the SMTP settings).
+    REPORT_EMAILS "RATIFY_REPORT_EMAILS" "report_emails" [trimmed]
+        report_emails: Vec<String> = Vec::new(), report::email_list, |v| list_or_dash(v);
+    /// How long a failing delivery is retried.
+    REPORT_RETRY_FOR "RATIFY_REPORT_RETRY_FOR" "report_retry_for" [trimmed]
+        report_retry_for: Duration = Duration::from_secs(24 * 3600), report::duration, |d| format!("{}s", d.as_secs());
+    /// The first backoff of a failing delivery, doubled per attempt.
+    REPORT_RETRY_BASE "RATIFY_REPORT_RETRY_BASE" "report_retry_base" [trimmed]
+        report_retry_base: Duration = Duration::from_secs(30), report::duration, |d| format!("{}s", d.as_secs());
+    /// Whether the public report archive `/rapporter` is served.
+    PUBLIC_REPORTS "RATIFY_PUBLIC_REPORTS" "public_reports" [trimmed]
+        public_reports: bool = true, report::parse_bool, bool::to_string;
+    /// The slug of the agreement today's URLs (`/`, `/api/v1/status`, `/data/*.csv`, …) show.
+    FEATURED_AGREEMENT "RATIFY_FEATURED_AGREEMENT" "featured_agreement" []
+        featured_agreement: String = crate::agreement::DEFAULT_FEATURED.into(),
+        |t| crate::agreement::spec::parse_slug(t.trim()), String::clone;
+}
 
 /// Environment variables of ratify that are not settings of the service itself.
 const OTHER_KNOWN_ENV: &[&str] = &["RATIFY_CONFIG", "RATIFY_TEST_POSTGRES_URL"];
 
-/// The service's configuration, checked once at start.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    /// Address and port to listen on (`host:port`).
-    pub bind: String,
-    /// A SQLite file path (or `sqlite://PATH`) or a `postgres://` URL.
-    pub database_url: String,
-    /// Database connections per instance.
-    pub db_pool_size: u32,
-    /// HTTP worker threads; `None` lets actix choose (one per core).
-    pub workers: Option<usize>,
-    /// Log filter in tracing's `EnvFilter` syntax.
-    pub log: String,
-    /// The address the public reaches the service at (for links in e-mails and feeds), without a
-    /// trailing slash; `None` when not configured.
-    pub public_url: Option<String>,
-    pub session_key: Option<Secret>,
-    pub webhook_secret: Option<Secret>,
-    pub smtp_password: Option<Secret>,
-    /// Who may read `/metrics`.
-    pub metrics_allow: AllowList,
-    /// Largest accepted request body, in bytes.
-    pub body_limit: usize,
-    /// How long in-flight requests may take to finish after SIGTERM.
-    pub shutdown_timeout: Duration,
-    /// How often to look for writes made by other instances; `None` turns it off.
-    pub change_poll: Option<Duration>,
-    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` is believed (audit trail,
-    /// login throttle, request log).
-    pub trusted_proxies: Vec<IpNet>,
-    /// A staff session ends after this long without a request (besides the 12-hour limit).
-    pub session_idle: Duration,
-    /// The weekly report: schedule, recipients, retries, public archive.
-    pub report: crate::reports::ReportConfig,
-    /// The slug of the agreement today's URLs (`/`, `/api/v1/status`, `/data/*.csv`, …) show.
-    pub featured_agreement: String,
-    /// Where each setting's value came from (environment variable, file, flag or default), by TOML
-    /// key; shown by `ratify show-config`.
-    pub origins: BTreeMap<&'static str, String>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            bind: DEFAULT_BIND.into(),
-            database_url: DEFAULT_DATABASE_URL.into(),
-            db_pool_size: DEFAULT_POOL_SIZE,
-            workers: None,
-            log: DEFAULT_LOG.into(),
-            public_url: None,
-            session_key: None,
-            webhook_secret: None,
-            smtp_password: None,
-            metrics_allow: AllowList::loopback(),
-            body_limit: DEFAULT_BODY_LIMIT,
-            shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
-            change_poll: Some(Duration::from_millis(DEFAULT_CHANGE_POLL_MS)),
-            trusted_proxies: Vec::new(),
-            session_idle: Duration::from_secs(DEFAULT_SESSION_IDLE_MINUTES * 60),
-            report: crate::reports::ReportConfig::default(),
-            featured_agreement: crate::agreement::DEFAULT_FEATURED.into(),
-            origins: BTreeMap::new(),
-        }
-    }
-}
-
 /// A setting that is wrong, with its name as the operator wrote it (`RATIFY_BIND`, `bind i
 /// /etc/ratify.toml`, `--bind`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{setting}: {message}")]
+#[error("{variable}: {message}")]
 pub struct ConfigError {
-    pub setting: String,
+    /// The setting as the operator gave it: variable, file key, flag, or a form field's label.
+    pub variable: String,
     pub message: String,
 }
 
 impl ConfigError {
-    fn new(setting: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { setting: setting.into(), message: message.into() }
+    pub(crate) fn new(variable: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { variable: variable.into(), message: message.into() }
     }
 }
 
@@ -286,6 +325,18 @@ fn list_or_dash(items: &[String]) -> String {
     }
 }
 
+fn or_dash(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "-".into())
+}
+
+fn hidden(secret: &Option<Secret>) -> String {
+    if secret.is_some() {
+        "(satt, visas inte)".into()
+    } else {
+        "-".into()
+    }
+}
+
 /// Values given on the command line, which win over everything else.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
@@ -323,139 +374,16 @@ impl Config {
         };
         let sources = Sources { env, file, overrides };
         sources.check_file_keys()?;
-        let mut config = Config::default();
-        let mut origins = BTreeMap::new();
-
-        if let Some(raw) = sources.get(BIND)? {
-            config.bind = parse_bind(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
-            origins.insert(BIND.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(DATABASE_URL)? {
-            crate::db::DatabaseUrl::parse(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
-            config.database_url = raw.text.trim().to_string();
-            origins.insert(DATABASE_URL.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(DB_POOL_SIZE)? {
-            config.db_pool_size = parse_number(&raw, 1, 100, "anslutningar")? as u32;
-            origins.insert(DB_POOL_SIZE.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(WORKERS)? {
-            config.workers = Some(parse_number(&raw, 1, 256, "trådar")? as usize);
-            origins.insert(WORKERS.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(LOG)? {
-            tracing_subscriber::EnvFilter::try_new(raw.text.trim()).map_err(|_| {
-                ConfigError::new(
-                    &raw.origin,
-                    format!("\"{}\" är inget giltigt loggfilter (t.ex. info, warn eller ratify=debug,info)", raw.text),
-                )
-            })?;
-            config.log = raw.text.trim().to_string();
-            origins.insert(LOG.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(PUBLIC_URL)? {
-            config.public_url = Some(parse_public_url(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?);
-            origins.insert(PUBLIC_URL.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(SESSION_KEY)? {
-            if raw.text.chars().count() < MIN_SESSION_KEY_LEN {
-                return Err(ConfigError::new(
-                    &raw.origin,
-                    format!(
-                        "sessionsnyckeln är för kort ({} tecken; minst {MIN_SESSION_KEY_LEN} krävs, t.ex. från openssl rand -hex 32)",
-                        raw.text.chars().count()
-                    ),
-                ));
-            }
-            config.session_key = Some(Secret::new(raw.text));
-            origins.insert(SESSION_KEY.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(WEBHOOK_SECRET)? {
-            config.webhook_secret = Some(Secret::new(raw.text));
-            origins.insert(WEBHOOK_SECRET.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(SMTP_PASSWORD)? {
-            config.smtp_password = Some(Secret::new(raw.text));
-            origins.insert(SMTP_PASSWORD.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(METRICS_ALLOW)? {
-            config.metrics_allow = parse_allow_list(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
-            origins.insert(METRICS_ALLOW.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(BODY_LIMIT)? {
-            config.body_limit = parse_number(&raw, 1024, 64 * 1024 * 1024, "byte")? as usize;
-            origins.insert(BODY_LIMIT.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(SHUTDOWN_TIMEOUT)? {
-            config.shutdown_timeout = Duration::from_secs(parse_number(&raw, 1, 3600, "sekunder")?);
-            origins.insert(SHUTDOWN_TIMEOUT.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(CHANGE_POLL_MS)? {
-            let ms = parse_number(&raw, 0, 60_000, "millisekunder")?;
-            if ms != 0 && ms < 50 {
-                return Err(ConfigError::new(&raw.origin, "ska vara 0 (av) eller minst 50 millisekunder"));
-            }
-            config.change_poll = (ms > 0).then(|| Duration::from_millis(ms));
-            origins.insert(CHANGE_POLL_MS.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(TRUSTED_PROXIES)? {
-            config.trusted_proxies = parse_net_list(&raw.text).map_err(|m| ConfigError::new(&raw.origin, m))?;
-            origins.insert(TRUSTED_PROXIES.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(SESSION_IDLE_MINUTES)? {
-            config.session_idle = Duration::from_secs(parse_number(&raw, 1, 12 * 60, "minuter")? * 60);
-            origins.insert(SESSION_IDLE_MINUTES.key, raw.origin);
-        }
-        if let Some(raw) = sources.get(FEATURED_AGREEMENT)? {
-            config.featured_agreement =
-                crate::agreement::spec::parse_slug(raw.text.trim()).map_err(|m| ConfigError::new(&raw.origin, m))?;
-            origins.insert(FEATURED_AGREEMENT.key, raw.origin);
-        }
-        config.report = sources.report(&mut origins)?;
-        config.report.featured_agreement = config.featured_agreement.clone();
-        config.origins = origins;
+        let mut config = Self::read_table(&sources)?;
+        config.report = ReportConfig::from_settings(&config).map_err(|(setting, message)| {
+            ConfigError::new(config.origins.get(setting.key).cloned().unwrap_or_else(|| setting.env.into()), message)
+        })?;
         Ok(config)
     }
 
     /// Where a setting came from, for `ratify show-config`.
     pub fn origin(&self, setting: Setting) -> &str {
         self.origins.get(setting.key).map(String::as_str).unwrap_or("standardvärde")
-    }
-
-    /// The effective settings as `(environment variable, shown value, origin)`; secrets hidden.
-    pub fn describe(&self) -> Vec<(&'static str, String, String)> {
-        let hidden = |s: &Option<Secret>| if s.is_some() { "(satt, visas inte)".to_string() } else { "-".into() };
-        let shown = |s: Setting, v: String| (s.env, v, self.origin(s).to_string());
-        vec![
-            shown(BIND, self.bind.clone()),
-            shown(DATABASE_URL, redact(&self.database_url)),
-            shown(DB_POOL_SIZE, self.db_pool_size.to_string()),
-            shown(WORKERS, self.workers.map(|w| w.to_string()).unwrap_or_else(|| "en per kärna".into())),
-            shown(LOG, self.log.clone()),
-            shown(PUBLIC_URL, self.public_url.clone().unwrap_or_else(|| "-".into())),
-            shown(SESSION_KEY, hidden(&self.session_key)),
-            shown(WEBHOOK_SECRET, hidden(&self.webhook_secret)),
-            shown(SMTP_PASSWORD, hidden(&self.smtp_password)),
-            shown(METRICS_ALLOW, self.metrics_allow.to_string()),
-            shown(BODY_LIMIT, self.body_limit.to_string()),
-            shown(SHUTDOWN_TIMEOUT, self.shutdown_timeout.as_secs().to_string()),
-            shown(CHANGE_POLL_MS, self.change_poll.map(|d| d.as_millis()).unwrap_or(0).to_string()),
-            shown(
-                TRUSTED_PROXIES,
-                list_or_dash(&self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>()),
-            ),
-            shown(SESSION_IDLE_MINUTES, (self.session_idle.as_secs() / 60).to_string()),
-            shown(REPORT_ENABLED, self.report.enabled.to_string()),
-            shown(REPORT_SCHEDULE, self.report.schedule.to_string()),
-            shown(REPORT_WEBHOOKS, list_or_dash(&self.report.webhooks)),
-            shown(SMTP_URL, self.report.smtp.as_ref().map(|s| redact(&s.url)).unwrap_or_else(|| "-".into())),
-            shown(SMTP_FROM, self.report.smtp.as_ref().map(|s| s.from.clone()).unwrap_or_else(|| "-".into())),
-            shown(REPORT_EMAILS, list_or_dash(&self.report.emails)),
-            shown(REPORT_RETRY_FOR, format!("{}s", self.report.retry_for.as_secs())),
-            shown(REPORT_RETRY_BASE, format!("{}s", self.report.retry_base.as_secs())),
-            shown(PUBLIC_REPORTS, self.report.public_archive.to_string()),
-            shown(FEATURED_AGREEMENT, self.featured_agreement.clone()),
-        ]
     }
 
     /// `RATIFY_*` variables in the environment that ratify does not know (likely typos).
@@ -472,24 +400,6 @@ impl Config {
 }
 
 impl Sources<'_> {
-    /// The report's settings from the same sources, checked as one group.
-    fn report(
-        &self,
-        origins: &mut BTreeMap<&'static str, String>,
-    ) -> Result<crate::reports::ReportConfig, ConfigError> {
-        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
-        for s in REPORT_SETTINGS {
-            if let Some(value) = self.get(*s)? {
-                origins.insert(s.key, value.origin.clone());
-                raw.insert(s.env, value);
-            }
-        }
-        crate::reports::ReportConfig::from_lookup(|name| raw.get(name).map(|r| r.text.clone())).map_err(|e| {
-            let origin = raw.get(e.variable).map(|r| r.origin.clone()).unwrap_or_else(|| e.variable.to_string());
-            ConfigError::new(origin, e.message)
-        })
-    }
-
     /// The value of one setting from the highest-precedence source that has it.
     fn get(&self, s: Setting) -> Result<Option<Raw>, ConfigError> {
         let flag = match s.key {
@@ -606,14 +516,42 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn parse_number(raw: &Raw, min: u64, max: u64, unit: &str) -> Result<u64, ConfigError> {
-    let n: u64 = raw.text.trim().parse().map_err(|_| {
-        ConfigError::new(&raw.origin, format!("\"{}\" är inget heltal (ange {unit}, {min}–{max})", raw.text))
-    })?;
+/// A whole number in `min..=max`; `unit` says what it counts, in the message.
+fn number(text: &str, min: u64, max: u64, unit: &str) -> Result<u64, String> {
+    let n: u64 = text.trim().parse().map_err(|_| format!("\"{text}\" är inget heltal (ange {unit}, {min}–{max})"))?;
     if !(min..=max).contains(&n) {
-        return Err(ConfigError::new(&raw.origin, format!("{n} är utanför det tillåtna {min}–{max} ({unit})")));
+        return Err(format!("{n} är utanför det tillåtna {min}–{max} ({unit})"));
     }
     Ok(n)
+}
+
+fn parse_database_url(text: &str) -> Result<String, String> {
+    crate::db::DatabaseUrl::parse(text)?;
+    Ok(text.trim().to_string())
+}
+
+fn parse_log(text: &str) -> Result<String, String> {
+    tracing_subscriber::EnvFilter::try_new(text.trim())
+        .map_err(|_| format!("\"{text}\" är inget giltigt loggfilter (t.ex. info, warn eller ratify=debug,info)"))?;
+    Ok(text.trim().to_string())
+}
+
+fn parse_session_key(text: &str) -> Result<Option<Secret>, String> {
+    let chars = text.chars().count();
+    if chars < MIN_SESSION_KEY_LEN {
+        return Err(format!(
+            "sessionsnyckeln är för kort ({chars} tecken; minst {MIN_SESSION_KEY_LEN} krävs, t.ex. från openssl rand -hex 32)"
+        ));
+    }
+    Ok(Some(Secret::new(text)))
+}
+
+fn parse_change_poll(text: &str) -> Result<Option<Duration>, String> {
+    let ms = number(text, 0, 60_000, "millisekunder")?;
+    if ms != 0 && ms < 50 {
+        return Err("ska vara 0 (av) eller minst 50 millisekunder".into());
+    }
+    Ok((ms > 0).then(|| Duration::from_millis(ms)))
 }
 
 /// `host:port`, `a.b.c.d:port` or `[v6]:port`. Checked by form only: resolving a host name here
@@ -818,5 +756,70 @@ mod tests {
             assert!(readme.contains(&format!("| `{}`", s.env)), "README lacks {}", s.env);
             assert!(readme.contains(&format!("`{}`", s.key)), "README lacks the file key {}", s.key);
         }
+    }
+
+    #[test]
+    fn a_report_secret_from_a_file_is_read_by_the_one_loader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("webhook_secret");
+        std::fs::write(&path, "från-fil\n").unwrap();
+        let path = path.to_str().unwrap();
+        let hooks = ("RATIFY_REPORT_WEBHOOKS", "https://a.example/hook");
+        let c = load(&[hooks, ("RATIFY_WEBHOOK_SECRET_FILE", path)], None).unwrap();
+        assert_eq!(c.report.webhook_secret.as_ref().map(Secret::expose), Some("från-fil"));
+        assert_eq!(c.origin(WEBHOOK_SECRET), "RATIFY_WEBHOOK_SECRET_FILE");
+        let c = load(&[hooks], Some(&format!("webhook_secret_file = \"{path}\"\n"))).unwrap();
+        assert_eq!(c.report.webhook_secret.as_ref().map(Secret::expose), Some("från-fil"));
+        // The report's own entry point reads the same way, with the same messages.
+        let lookup = |k: &str| (k == "RATIFY_SMTP_PASSWORD_FILE").then(|| "/nonexistent/pw".to_string());
+        let e = crate::reports::ReportConfig::from_lookup(lookup).unwrap_err();
+        assert_eq!(e.to_string(), "RATIFY_SMTP_PASSWORD_FILE: kan inte läsa \"/nonexistent/pw\": filen finns inte");
+        let both = |k: &str| match k {
+            "RATIFY_WEBHOOK_SECRET" => Some("a".to_string()),
+            "RATIFY_WEBHOOK_SECRET_FILE" => Some(path.to_string()),
+            _ => None,
+        };
+        let e = crate::reports::ReportConfig::from_lookup(both).unwrap_err();
+        assert!(e.to_string().starts_with("RATIFY_WEBHOOK_SECRET_FILE: ange antingen"), "{e}");
+    }
+
+    #[test]
+    fn the_table_names_each_setting_once_and_alike() {
+        for (i, s) in SETTINGS.iter().enumerate() {
+            assert_eq!(s.env, format!("RATIFY_{}", s.key.to_uppercase()), "variable and key of {}", s.key);
+            assert!(SETTINGS[..i].iter().all(|o| o.key != s.key), "{} twice", s.key);
+        }
+        let described: Vec<&str> = Config::default().describe().into_iter().map(|(env, _, _)| env).collect();
+        assert_eq!(described, SETTINGS.iter().map(|s| s.env).collect::<Vec<_>>());
+        // And the README's table has no setting the code lacks.
+        for line in include_str!("../README.md").lines().filter(|l| l.starts_with("| `RATIFY_")) {
+            let name = line.split('`').nth(1).unwrap_or_default();
+            assert!(
+                SETTINGS.iter().any(|s| s.env == name) || OTHER_KNOWN_ENV.contains(&name),
+                "README lists {name}, which is no setting"
+            );
+            if let Some(s) = SETTINGS.iter().find(|s| s.env == name) {
+                let marked = line.starts_with(&format!("| `{name}` †"));
+                assert_eq!(marked, s.secret, "README's † (may come from a file) on {name}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_webhook_is_checked_by_the_one_url_check() {
+        let secret = ("RATIFY_WEBHOOK_SECRET", "s");
+        // Addresses the URL parser takes but the project's check refuses: the same message.
+        for url in ["https://user:pass@hooks.example/x", "https:hooks.example/x", "https:///x", "ftp://hooks.example/x"]
+        {
+            let expected = crate::web_address::check_http_url(url).unwrap_err().to_string();
+            assert_eq!(
+                err(&[("RATIFY_REPORT_WEBHOOKS", url), secret], None),
+                format!("RATIFY_REPORT_WEBHOOKS: {expected}")
+            );
+            let form = crate::reports::config::parse_webhooks("Webhookadresser", url).unwrap_err();
+            assert_eq!(form.message, expected, "the staff's form says the same");
+        }
+        let c = load(&[("RATIFY_REPORT_WEBHOOKS", "https://hooks.example/x"), secret], None).unwrap();
+        assert_eq!(c.report.webhooks, ["https://hooks.example/x"]);
     }
 }

@@ -23,6 +23,25 @@ pub fn http_url(s: &str) -> Option<Url> {
     (web && host && no_credentials).then_some(url)
 }
 
+/// Why [`check_http_url`] refused an address, in the words the settings and the staff's report
+/// form show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotWebAddress {
+    /// A URL, but not a web one (`ftp://…`, `mailto:…`).
+    #[error("\"{0}\" måste börja med http:// eller https://")]
+    Scheme(String),
+    #[error("\"{0}\" är ingen giltig adress")]
+    Invalid(String),
+}
+
+/// [`http_url`], saying why when it refuses.
+pub fn check_http_url(s: &str) -> Result<Url, NotWebAddress> {
+    http_url(s).ok_or_else(|| match Url::parse(s) {
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => NotWebAddress::Scheme(s.to_string()),
+        _ => NotWebAddress::Invalid(s.to_string()),
+    })
+}
+
 /// The address the service is reached at from outside, without a trailing slash: feeds,
 /// calendars, the OpenAPI document and the /api page's examples need absolute links.
 /// `RATIFY_PUBLIC_URL` (`state.config.public_url`) when set; otherwise the request's own scheme and
@@ -39,7 +58,7 @@ pub fn public_base_url(req: &actix_web::HttpRequest, state: &crate::AppState) ->
 
 #[cfg(test)]
 mod tests {
-    use super::http_url;
+    use super::{check_http_url, http_url, NotWebAddress};
 
     #[test]
     fn web_addresses_with_a_host_and_nothing_else() {
@@ -66,6 +85,20 @@ mod tests {
             "https://exa\tmple.se",
         ] {
             assert!(http_url(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_refusal_says_why() {
+        assert!(check_http_url("https://example.se/hook").is_ok());
+        assert_eq!(check_http_url("ftp://example.se/x"), Err(NotWebAddress::Scheme("ftp://example.se/x".into())));
+        assert_eq!(
+            check_http_url("ftp://example.se/x").unwrap_err().to_string(),
+            "\"ftp://example.se/x\" måste börja med http:// eller https://"
+        );
+        for bad in ["hook", "https://user:pass@example.se/", "https:example.se", "https://example.se/a b"] {
+            assert_eq!(check_http_url(bad), Err(NotWebAddress::Invalid(bad.into())), "{bad}");
+            assert_eq!(check_http_url(bad).unwrap_err().to_string(), format!("\"{bad}\" är ingen giltig adress"));
         }
     }
 }

@@ -1,55 +1,14 @@
-//! The report's settings. They are read with the rest of the configuration (`crate::config`,
-//! environment or TOML file), which hands them here to be checked as one group.
-//!
-//! | variable | default |
-//! |---|---|
-//! | `RATIFY_REPORT_ENABLED` | `true` (the scheduler runs inside `ratify serve`) |
-//! | `RATIFY_REPORT_SCHEDULE` | `mon 07:00` (Europe/Stockholm) |
-//! | `RATIFY_REPORT_WEBHOOKS` | none (comma-separated http/https URLs) |
-//! | `RATIFY_WEBHOOK_SECRET` / `RATIFY_WEBHOOK_SECRET_FILE` | none; required when webhooks are set |
-//! | `RATIFY_SMTP_URL` | none (e.g. `smtp://user@relay.example.se:587?tls=required`, `smtps://…`) |
-//! | `RATIFY_SMTP_FROM` | none; required when e-mail recipients are set |
-//! | `RATIFY_SMTP_PASSWORD` / `RATIFY_SMTP_PASSWORD_FILE` | none (overrides a password in the URL) |
-//! | `RATIFY_REPORT_EMAILS` | none (comma-separated addresses) |
-//! | `RATIFY_REPORT_RETRY_FOR` | `24h` (how long a failed delivery is retried: `90s`, `30m`, `24h`, `2d`) |
-//! | `RATIFY_REPORT_RETRY_BASE` | `30s` (first backoff; doubled per attempt, at most one hour) |
-//! | `RATIFY_PUBLIC_REPORTS` | `true` (the public archive `/rapporter`) |
+//! The report's settings as one group. Each is a row of the settings table in
+//! [`crate::config`] (read from the environment or the TOML file like every other setting, with
+//! the same `_FILE` secrets and errors); [`ReportConfig::from_settings`] groups them and makes the
+//! checks that span several. The parsers of their values are here.
 
 use std::fmt;
 use std::time::Duration;
 
 use super::schedule::Schedule;
-
-#[derive(Debug, thiserror::Error)]
-#[error("{variable}: {message}")]
-pub struct ConfigError {
-    pub variable: &'static str,
-    pub message: String,
-}
-
-fn bad(variable: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError { variable, message: message.into() }
-}
-
-/// A secret that never shows in logs or `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
+use crate::config::{Config, Overrides, Setting};
+pub use crate::config::{ConfigError, Secret};
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct SmtpConfig {
@@ -112,52 +71,54 @@ impl Default for ReportConfig {
 }
 
 impl ReportConfig {
-    /// The same from any lookup (tests pass a map instead of the process environment).
+    /// The report's settings from any lookup of environment variables (tests pass a map instead
+    /// of the process environment), read by the one loader, [`Config::from_sources`].
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let mut c = Self::default();
-        if let Some(v) = get("RATIFY_REPORT_ENABLED") {
-            c.enabled = parse_bool("RATIFY_REPORT_ENABLED", &v)?;
+        Config::from_sources(&get, None, &Overrides::default()).map(|c| c.report)
+    }
+
+    /// The report's group from the configuration's settings, each already parsed by the table in
+    /// [`crate::config`], with the checks that span several of them; an error names the setting
+    /// at fault.
+    pub(crate) fn from_settings(c: &Config) -> Result<Self, (Setting, String)> {
+        use crate::config::{SMTP_FROM, SMTP_URL, WEBHOOK_SECRET};
+        let fail = |s: Setting, m: &str| Err((s, m.to_string()));
+        // The report has always read its secrets trimmed, a blank one as unset.
+        let trimmed =
+            |s: &Option<Secret>| s.as_ref().map(|s| s.expose().trim()).filter(|s| !s.is_empty()).map(Secret::new);
+        let webhook_secret = trimmed(&c.webhook_secret);
+        if !c.report_webhooks.is_empty() && webhook_secret.is_none() {
+            return fail(WEBHOOK_SECRET, "krävs när RATIFY_REPORT_WEBHOOKS är satt (signerar varje leverans)");
         }
-        if let Some(v) = get("RATIFY_REPORT_SCHEDULE") {
-            c.schedule =
-                v.parse().map_err(|e: super::schedule::ScheduleError| bad("RATIFY_REPORT_SCHEDULE", e.to_string()))?;
-        }
-        if let Some(v) = get("RATIFY_PUBLIC_REPORTS") {
-            c.public_archive = parse_bool("RATIFY_PUBLIC_REPORTS", &v)?;
-        }
-        if let Some(v) = get("RATIFY_REPORT_RETRY_FOR") {
-            c.retry_for = parse_duration("RATIFY_REPORT_RETRY_FOR", &v)?;
-        }
-        if let Some(v) = get("RATIFY_REPORT_RETRY_BASE") {
-            c.retry_base = parse_duration("RATIFY_REPORT_RETRY_BASE", &v)?;
-        }
-        c.webhooks = parse_webhooks("RATIFY_REPORT_WEBHOOKS", &get("RATIFY_REPORT_WEBHOOKS").unwrap_or_default())?;
-        c.webhook_secret = secret(&get, "RATIFY_WEBHOOK_SECRET")?;
-        if !c.webhooks.is_empty() && c.webhook_secret.is_none() {
-            return Err(bad(
-                "RATIFY_WEBHOOK_SECRET",
-                "krävs när RATIFY_REPORT_WEBHOOKS är satt (signerar varje leverans)",
-            ));
-        }
-        c.emails = parse_emails("RATIFY_REPORT_EMAILS", &get("RATIFY_REPORT_EMAILS").unwrap_or_default())?;
-        let password = secret(&get, "RATIFY_SMTP_PASSWORD")?;
-        match (get("RATIFY_SMTP_URL"), get("RATIFY_SMTP_FROM")) {
+        let smtp = match (&c.smtp_url, &c.smtp_from) {
             (Some(url), Some(from)) => {
-                from.parse::<lettre::message::Mailbox>()
-                    .map_err(|_| bad("RATIFY_SMTP_FROM", format!("\"{from}\" är ingen giltig avsändare")))?;
-                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
-                    .map_err(|e| bad("RATIFY_SMTP_URL", format!("ogiltig SMTP-adress: {e}")))?;
-                c.smtp = Some(SmtpConfig { url, from, password });
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err((SMTP_FROM, format!("\"{from}\" är ingen giltig avsändare")));
+                }
+                if let Err(e) = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url) {
+                    return Err((SMTP_URL, format!("ogiltig SMTP-adress: {e}")));
+                }
+                Some(SmtpConfig { url: url.clone(), from: from.clone(), password: trimmed(&c.smtp_password) })
             }
-            (None, None) => {}
-            (Some(_), None) => return Err(bad("RATIFY_SMTP_FROM", "krävs när RATIFY_SMTP_URL är satt")),
-            (None, Some(_)) => return Err(bad("RATIFY_SMTP_URL", "krävs när RATIFY_SMTP_FROM är satt")),
+            (None, None) => None,
+            (Some(_), None) => return fail(SMTP_FROM, "krävs när RATIFY_SMTP_URL är satt"),
+            (None, Some(_)) => return fail(SMTP_URL, "krävs när RATIFY_SMTP_FROM är satt"),
+        };
+        if !c.report_emails.is_empty() && smtp.is_none() {
+            return fail(SMTP_URL, "krävs (med RATIFY_SMTP_FROM) när RATIFY_REPORT_EMAILS är satt");
         }
-        if !c.emails.is_empty() && c.smtp.is_none() {
-            return Err(bad("RATIFY_SMTP_URL", "krävs (med RATIFY_SMTP_FROM) när RATIFY_REPORT_EMAILS är satt"));
-        }
-        Ok(c)
+        Ok(Self {
+            enabled: c.report_enabled,
+            schedule: c.report_schedule,
+            webhooks: c.report_webhooks.clone(),
+            webhook_secret,
+            smtp,
+            emails: c.report_emails.clone(),
+            retry_for: c.report_retry_for,
+            retry_base: c.report_retry_base,
+            public_archive: c.public_reports,
+            featured_agreement: c.featured_agreement.clone(),
+        })
     }
 
     /// Who gets the report: every webhook and every e-mail address, in configured order.
@@ -169,33 +130,38 @@ impl ReportConfig {
     }
 }
 
-/// Comma-separated http/https URLs (duplicates dropped); `variable` names the setting in errors.
-pub fn parse_webhooks(variable: &'static str, v: &str) -> Result<Vec<String>, ConfigError> {
-    let urls = list(Some(v.to_string()));
+/// Comma-separated web addresses (duplicates dropped), each checked by the project's one check,
+/// [`crate::web_address::check_http_url`], and refused with its message.
+pub(crate) fn webhook_list(v: &str) -> Result<Vec<String>, String> {
+    let urls = list(v);
     for url in &urls {
-        let parsed =
-            reqwest::Url::parse(url).map_err(|_| bad(variable, format!("\"{url}\" är ingen giltig adress")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad(variable, format!("\"{url}\" måste börja med http:// eller https://")));
-        }
+        crate::web_address::check_http_url(url).map_err(|e| e.to_string())?;
     }
     Ok(urls)
 }
 
-/// Comma-separated e-mail addresses (duplicates dropped); `variable` names the setting in errors.
-pub fn parse_emails(variable: &'static str, v: &str) -> Result<Vec<String>, ConfigError> {
-    let addresses = list(Some(v.to_string()));
+/// Comma-separated e-mail addresses (duplicates dropped).
+pub(crate) fn email_list(v: &str) -> Result<Vec<String>, String> {
+    let addresses = list(v);
     for address in &addresses {
-        address
-            .parse::<lettre::Address>()
-            .map_err(|_| bad(variable, format!("\"{address}\" är ingen giltig e-postadress")))?;
+        address.parse::<lettre::Address>().map_err(|_| format!("\"{address}\" är ingen giltig e-postadress"))?;
     }
     Ok(addresses)
 }
 
-fn list(v: Option<String>) -> Vec<String> {
+/// [`webhook_list`] for another field than the setting (the staff's form): `variable` names it.
+pub fn parse_webhooks(variable: &str, v: &str) -> Result<Vec<String>, ConfigError> {
+    webhook_list(v).map_err(|m| ConfigError::new(variable, m))
+}
+
+/// [`email_list`] for another field than the setting (the staff's form): `variable` names it.
+pub fn parse_emails(variable: &str, v: &str) -> Result<Vec<String>, ConfigError> {
+    email_list(v).map_err(|m| ConfigError::new(variable, m))
+}
+
+fn list(v: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for item in v.unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         if !out.iter().any(|o| o == item) {
             out.push(item.to_string());
         }
@@ -203,40 +169,17 @@ fn list(v: Option<String>) -> Vec<String> {
     out
 }
 
-/// `NAME` or, for secrets kept in files (containers), `NAME_FILE` with the path.
-fn secret(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<Option<Secret>, ConfigError> {
-    if let Some(v) = get(name) {
-        return Ok(Some(Secret(v)));
-    }
-    let file_var = match name {
-        "RATIFY_WEBHOOK_SECRET" => "RATIFY_WEBHOOK_SECRET_FILE",
-        _ => "RATIFY_SMTP_PASSWORD_FILE",
-    };
-    match get(file_var) {
-        None => Ok(None),
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| bad(file_var, format!("kan inte läsa {path}: {e}")))?;
-            let text = text.trim_end_matches(['\n', '\r']).to_string();
-            if text.is_empty() {
-                return Err(bad(file_var, format!("filen {path} är tom")));
-            }
-            Ok(Some(Secret(text)))
-        }
-    }
-}
-
-fn parse_bool(variable: &'static str, v: &str) -> Result<bool, ConfigError> {
+pub(crate) fn parse_bool(v: &str) -> Result<bool, String> {
     match v.to_lowercase().as_str() {
         "1" | "true" | "yes" | "on" | "ja" => Ok(true),
         "0" | "false" | "no" | "off" | "nej" => Ok(false),
-        _ => Err(bad(variable, format!("\"{v}\" är varken true eller false"))),
+        _ => Err(format!("\"{v}\" är varken true eller false")),
     }
 }
 
 /// `90s`, `30m`, `24h`, `2d` (a plain number is seconds).
-pub fn parse_duration(variable: &'static str, v: &str) -> Result<Duration, ConfigError> {
-    let err = || bad(variable, format!("\"{v}\" är ingen tidslängd (skriv t.ex. 90s, 30m, 24h eller 2d)"));
+pub(crate) fn duration(v: &str) -> Result<Duration, String> {
+    let err = || format!("\"{v}\" är ingen tidslängd (skriv t.ex. 90s, 30m, 24h eller 2d)");
     let (digits, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
     let n: u64 = digits.parse().map_err(|_| err())?;
     let secs = match unit {
@@ -248,6 +191,11 @@ pub fn parse_duration(variable: &'static str, v: &str) -> Result<Duration, Confi
         _ => return Err(err()),
     };
     Ok(Duration::from_secs(secs))
+}
+
+/// [`duration`] with `variable` naming the setting in the error.
+pub fn parse_duration(variable: &str, v: &str) -> Result<Duration, ConfigError> {
+    duration(v).map_err(|m| ConfigError::new(variable, m))
 }
 
 #[cfg(test)]
