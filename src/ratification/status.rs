@@ -94,8 +94,9 @@ impl Status {
 }
 
 /// Whether a party is one of the 49 municipalities or the region (VGR).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumString, IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PartyKind {
     Municipality,
     Region,
@@ -104,14 +105,11 @@ pub enum PartyKind {
 impl PartyKind {
     /// Machine code, identical to the serde representation.
     pub fn code(self) -> &'static str {
-        match self {
-            PartyKind::Municipality => "municipality",
-            PartyKind::Region => "region",
-        }
+        self.into()
     }
 
     /// Exact (case-sensitive) match on [`PartyKind::code`].
     pub fn parse(code: &str) -> Option<PartyKind> {
-        [PartyKind::Municipality, PartyKind::Region].into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 }

@@ -93,6 +93,21 @@ fn status_codes_and_labels_are_unchanged() {
 }
 
 #[test]
+fn party_kind_codes_are_unchanged() {
+    // Copied from the hand-written tables the strum derives replaced: the codes are stored (and
+    // appear in URLs and JSON), so a derive that changes one must fail here.
+    let table = [(PartyKind::Municipality, "municipality"), (PartyKind::Region, "region")];
+    for (k, code) in table {
+        assert_eq!(k.code(), code);
+        assert_eq!(PartyKind::parse(code), Some(k));
+        assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{code}\""), "the code is the JSON form");
+    }
+    for unknown in ["", "Region", "REGION", "region ", "kommun", "Municipality"] {
+        assert_eq!(PartyKind::parse(unknown), None, "{unknown:?}");
+    }
+}
+
+#[test]
 fn default_config_is_hos_2027() {
     assert_eq!(
         RuleConfig::default(),
