@@ -1,24 +1,40 @@
 //! The statuses a party's decision path can be in, and the two kinds of party.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumMessage, EnumString, IntoStaticStr};
 
 /// A status on a party's timeline. The declaration order is the display order
 /// and the index into [`StatusCounts`](super::StatusCounts).
+///
+/// The code (`snake_case`, as serde writes it) is stored and appears in URLs and JSON; the message
+/// is the Swedish label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(EnumString, IntoStaticStr, EnumMessage)]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
+    #[strum(message = "Ej påbörjat")]
     NotStarted,
+    #[strum(message = "Under beredning")]
     InPreparation,
+    #[strum(message = "Beslut planerat")]
     Scheduled,
+    #[strum(message = "Föreslaget")]
     Proposed,
+    #[strum(message = "Antaget")]
     Adopted,
+    #[strum(message = "Avslaget")]
     Rejected,
+    #[strum(message = "Återremitterat")]
     ReferredBack,
+    #[strum(message = "Bordlagt")]
     Tabled,
+    #[strum(message = "Överklagat")]
     Appealed,
     /// Not a status a party can be in: the mark of an entry that withdraws (voids) another entry
     /// made by mistake and replaces it with nothing. Only a correction carries it, and it is
     /// not in [`Status::ALL`] (which lists what a party's status can be).
+    #[strum(message = "Tillbakadragen")]
     Withdrawn,
 }
 
@@ -38,40 +54,19 @@ impl Status {
 
     /// Machine code, identical to the serde representation.
     pub fn code(self) -> &'static str {
-        match self {
-            Status::NotStarted => "not_started",
-            Status::InPreparation => "in_preparation",
-            Status::Scheduled => "scheduled",
-            Status::Proposed => "proposed",
-            Status::Adopted => "adopted",
-            Status::Rejected => "rejected",
-            Status::ReferredBack => "referred_back",
-            Status::Tabled => "tabled",
-            Status::Appealed => "appealed",
-            Status::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
 
     /// Swedish label shown to readers.
     pub fn label_sv(self) -> &'static str {
-        match self {
-            Status::NotStarted => "Ej påbörjat",
-            Status::InPreparation => "Under beredning",
-            Status::Scheduled => "Beslut planerat",
-            Status::Proposed => "Föreslaget",
-            Status::Adopted => "Antaget",
-            Status::Rejected => "Avslaget",
-            Status::ReferredBack => "Återremitterat",
-            Status::Tabled => "Bordlagt",
-            Status::Appealed => "Överklagat",
-            Status::Withdrawn => "Tillbakadragen",
-        }
+        // Every variant has a message (the tests list them); the code is only a fallback.
+        self.get_message().unwrap_or_else(|| self.code())
     }
 
     /// Exact (case-sensitive) match on [`Status::code`], for a status a new event may take:
     /// `withdrawn` is not one (an entry is withdrawn by its own request, not by a status).
     pub fn parse(code: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.code() == code)
+        code.parse().ok().filter(|s| *s != Status::Withdrawn)
     }
 
     /// True for the outcomes of a KF/RF meeting; such an event needs a `decided_on`.
@@ -99,8 +94,9 @@ impl Status {
 }
 
 /// Whether a party is one of the 49 municipalities or the region (VGR).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumString, IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PartyKind {
     Municipality,
     Region,
@@ -109,14 +105,11 @@ pub enum PartyKind {
 impl PartyKind {
     /// Machine code, identical to the serde representation.
     pub fn code(self) -> &'static str {
-        match self {
-            PartyKind::Municipality => "municipality",
-            PartyKind::Region => "region",
-        }
+        self.into()
     }
 
     /// Exact (case-sensitive) match on [`PartyKind::code`].
     pub fn parse(code: &str) -> Option<PartyKind> {
-        [PartyKind::Municipality, PartyKind::Region].into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 }

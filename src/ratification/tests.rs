@@ -60,6 +60,54 @@ fn party_kind_codes_round_trip() {
 }
 
 #[test]
+fn status_codes_and_labels_are_unchanged() {
+    // Copied from the hand-written tables the strum derives replaced: the codes are stored (and
+    // appear in URLs and JSON), so a derive that changes one must fail here.
+    let table = [
+        (NotStarted, "not_started", "Ej påbörjat"),
+        (InPreparation, "in_preparation", "Under beredning"),
+        (Scheduled, "scheduled", "Beslut planerat"),
+        (Proposed, "proposed", "Föreslaget"),
+        (Adopted, "adopted", "Antaget"),
+        (Rejected, "rejected", "Avslaget"),
+        (ReferredBack, "referred_back", "Återremitterat"),
+        (Tabled, "tabled", "Bordlagt"),
+        (Appealed, "appealed", "Överklagat"),
+        (Withdrawn, "withdrawn", "Tillbakadragen"),
+    ];
+    for (s, code, label) in table {
+        assert_eq!(s.code(), code);
+        assert_eq!(s.label_sv(), label);
+        assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{code}\""), "the code is the JSON form");
+        assert_eq!(serde_json::from_str::<Status>(&format!("\"{code}\"")).unwrap(), s);
+    }
+    assert_eq!(table[..9].iter().map(|(s, _, _)| *s).collect::<Vec<_>>(), Status::ALL);
+    for s in Status::ALL {
+        assert_eq!(Status::parse(s.code()), Some(s));
+    }
+    for unknown in
+        ["", "withdrawn", "Adopted", "ADOPTED", "adopted ", "not-started", "notstarted", "NotStarted", "Antaget"]
+    {
+        assert_eq!(Status::parse(unknown), None, "{unknown:?}");
+    }
+}
+
+#[test]
+fn party_kind_codes_are_unchanged() {
+    // Copied from the hand-written tables the strum derives replaced: the codes are stored (and
+    // appear in URLs and JSON), so a derive that changes one must fail here.
+    let table = [(PartyKind::Municipality, "municipality"), (PartyKind::Region, "region")];
+    for (k, code) in table {
+        assert_eq!(k.code(), code);
+        assert_eq!(PartyKind::parse(code), Some(k));
+        assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{code}\""), "the code is the JSON form");
+    }
+    for unknown in ["", "Region", "REGION", "region ", "kommun", "Municipality"] {
+        assert_eq!(PartyKind::parse(unknown), None, "{unknown:?}");
+    }
+}
+
+#[test]
 fn default_config_is_hos_2027() {
     assert_eq!(
         RuleConfig::default(),

@@ -12,12 +12,15 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
+use strum::{EnumString, IntoStaticStr};
 
 use super::Channel;
 use crate::db::schema::{report_deliveries, report_delivery_attempts};
 use crate::db::DbConn;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a delivery stands; the code is stored (and compared in the claim's `UPDATE … WHERE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum State {
     Pending,
     Sending,
@@ -27,16 +30,12 @@ pub enum State {
 
 impl State {
     pub fn code(self) -> &'static str {
-        match self {
-            State::Pending => "pending",
-            State::Sending => "sending",
-            State::Delivered => "delivered",
-            State::Failed => "failed",
-        }
+        self.into()
     }
 
+    /// Exact (case-sensitive) match on [`State::code`].
     pub fn parse(s: &str) -> Option<State> {
-        [State::Pending, State::Sending, State::Delivered, State::Failed].into_iter().find(|x| x.code() == s)
+        s.parse().ok()
     }
 }
 
@@ -441,4 +440,29 @@ pub fn attempts(conn: &mut DbConn, delivery_id: i32) -> QueryResult<Vec<Attempt>
             detail,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::State;
+
+    #[test]
+    fn state_codes_are_unchanged() {
+        // Copied from the hand-written table the strum derives replaced: the codes are stored and
+        // compared in the claim's `UPDATE … WHERE state = 'pending'`, so a derive that changes one
+        // must fail here.
+        let table = [
+            (State::Pending, "pending"),
+            (State::Sending, "sending"),
+            (State::Delivered, "delivered"),
+            (State::Failed, "failed"),
+        ];
+        for (s, code) in table {
+            assert_eq!(s.code(), code);
+            assert_eq!(State::parse(code), Some(s));
+        }
+        for unknown in ["", "Pending", "PENDING", "pending ", "väntar", "claimed"] {
+            assert_eq!(State::parse(unknown), None, "{unknown:?}");
+        }
+    }
 }
