@@ -199,7 +199,6 @@ pub fn negotiate(headers: &HeaderMap, available: &[Coding]) -> Option<Coding> {
 /// error pages, `/metrics`) per response, in the coding the request prefers. Left as they are:
 /// responses that have a coding or an `ETag` already (the cache's, which carry their own codings
 /// and a tag per coding), streamed bodies (the audit log's CSV), bodies too small or not text.
-/// It wraps the demo mark, so that what it compresses is the marked page.
 pub async fn compress_uncached(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,

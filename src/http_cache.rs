@@ -164,8 +164,6 @@ impl CachedResponse {
         if let Some(marker) = marker {
             builder.insert_header(("X-Cache", HeaderValue::from_static(marker)));
         }
-        // The demo mark is in the body already (made at render time, see `cached_keyed`).
-        builder.extensions_mut().insert(crate::demo::banner::Marked);
         if not_modified {
             builder.finish()
         } else {
@@ -312,16 +310,14 @@ where
     }
     let stamp = Stamp::now(state, scope);
     let catalogue = state.catalogue().await.map_err(E::from)?;
-    // The demo mark goes into the body before its tag and its compressed forms are made.
-    let demo = state.demo.get(state).await;
-    let path = req.match_info().as_str().to_string();
     let worker_state = state.clone();
     let fresh = state
         .db
         .run(move |db| {
             let site = Site { catalogue, state: &worker_state, db };
+            // `run` carries the request's demo scope along: the renderers write the demo mark
+            // into the body, before its tag and its compressed forms are made here.
             let rendered = render(&site)?;
-            let rendered = if demo { crate::demo::banner::mark_rendered(&path, rendered) } else { rendered };
             Ok::<_, E>(CachedResponse::new(rendered))
         })
         .await?;

@@ -79,8 +79,9 @@ fn build_server(
         let config = app_config.clone();
         App::new()
             .wrap(from_fn(crate::public::head::as_get))
-            .wrap(from_fn(crate::demo::banner::mark))
-            // Outside the demo mark: compresses the marked page (uncached responses only).
+            // Whether the database is a demo's, for everything the request renders.
+            .wrap(from_fn(crate::demo::banner::scope))
+            // Compresses what the handler rendered (uncached responses only).
             .wrap(from_fn(crate::compression::compress_uncached))
             .wrap(from_fn(crate::ops::metrics::track))
             .wrap(actix_web::middleware::from_fn(crate::security_headers::add))

@@ -19,6 +19,7 @@ pub fn page(title: &str, user: &impl AsRef<User>, csrf: &str, content: Markup) -
         html lang="sv" {
             (head(title))
             body {
+                (crate::demo::banner::banner())
                 a.skip href="#innehall" { "Hoppa till innehållet" }
                 header.top {
                     p.brand { a href="/admin" { "ratify – personal" } }
@@ -58,6 +59,7 @@ pub fn bare_page(title: &str, content: Markup) -> Markup {
         html lang="sv" {
             (head(title))
             body {
+                (crate::demo::banner::banner())
                 header.top { p.brand { "ratify – personal" } }
                 main id="innehall" { (content) }
             }
@@ -108,4 +110,17 @@ pub async fn stylesheet(req: actix_web::HttpRequest) -> HttpResponse {
     use actix_web::http::header::{CacheControl, CacheDirective};
     let cache = CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)]);
     crate::compression::respond_static(&req, &STYLESHEET_ENCODED, "text/css; charset=utf-8", cache)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_demo_staff_page_has_the_banner_right_after_body() {
+        let render = || super::bare_page("Logga in", maud::html! { p { "x" } }).into_string();
+        let real = render();
+        let demo = crate::demo::banner::rendering(true, render);
+        let banner = crate::demo::banner::rendering(true, crate::demo::banner::banner).into_string();
+        assert!(!real.contains("demo-banner"));
+        assert_eq!(demo, real.replacen("<body>", &format!("<body>{banner}"), 1));
+    }
 }

@@ -23,6 +23,11 @@ pub struct AgreementDto {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StatusDto {
+    /// `true` när installationen visar exempeldata från `ratify demo` (påhittade beslut). Fältet
+    /// finns bara då: en installation med verkliga beslut har det inte.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schema(required = false)]
+    pub demo: bool,
     pub agreement: AgreementDto,
     pub as_of: NaiveDate,
     #[schema(format = DateTime)]
@@ -81,9 +86,12 @@ pub struct InstrumentDto {
 }
 
 impl StatusDto {
+    /// The status of `snapshot`'s agreement; `demo` as the request's scope says
+    /// ([`crate::demo::banner::is_demo`]).
     pub fn new(snapshot: &Snapshot, eval: &Evaluation) -> Self {
         let agreement = &snapshot.agreement;
         Self {
+            demo: crate::demo::banner::is_demo(),
             agreement: AgreementDto {
                 id: agreement.slug.clone(),
                 title: agreement.title.clone(),

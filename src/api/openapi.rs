@@ -673,6 +673,18 @@ mod tests {
     }
 
     #[test]
+    fn the_status_schema_describes_the_demo_field() {
+        let doc = doc();
+        let status = &doc["components"]["schemas"]["StatusDto"];
+        let demo = &status["properties"]["demo"];
+        assert_eq!(demo["type"], "boolean", "{status}");
+        assert!(demo["description"].as_str().is_some_and(|d| d.contains("ratify demo")), "{demo}");
+        let required = status["required"].as_array().expect("required");
+        assert!(!required.iter().any(|r| r == "demo"), "only a demo's status has it");
+        assert!(required.iter().any(|r| r == "agreement"));
+    }
+
+    #[test]
     fn enum_schemas_list_the_engines_codes() {
         let doc = doc();
         let schemas = &doc["components"]["schemas"];

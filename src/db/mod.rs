@@ -202,9 +202,14 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let db = self.clone();
+        // The blocking pool does not see the request's task-local scope: what `f` renders must
+        // still know whether it is a demo database's (`crate::demo::banner`).
+        let demo = crate::demo::banner::is_demo();
         // Caught here, where the message is still at hand: `web::block` reports a panic only as
         // "canceled".
-        let work = move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&db)));
+        let work = move || {
+            crate::demo::banner::rendering(demo, || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&db))))
+        };
         match actix_web::web::block(work).await {
             Ok(Ok(result)) => result,
             Ok(Err(payload)) => {

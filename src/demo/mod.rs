@@ -1,6 +1,7 @@
 //! `ratify demo`: fills a new, empty database with a fictional but plausible history (see
 //! [`history`]) through the real write path, in one transaction, plus an editor account, and
-//! marks the database as a demo ([`flag`]) so everything it serves says so ([`banner`]).
+//! marks the database as a demo ([`flag`]) so everything it serves says so ([`banner`]; the
+//! weekly report writes its own mark from its data's `demo`, see `reports::content`).
 //!
 //! It refuses a database that holds any event it did not make itself; on a database it already
 //! filled it changes nothing and says so.
@@ -8,7 +9,6 @@
 pub mod banner;
 pub mod flag;
 pub mod history;
-pub mod report;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;

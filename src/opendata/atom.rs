@@ -87,7 +87,8 @@ pub fn render(
         .collect();
     let [self_link, alternate] = links;
     let feed = Feed {
-        title: Text::plain(title),
+        // A demo database says so first thing in the feed's title.
+        title: Text::plain(crate::demo::banner::feed_title(title)),
         subtitle: Some(Text::plain(subtitle)),
         id,
         updated: atom_time(updated.unwrap_or(DateTime::UNIX_EPOCH)),
@@ -231,4 +232,20 @@ fn link(href: String, rel: &str, mime_type: Option<&str>, title: Option<&str>) -
 
 fn atom_time(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.fixed_offset()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_demo_feed_says_so_first_in_its_title() {
+        let snapshot = crate::snapshot::tests::snapshot_with_events(2);
+        let render = || {
+            let r = super::render(&snapshot, None, "https://x.example", "", "x.example").expect("feed");
+            String::from_utf8(r.body.to_vec()).expect("utf-8")
+        };
+        let real = render();
+        let demo = crate::demo::banner::rendering(true, render);
+        let at = real.find("<title>").expect("the feed's title") + "<title>".len();
+        assert_eq!(demo, format!("{}Exempeldata – inte verkliga beslut: {}", &real[..at], &real[at..]));
+    }
 }

@@ -57,7 +57,8 @@ pub fn render_for(snapshot: &Snapshot, only: Option<&str>, today: NaiveDate, bas
         None => format!("Planerade beslut om {agreement_name}"),
     };
     cal.text("NAME", &name);
-    cal.text("X-WR-CALNAME", &name);
+    // The name calendar apps show: a demo database's says so.
+    cal.text("X-WR-CALNAME", &crate::demo::banner::calendar_name(&name));
     cal.line("REFRESH-INTERVAL;VALUE=DURATION:PT1H");
     cal.line("X-PUBLISHED-TTL:PT1H");
     for party in snapshot.parties.iter().filter(|p| only.is_none_or(|code| p.code == code)) {
@@ -198,6 +199,25 @@ fn fold_into(out: &mut String, line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_demo_calendar_is_named_by_the_mark_on_one_line() {
+        let snapshot = crate::snapshot::tests::snapshot_with_events(1);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
+        let render = || {
+            let r = render_for(&snapshot, None, today, "https://x.example", "x.example");
+            String::from_utf8(r.body.to_vec()).expect("utf-8")
+        };
+        let real = render();
+        let demo = crate::demo::banner::rendering(true, render);
+        let line = "X-WR-CALNAME:Exempeldata – inte verkliga beslut (planerade beslut)\r\n";
+        assert!(demo.contains(&format!("\r\n{line}")), "{demo}");
+        assert!(!real.contains("Exempeldata"));
+        // Only the calendar's name differs; the real one's (perhaps folded) is replaced whole.
+        let name_at = real.find("\r\nX-WR-CALNAME:").expect("name") + 2;
+        let name_end = name_at + real[name_at..].find("\r\nREFRESH-INTERVAL").expect("next") + 2;
+        assert_eq!(demo, format!("{}{line}{}", &real[..name_at], &real[name_end..]));
+    }
 
     #[test]
     fn text_is_escaped() {

@@ -69,6 +69,7 @@ fn card_page(snapshot: &Snapshot, eval: &Evaluation, base: &str, prefix: &str) -
                 link rel="stylesheet" href=(assets::CSS_PATH.as_str());
             }
             body.embed {
+                (crate::demo::banner::banner())
                 main.embed-card {
                     h1 { (name) }
                     p.embed-count {

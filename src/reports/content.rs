@@ -48,6 +48,10 @@ pub struct PreviousReport {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReportData {
+    /// The database is a demo's (`ratify demo`): the report says so in all three forms. Only
+    /// there when true, so a real report's data is as it always was.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
     #[serde(rename = "schema", alias = "schema_version")]
     pub schema_version: u32,
     pub number: i32,
@@ -424,6 +428,8 @@ pub fn build(full: &Snapshot, header: Header) -> ReportData {
         .sum();
 
     ReportData {
+        // Set by the caller, which knows the database (`service::build_in`).
+        demo: false,
         schema_version: SCHEMA_VERSION,
         number: header.number,
         week: header.week.to_string(),
@@ -818,7 +824,7 @@ mod tests {
 
     /// The stored HTML and text with what has changed on purpose since they were frozen: the
     /// site's status colours on the map and the site's names, words and colours for the conditions. The demo
-    /// mark is left out (it is added when a report is built, not by rendering).
+    /// mark stays: the stored data says `"demo": true`, and rendering writes the mark.
     fn as_rendered_today(html: &str, text: &str) -> (String, String) {
         use crate::ratification::ConditionState::{Blocked, Open, Satisfied};
         use crate::reports::render::map::colour;
@@ -834,11 +840,8 @@ mod tests {
             ("#8e44ad", Status::Appealed),
         ];
         let old_state = [("Uppfyllt", Satisfied), ("Öppet", Open), ("Kan inte uppfyllas", Blocked)];
-        let banner_end = html.find("Rapporten bygger på den påhittade historiken från ratify demo.</p>").unwrap();
-        let banner_start = html.find("<p class=\"demo-banner\"").unwrap();
-        let banner_len = html[banner_end..].find("</p>").unwrap() + 4;
-        let mut html = format!("{}{}", &html[..banner_start], &html[banner_end + banner_len..]);
-        let mut text = text.split_once("\n\n").unwrap().1.to_string();
+        let mut html = html.to_string();
+        let mut text = text.to_string();
         for (old, status) in old_fill {
             html = html.replace(&format!("fill=\"{old}\""), &format!("fill=\"{}\"", colour(status)));
             html = html.replace(&format!("background:{old}\""), &format!("background:{}\"", colour(status)));
@@ -868,12 +871,14 @@ mod tests {
         assert_eq!(text, stored_text);
         assert!(html == stored_html, "the HTML rendered again differs from the stored one");
 
-        // Nothing is lost reading it: written again, it is the stored data (but for the demo
-        // mark, which rendering does not add).
-        let mut stored: serde_json::Value = serde_json::from_str(V1_DATA).unwrap();
-        let object = stored.as_object_mut().unwrap();
-        object.remove("demo");
+        // Nothing is lost reading it: written again, it is the stored data, the demo mark first
+        // as it was stored.
+        assert!(data.demo, "the stored report is a demo's");
+        assert!(html.contains("<body><p class=\"demo-banner\" style=\"background:#fff3bf;"), "the mark after <body>");
+        assert!(text.starts_with("EXEMPELDATA – INTE VERKLIGA BESLUT\n\n"));
+        let stored: serde_json::Value = serde_json::from_str(V1_DATA).unwrap();
         assert_eq!(serde_json::to_value(&data).unwrap(), stored);
+        assert!(serde_json::to_string(&data).unwrap().starts_with("{\"demo\":true,\"schema\":1,"));
     }
 
     #[test]

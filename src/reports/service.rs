@@ -53,10 +53,11 @@ pub fn build_in(
         cutoff: p.cutoff,
     });
     let snapshot = Snapshot::load(conn, agreement.id)?;
-    let data = content::build(&snapshot, Header { number, week, generated_at: now, cutoff: now, previous });
+    let mut data = content::build(&snapshot, Header { number, week, generated_at: now, cutoff: now, previous });
+    // Read in the caller's transaction, like the log: the report is marked as its data is.
+    data.demo = crate::demo::flag::is_demo(conn)?;
     let json = serde_json::to_string(&data).map_err(|e| ReportError::Json(e.to_string()))?;
     let (html, text) = render::render_for(&data, &agreement.short_title);
-    let (json, html, text) = crate::demo::report::mark(conn, json, html, text)?;
     Ok(BuiltReport { number, week, as_of: data.as_of, cutoff: now, json, html, text })
 }
 

@@ -108,6 +108,7 @@ pub fn page_in(frame: &Frame, title: &str, changed: Changed, content: Markup) ->
         html lang="sv" {
             (head(frame, title))
             body {
+                (crate::demo::banner::banner())
                 a.skip-link href="#innehall" { "Hoppa till innehållet" }
                 header.site-header {
                     div.wrap {
@@ -183,5 +184,22 @@ fn footer(frame: &Frame, changed: Changed) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demo_page_has_the_banner_right_after_body_and_before_the_skip_link() {
+        let render = || page("Sida", Changed::NotShown, html! { p { "x" } }).into_string();
+        let real = render();
+        let demo = crate::demo::banner::rendering(true, render);
+        let banner = crate::demo::banner::rendering(true, crate::demo::banner::banner).into_string();
+        assert!(!real.contains("demo-banner"));
+        assert_eq!(demo, real.replacen("<body>", &format!("<body>{banner}"), 1));
+        assert!(demo.contains("<body><aside class=\"demo-banner\" aria-label=\"Exempeldata\"><p>"));
+        assert!(demo.contains("</aside><a class=\"skip-link\""));
     }
 }

@@ -220,10 +220,142 @@ async fn the_guides_example_file_imports_cleanly(app: TestApp) {
     assert_eq!(app.get_json("/api/v1/parties/14", 200).await["status"], "adopted");
 }
 
+/// Marks the test's database as a demo's (what `ratify demo` does last), as if another
+/// instance had written it, so the same data can be read both ways.
+fn make_demo(app: &TestApp) {
+    app.db.write_blocking(|c| ratify::demo::flag::mark_demo(c).map_err(DbError::from)).expect("flag");
+    app.state.everything_changed();
+}
+
+/// GET with extra headers: (status, ETag, body bytes).
+async fn fetch(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
+    let mut req = app.client.get(app.url(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let etag = resp.headers().get("etag").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, etag, resp.bytes().await.unwrap().to_vec())
+}
+
+/// The cache's tag of a body: the first 128 bits of its SHA-256, in quotes.
+fn tag_of(body: &[u8]) -> String {
+    use sha2::Digest;
+    let hex: String = sha2::Sha256::digest(body).iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// The mark is rendered into the body the cache tags and compresses: the same data gets another
+/// `ETag` once the database is a demo's, that tag is the marked body's, revalidating with it is a
+/// 304, and the gzip form holds the mark too.
+async fn the_mark_is_inside_the_cached_body_its_etag_and_its_compressed_form(app: TestApp) {
+    let token = app.token("kommunen");
+    app.record(&token, "1480", json!({"status": "proposed", "body": "KS", "decided_on": "2026-02-11"})).await;
+    let pages = ["/", "/parter/1480", "/inbaddning", "/api/v1/status", "/feed.atom", "/kalender.ics"];
+    let mut real = Vec::new();
+    for path in pages {
+        let (status, etag, body) = fetch(&app, path, &[]).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(etag, tag_of(&body), "{path}: the tag is the body's");
+        assert!(!String::from_utf8_lossy(&body).contains(BANNER), "{path} is not a demo's yet");
+        real.push((etag, body));
+    }
+    make_demo(&app);
+    for (path, (real_etag, real_body)) in pages.into_iter().zip(real) {
+        let (status, etag, body) = fetch(&app, path, &[]).await;
+        assert_eq!(status, 200, "{path}");
+        let text = String::from_utf8(body.clone()).unwrap();
+        let mark = if path == "/api/v1/status" { "\"demo\":true" } else { BANNER };
+        assert!(text.contains(mark), "{path} carries the mark");
+        assert_ne!(etag, real_etag, "{path}: the same data, marked, is another entity");
+        assert_eq!(etag, tag_of(&body), "{path}: the tag is the marked body's");
+        let (status_304, etag_304, empty) = fetch(&app, path, &[("If-None-Match", &etag)]).await;
+        assert_eq!((status_304, etag_304.as_str(), empty.len()), (304, etag.as_str(), 0), "{path}");
+        let (stale, _, _) = fetch(&app, path, &[("If-None-Match", &real_etag)]).await;
+        assert_eq!(stale, 200, "{path}: the unmarked copy is not current");
+        assert!(body.len() > real_body.len());
+        if path == "/" || path == "/inbaddning" {
+            let (status, gzip_etag, gzipped) = fetch(&app, path, &[("Accept-Encoding", "gzip")]).await;
+            assert_eq!(status, 200);
+            assert_ne!(gzip_etag, etag, "a tag of its own");
+            let mut unzipped = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut unzipped).unwrap();
+            assert_eq!(unzipped, body, "{path}: the compressed form is the marked body");
+        }
+        if path == "/inbaddning" {
+            assert!(text.contains("<body class=\"embed\"><aside class=\"demo-banner\""), "{text}");
+        }
+        if path == "/" {
+            // Exactly the banner, right after `<body>`: nothing else about the page changed.
+            let real_text = String::from_utf8_lossy(&real_body);
+            let start = text.find("<aside class=\"demo-banner\"").unwrap();
+            let end = start + text[start..].find("</aside>").unwrap() + "</aside>".len();
+            assert_eq!(format!("{}{}", &text[..start], &text[end..]), real_text);
+            assert!(text[..start].ends_with("<body>"));
+        }
+        if path == "/api/v1/status" {
+            // The same JSON with the field first, as the old splice wrote it.
+            let real_text = String::from_utf8_lossy(&real_body);
+            assert_eq!(text, format!("{{\"demo\":true,{}", &real_text[1..]));
+        }
+    }
+}
+
+/// Every agreement's status says it is a demo's; the other JSON does not get the field.
+async fn every_status_and_only_the_status_says_demo(app: TestApp) {
+    make_demo(&app);
+    for path in ["/api/v1/status", "/api/v1/agreements/hos-2027/status", "/api/v1/%73tatus"] {
+        assert_eq!(app.get_json(path, 200).await["demo"], true, "{path}");
+    }
+    let agreement = app.get_json("/api/v1/agreements/hos-2027", 200).await;
+    assert!(agreement.get("demo").is_none(), "{agreement}");
+    let list = app.get_json("/api/v1/agreements", 200).await;
+    assert!(list.as_array().is_some_and(|l| l.iter().all(|a| a.get("demo").is_none())), "{list}");
+    let party = app.get_json("/api/v1/parties/1480", 200).await;
+    assert!(party.get("demo").is_none());
+    // An error is no status: not marked.
+    let refused = app.get_json("/api/v1/status?as_of=igår", 400).await;
+    assert!(refused.get("demo").is_none(), "{refused}");
+}
+
+/// A real database's status JSON is as it was before the field existed: no `demo`, the same keys
+/// in the same order.
+async fn a_real_status_has_no_demo_field(app: TestApp) {
+    let resp = app.get("/api/v1/status").await;
+    assert_eq!(resp.status().as_u16(), 200);
+    let body = resp.text().await.unwrap();
+    assert!(!body.contains("\"demo\""), "{body}");
+    let keys = [
+        "agreement",
+        "as_of",
+        "last_change_at",
+        "parties_total",
+        "municipalities_total",
+        "counts",
+        "municipalities_adopted",
+        "region_status",
+        "conditions",
+        "outcome",
+        "instruments",
+    ];
+    let mut at = 0;
+    for key in keys {
+        let found = body[at..].find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("{key} after {at}: {body}"));
+        at += found;
+    }
+    assert!(body.starts_with("{\"agreement\":{\"id\":\"hos-2027\","), "{body}");
+    let value: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(value.as_object().unwrap().len(), keys.len(), "{body}");
+}
+
 crate::both_backends!(
     fills_an_empty_database_and_marks_everything,
     refuses_a_database_with_a_real_event,
-    the_guides_example_file_imports_cleanly
+    the_guides_example_file_imports_cleanly,
+    the_mark_is_inside_the_cached_body_its_etag_and_its_compressed_form,
+    every_status_and_only_the_status_says_demo,
+    a_real_status_has_no_demo_field
 );
 
 /// The ```sh blocks that follow a `<!-- testad -->` line.

@@ -189,7 +189,12 @@ async fn a_report_of_the_first_schema_is_served_as_stored_and_reads_back(app: Te
     assert_eq!((loaded.schema_version, loaded.number, loaded.changes.len()), (1, 1, 91));
     let (html_again, text_again) = ratify::reports::render::render(&loaded);
     assert!(html_again.contains("Lägesrapport nr 1 till SRO") && html_again.matches("<path ").count() == 49);
-    assert!(text_again.starts_with("LÄGESRAPPORT NR 1 TILL SRO – VECKA 49, 2026\n"), "{text_again}");
+    // A demo database's report: its data says so, and rendered again it carries the mark first.
+    assert!(loaded.demo && html_again.contains("<body><p class=\"demo-banner\""));
+    assert!(
+        text_again.starts_with("EXEMPELDATA – INTE VERKLIGA BESLUT\n\nLÄGESRAPPORT NR 1 TILL SRO – VECKA 49, 2026\n"),
+        "{text_again}"
+    );
 }
 
 crate::both_backends!(a_report_of_the_first_schema_is_served_as_stored_and_reads_back);

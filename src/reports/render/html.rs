@@ -35,6 +35,16 @@ a{color:#000;text-decoration:none}
 }
 "#;
 
+/// The mark of a demo database's report, first in the body: an inline style, since e-mail has
+/// no stylesheet.
+fn demo_banner() -> Markup {
+    html! {
+        p class="demo-banner" style="background:#fff3bf;color:#3d2e00;border:2px solid #b8860b;padding:0.5em 1em;font-weight:bold" {
+            "Exempeldata – inte verkliga beslut. Rapporten bygger på den påhittade historiken från ratify demo."
+        }
+    }
+}
+
 pub fn render(d: &ReportData) -> String {
     render_titled(d, "Hälso- och sjukvårdsavtalet")
 }
@@ -52,6 +62,7 @@ pub fn render_titled(d: &ReportData, short_title: &str) -> String {
                 style { (PreEscaped(CSS)) }
             }
             body {
+                @if d.demo { (demo_banner()) }
                 main {
                     (header(d))
                     (summary(d))

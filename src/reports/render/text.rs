@@ -9,6 +9,10 @@ use crate::reports::content::{PartyLine, ReportData};
 
 pub fn render(d: &ReportData) -> String {
     let mut t = String::new();
+    if d.demo {
+        t.push_str(&crate::demo::banner::TEXT.to_uppercase());
+        t.push_str("\n\n");
+    }
     // Writing to a String cannot fail.
     let _ = write_report(&mut t, d);
     t
