@@ -112,6 +112,20 @@ pub fn county_genitive(county: &str) -> String {
     }
 }
 
+/// What a map of `n` municipalities shows, for its title: "Västra Götalands 49 kommuner" when it
+/// is the whole of county `county` (`whole`), "avtalets 3 kommuner i Skåne län" when the
+/// agreement holds part of it, and "Sveriges …" / "… i Sverige" when the parties span counties
+/// (`county` is `None`). The page's map and the report's say it alike.
+pub fn map_subject(county: Option<&str>, whole: bool, n: usize) -> String {
+    let k = if n == 1 { "kommun" } else { "kommuner" };
+    match (county.and_then(county_name), whole) {
+        (Some(name), true) => format!("{} {n} {k}", county_genitive(name)),
+        (Some(name), false) => format!("avtalets {n} {k} i {name}"),
+        (None, true) => format!("Sveriges {n} {k}"),
+        (None, false) => format!("avtalets {n} {k} i Sverige"),
+    }
+}
+
 #[cfg(test)]
 mod county_tests {
     #[test]
@@ -119,6 +133,14 @@ mod county_tests {
         assert_eq!(super::county_name("14"), Some("Västra Götalands län"));
         assert_eq!(super::county_name("12"), Some("Skåne län"));
         assert_eq!(super::county_name("02"), None);
+    }
+
+    #[test]
+    fn a_map_says_what_it_shows() {
+        assert_eq!(super::map_subject(Some("14"), true, 49), "Västra Götalands 49 kommuner");
+        assert_eq!(super::map_subject(Some("12"), false, 3), "avtalets 3 kommuner i Skåne län");
+        assert_eq!(super::map_subject(None, true, 290), "Sveriges 290 kommuner");
+        assert_eq!(super::map_subject(None, false, 1), "avtalets 1 kommun i Sverige");
     }
 }
 

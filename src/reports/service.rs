@@ -27,13 +27,6 @@ pub fn current_week(now: DateTime<Utc>) -> IsoWeek {
     IsoWeek::of(now.with_timezone(&Stockholm).date_naive())
 }
 
-/// Builds the featured agreement's report for `week` in memory, as it would be if generated at
-/// `now` (nothing stored).
-pub fn build(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<BuiltReport, ReportError> {
-    let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
-    build_in(conn, &agreement, week, now)
-}
-
 /// Builds `agreement`'s report for `week` in memory: its parties and events only, its numbering.
 pub fn build_in(
     conn: &mut DbConn,
@@ -71,13 +64,6 @@ pub struct BuiltReport {
     pub json: String,
     pub html: String,
     pub text: String,
-}
-
-/// Stores the featured agreement's report for `week` as read at `now`, inside the caller's
-/// transaction (see [`generate_for`]).
-pub fn generate_in(conn: &mut DbConn, week: IsoWeek, now: DateTime<Utc>) -> Result<StoredReport, ReportError> {
-    let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
-    generate_for(conn, &agreement, week, now)
 }
 
 /// Stores `agreement`'s report for `week` as read at `now`, inside the caller's transaction. A
@@ -131,8 +117,13 @@ pub fn generate_for(
     store::find(conn, id)?.ok_or(ReportError::Db(DbError::Query(diesel::result::Error::NotFound)))
 }
 
+/// Stores hos-2027's report for `week` in a transaction of its own (the tests' shorthand; the
+/// service and the CLI name their agreement and call [`generate_for`]).
 pub fn generate(db: &Db, week: IsoWeek, now: DateTime<Utc>) -> Result<StoredReport, ReportError> {
-    db.write_blocking(|conn| generate_in(conn, week, now))
+    db.write_blocking(|conn| {
+        let agreement = crate::agreement::load(conn, crate::agreement::DEFAULT_FEATURED)?;
+        generate_for(conn, &agreement, week, now)
+    })
 }
 
 /// The result of [`release`].

@@ -36,23 +36,9 @@ pub fn section(snapshot: &Snapshot, eval: &Evaluation, query: &HomeQuery) -> Mar
     let county = parties::single_county(entries.iter().map(|e| e.code.as_str()));
     let drawn = map::asset_for(entries.iter().map(|e| e.code.as_str())).map_or(0, |a| a.municipalities.len());
     let whole = drawn == entries.len();
-    let n = entries.len();
-    let k = if n == 1 { "kommun" } else { "kommuner" };
-    let label = match county.and_then(parties::county_name) {
-        Some(name) if whole => format!(
-            "Karta över {} {n} {k} efter beslutsstatus{tiles}. Varje kommun är en länk till dess sida.",
-            parties::county_genitive(name)
-        ),
-        Some(name) => format!(
-            "Karta över avtalets {n} {k} i {name} efter beslutsstatus{tiles}. Varje kommun i avtalet är en länk till dess sida."
-        ),
-        None if whole => format!(
-            "Karta över Sveriges {n} {k} efter beslutsstatus{tiles}. Varje kommun är en länk till dess sida."
-        ),
-        None => format!(
-            "Karta över avtalets {n} {k} i Sverige efter beslutsstatus{tiles}. Varje kommun i avtalet är en länk till dess sida."
-        ),
-    };
+    let subject = parties::map_subject(county, whole, entries.len());
+    let each = if whole { "Varje kommun" } else { "Varje kommun i avtalet" };
+    let label = format!("Karta över {subject} efter beslutsstatus{tiles}. {each} är en länk till dess sida.");
     html! {
         section.map-section #karta aria-labelledby="karta-rubrik" {
             h2 #karta-rubrik { "Karta" }

@@ -74,15 +74,8 @@ fn svg_of(a: &MapAsset, status_of: impl Fn(&str) -> Option<Status>) -> Markup {
 
 /// "Karta över Västra Götalands 49 kommuner efter status", or the agreement's part of its county.
 fn map_title(a: &MapAsset, outside: bool, n: usize) -> String {
-    let county = crate::parties::single_county(a.municipalities.iter().map(|m| m.code.as_str()))
-        .and_then(crate::parties::county_name);
-    let k = if n == 1 { "kommun" } else { "kommuner" };
-    match (county, outside) {
-        (Some(name), false) => format!("Karta över {} {n} {k} efter status", crate::parties::county_genitive(name)),
-        (Some(name), true) => format!("Karta över avtalets {n} {k} i {name} efter status"),
-        (None, false) => format!("Karta över Sveriges {n} {k} efter status"),
-        (None, true) => format!("Karta över avtalets {n} {k} i Sverige efter status"),
-    }
+    let county = crate::parties::single_county(a.municipalities.iter().map(|m| m.code.as_str()));
+    format!("Karta över {} efter status", crate::parties::map_subject(county, !outside, n))
 }
 
 #[cfg(test)]

@@ -89,12 +89,12 @@ static SWEDEN: LazyLock<Result<MapAsset, String>> =
 /// (four digits, the first two the county's) is of one county, else all of Sweden's. Parties
 /// the map does not hold are simply not drawn.
 pub fn asset_for<'a>(codes: impl IntoIterator<Item = &'a str>) -> Result<&'static MapAsset, &'static str> {
-    let mut counties = codes.into_iter().filter(|c| c.len() == 4).filter_map(|c| c.get(..2));
-    let Some(first) = counties.next() else { return asset() };
-    if !counties.all(|c| c == first) {
-        return SWEDEN.as_ref().map_err(String::as_str);
+    let mut municipalities = codes.into_iter().filter(|c| c.len() == 4).peekable();
+    if municipalities.peek().is_none() {
+        return asset();
     }
-    match COUNTIES.iter().find(|(code, _)| *code == first) {
+    let county = crate::parties::single_county(municipalities);
+    match county.and_then(|county| COUNTIES.iter().find(|(code, _)| *code == county)) {
         Some((_, parsed)) => parsed.as_ref().map_err(String::as_str),
         None => SWEDEN.as_ref().map_err(String::as_str),
     }
