@@ -64,9 +64,10 @@ struct Index {
     /// national log (170 000 events behind pointers) took milliseconds each time.
     max_id: Option<i32>,
     last_change_at: Option<DateTime<Utc>>,
-    /// Positions of each party's decisions (assembly outcomes and appeals) and of its
-    /// `scheduled` events, in the order recorded: the table and the projection ask for the
-    /// latest of each per party, and most events are neither.
+    /// Positions of each party's decisions (assembly outcomes and appeals), ordered by
+    /// (effective date, recorded_at, id), and of its `scheduled` events in the order recorded:
+    /// the table and the projection ask for the latest of each per party at a date, and most
+    /// events are neither.
     decisions_by_party: HashMap<String, Vec<usize>>,
     scheduled_by_party: HashMap<String, Vec<usize>>,
     /// The log as the rules engine takes it, prepared on first use: a cached snapshot is
@@ -85,6 +86,7 @@ impl Index {
     /// caller.
     fn add(&mut self, events: &EventLog, from: usize) {
         let index = self;
+        let mut decided: Vec<&str> = Vec::new();
         for (i, e) in events.iter().enumerate().skip(from) {
             // Looked up before inserting: `entry` would clone the code for every event.
             match index.by_party.get_mut(&e.party_code) {
@@ -98,6 +100,7 @@ impl Index {
                 index.corrected_by.insert(target, e.id);
             }
             let kept = if e.status.is_decision() {
+                decided.push(&e.party_code);
                 Some(&mut index.decisions_by_party)
             } else if e.status == ratification::Status::Scheduled {
                 Some(&mut index.scheduled_by_party)
@@ -114,6 +117,13 @@ impl Index {
             }
             index.max_id = index.max_id.max(Some(e.id));
             index.last_change_at = index.last_change_at.max(Some(e.recorded_at));
+        }
+        decided.sort_unstable();
+        decided.dedup();
+        for code in decided {
+            if let Some(positions) = index.decisions_by_party.get_mut(code) {
+                positions.sort_by_cached_key(|&i| events.get(i).map(|e| (e.effective_on(), e.recorded_at, e.id)));
+            }
         }
         let added = events.iter().skip(from).map(Event::effective_on).min();
         index.first_effective_on = match (index.first_effective_on, added) {
@@ -263,10 +273,11 @@ impl Snapshot {
     /// The party's latest decision standing at `as_of`: the newest counting event with a KF/RF
     /// outcome or an appeal, effective on or before that day.
     pub fn latest_decision<'a>(&'a self, code: &'a str, as_of: NaiveDate) -> Option<&'a Event> {
-        self.events_at(self.index.decisions_by_party.get(code))
-            .filter(|e| self.corrected_by(e.id).is_none())
-            .filter(|e| e.effective_on() <= as_of)
-            .max_by_key(|e| (e.effective_on(), e.recorded_at, e.id))
+        let positions = self.index.decisions_by_party.get(code).map(Vec::as_slice).unwrap_or_default();
+        // Ordered by effective date first: those on or before `as_of` are a prefix, and the
+        // latest standing is the last of it that no event corrects.
+        let upto = positions.partition_point(|&i| self.events.get(i).is_some_and(|e| e.effective_on() <= as_of));
+        positions[..upto].iter().rev().filter_map(|&i| self.events.get(i)).find(|e| self.corrected_by(e.id).is_none())
     }
 
     /// The meeting date of the party's latest `scheduled` event, if on or after `as_of`
@@ -406,7 +417,30 @@ pub(crate) mod tests {
             proptest::prop_assert_eq!(answers(&appended), answers(&whole));
             // The held snapshot is unchanged.
             proptest::prop_assert_eq!(answers(&held), answers(&with_parties(events[..split].to_vec())));
+            // The indexed lookups answer what a scan of the party's whole log answers.
+            for day in ["2026-10-31", "2026-11-01", "2026-11-04", "2026-11-09", "2027-01-01"] {
+                let on: NaiveDate = day.parse().unwrap();
+                for code in codes {
+                    proptest::prop_assert_eq!(appended.latest_decision(code, on).map(|e| e.id), scan_latest_decision(&whole, code, on));
+                    proptest::prop_assert_eq!(appended.next_planned_on(code, on), scan_next_planned_on(&whole, code, on));
+                }
+            }
         }
+    }
+
+    fn scan_latest_decision(s: &Snapshot, code: &str, as_of: NaiveDate) -> Option<i32> {
+        s.events_of(code)
+            .filter(|e| s.corrected_by(e.id).is_none() && e.status.is_decision() && e.effective_on() <= as_of)
+            .max_by_key(|e| (e.effective_on(), e.recorded_at, e.id))
+            .map(|e| e.id)
+    }
+
+    fn scan_next_planned_on(s: &Snapshot, code: &str, as_of: NaiveDate) -> Option<NaiveDate> {
+        s.events_of(code)
+            .filter(|e| e.status == Status::Scheduled && s.corrected_by(e.id).is_none() && e.effective_on() <= as_of)
+            .max_by_key(|e| (e.recorded_at, e.id))
+            .and_then(|e| e.planned_on)
+            .filter(|d| *d >= as_of)
     }
 
     fn with_parties(events: Vec<Event>) -> Snapshot {
