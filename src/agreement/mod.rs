@@ -34,6 +34,9 @@ pub struct Agreement {
     pub instruments: Vec<Instrument>,
 }
 
+/// The agreement the site was made for is known by an abbreviation of its own.
+const HOS_SHORT_TITLE: &str = "Hälso- och sjukvårdsavtalet";
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct Instrument {
     pub slug: String,
@@ -43,6 +46,18 @@ pub struct Instrument {
 impl Agreement {
     pub fn instrument_slugs(&self) -> Vec<String> {
         self.instruments.iter().map(|i| i.slug.clone()).collect()
+    }
+
+    /// The abbreviation readers know the agreement by, in its indefinite form, if it has one:
+    /// "HoS-avtal" for "Hälso- och sjukvårdsavtalet" (the glossary, the calendar and the badge
+    /// use it; every other agreement goes by its short title).
+    pub fn abbreviation(&self) -> Option<&'static str> {
+        (self.short_title == HOS_SHORT_TITLE).then_some("HoS-avtal")
+    }
+
+    /// [`abbreviation`](Self::abbreviation) in its definite form: "HoS-avtalet".
+    pub fn definite_abbreviation(&self) -> Option<String> {
+        self.abbreviation().map(|a| format!("{a}et"))
     }
 }
 

@@ -136,11 +136,7 @@ fn lower_first(title: &str) -> String {
 /// The agreement in a calendar event's one-line summary: hos-2027 by the abbreviation readers
 /// know it by, any other by its short title.
 fn summary_name(snapshot: &Snapshot) -> String {
-    if snapshot.agreement.short_title == "Hälso- och sjukvårdsavtalet" {
-        "HoS-avtalet".to_string()
-    } else {
-        lower_first(&snapshot.agreement.short_title)
-    }
+    snapshot.agreement.definite_abbreviation().unwrap_or_else(|| lower_first(&snapshot.agreement.short_title))
 }
 
 fn utc_stamp(t: DateTime<Utc>) -> String {

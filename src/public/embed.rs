@@ -119,14 +119,13 @@ pub async fn badge(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     .await
 }
 
-/// The badge's left half: short, as badges are. "Hälso- och sjukvårdsavtalet" is known as
-/// "HoS-avtal"; a short title of more than two words is cut to its first two.
+/// The badge's left half: short, as badges are: the agreement's abbreviation ("HoS-avtal"), or
+/// its short title cut to its first two words.
 fn badge_label(agreement: &crate::agreement::Agreement) -> String {
     let year = agreement.starts_on.format("%Y").to_string();
-    let short = if agreement.short_title == "Hälso- och sjukvårdsavtalet" {
-        "HoS-avtal".to_string()
-    } else {
-        agreement.short_title.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    let short = match agreement.abbreviation() {
+        Some(abbreviation) => abbreviation.to_string(),
+        None => agreement.short_title.split_whitespace().take(2).collect::<Vec<_>>().join(" "),
     };
     if short.contains(&year) {
         short

@@ -41,7 +41,7 @@ pub fn section(snapshot: &crate::snapshot::Snapshot) -> Markup {
     let municipalities = snapshot.parties.iter().filter(|p| p.kind == PartyKind::Municipality).count();
     let region = snapshot.parties.iter().find(|p| p.kind == PartyKind::Region);
     // The agreement the site was made for keeps the name readers know it by.
-    let known_as_hos = agreement.short_title == "Hälso- och sjukvårdsavtalet";
+    let abbreviation = agreement.definite_abbreviation();
     let parties_of = match region {
         Some(r) => format!("mellan {} och {municipalities} kommuner", r.name),
         None => format!("mellan {municipalities} kommuner"),
@@ -54,8 +54,8 @@ pub fn section(snapshot: &crate::snapshot::Snapshot) -> Markup {
                     dt #(anchor(status)) { dfn { (status.label_sv()) } }
                     dd { (upper_first(explanation(status))) "." }
                 }
-                @if known_as_hos && region.is_some() {
-                    dt { dfn { "HoS-avtalet" } }
+                @if let (Some(abbreviation), Some(_)) = (&abbreviation, region) {
+                    dt { dfn { (abbreviation) } }
                     dd { "Hälso- och sjukvårdsavtalet mellan " (region.map_or("", |r| r.name.as_str())) " och länets " (municipalities) " kommuner, med fyra överenskommelser (delavtal)." }
                 } @else {
                     dt { dfn { (agreement.short_title) } }
