@@ -231,17 +231,7 @@ pub fn insert(conn: &mut DbConn, r: &NewReport) -> QueryResult<i32> {
 
 pub fn insert_in(conn: &mut DbConn, agreement_id: i32, r: &NewReport) -> QueryResult<i32> {
     diesel::insert_into(reports::table)
-        .values((
-            reports::agreement_id.eq(agreement_id),
-            reports::number.eq(r.number),
-            reports::iso_week.eq(r.week),
-            reports::as_of.eq(r.as_of),
-            reports::generated_at.eq(r.generated_at.naive_utc()),
-            reports::cutoff.eq(r.cutoff.naive_utc()),
-            reports::data.eq(r.data),
-            reports::html.eq(r.html),
-            reports::text.eq(r.text),
-        ))
+        .values((reports::agreement_id.eq(agreement_id), reports::iso_week.eq(r.week), Content::of(r)))
         .returning(reports::id)
         .get_result(conn)
 }
@@ -249,16 +239,36 @@ pub fn insert_in(conn: &mut DbConn, agreement_id: i32, r: &NewReport) -> QueryRe
 /// Replaces a draft's content; a sent row is never matched (and the database would refuse it).
 pub fn replace_draft(conn: &mut DbConn, id: i32, r: &NewReport) -> QueryResult<usize> {
     diesel::update(reports::table.filter(reports::id.eq(id)).filter(reports::sent_at.is_null()))
-        .set((
-            reports::number.eq(r.number),
-            reports::as_of.eq(r.as_of),
-            reports::generated_at.eq(r.generated_at.naive_utc()),
-            reports::cutoff.eq(r.cutoff.naive_utc()),
-            reports::data.eq(r.data),
-            reports::html.eq(r.html),
-            reports::text.eq(r.text),
-        ))
+        .set(Content::of(r))
         .execute(conn)
+}
+
+/// What a report row holds besides its agreement and week: written on insert and on replacing
+/// a draft.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = reports)]
+struct Content<'a> {
+    number: i32,
+    as_of: NaiveDate,
+    generated_at: chrono::NaiveDateTime,
+    cutoff: chrono::NaiveDateTime,
+    data: &'a str,
+    html: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Content<'a> {
+    fn of(r: &NewReport<'a>) -> Self {
+        Content {
+            number: r.number,
+            as_of: r.as_of,
+            generated_at: r.generated_at.naive_utc(),
+            cutoff: r.cutoff.naive_utc(),
+            data: r.data,
+            html: r.html,
+            text: r.text,
+        }
+    }
 }
 
 /// An agreement has at most one draft: the one being prepared. Its drafts of other weeks are
