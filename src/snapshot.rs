@@ -105,13 +105,7 @@ impl Index {
         let index = self;
         let mut decided: Vec<&str> = Vec::new();
         for (i, e) in events.iter().enumerate().skip(from) {
-            // Looked up before inserting: `entry` would clone the code for every event.
-            match index.by_party.get_mut(&e.party_code) {
-                Some(positions) => positions.push(i),
-                None => {
-                    index.by_party.insert(e.party_code.clone(), vec![i]);
-                }
-            }
+            push_position(&mut index.by_party, &e.party_code, i);
             index.by_id.insert(e.id, i);
             if let Some(target) = e.corrects {
                 index.corrected_by.insert(target, e.id);
@@ -125,12 +119,7 @@ impl Index {
                 None
             };
             if let Some(map) = kept {
-                match map.get_mut(&e.party_code) {
-                    Some(positions) => positions.push(i),
-                    None => {
-                        map.insert(e.party_code.clone(), vec![i]);
-                    }
-                }
+                push_position(map, &e.party_code, i);
             }
             index.max_id = index.max_id.max(Some(e.id));
             index.last_change_at = index.last_change_at.max(Some(e.recorded_at));
@@ -147,6 +136,17 @@ impl Index {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+    }
+}
+
+/// Adds position `i` to `code`'s list. Looked up before inserting: `entry` would clone the code
+/// for every event.
+fn push_position(map: &mut HashMap<String, Vec<usize>>, code: &str, i: usize) {
+    match map.get_mut(code) {
+        Some(positions) => positions.push(i),
+        None => {
+            map.insert(code.to_string(), vec![i]);
+        }
     }
 }
 
@@ -168,17 +168,8 @@ impl Snapshot {
         let from = self.events.len();
         let mut events = self.events.clone();
         events.append(added);
-        let mut index = Index {
-            by_party: self.index.by_party.clone(),
-            by_id: self.index.by_id.clone(),
-            corrected_by: self.index.corrected_by.clone(),
-            first_effective_on: self.index.first_effective_on,
-            max_id: self.index.max_id,
-            last_change_at: self.index.last_change_at,
-            decisions_by_party: self.index.decisions_by_party.clone(),
-            scheduled_by_party: self.index.scheduled_by_party.clone(),
-            prepared: Arc::new(OnceLock::new()),
-        };
+        // The held lookups extended by the new events; the prepared log is made anew below.
+        let mut index = Index { prepared: Arc::new(OnceLock::new()), ..self.index.clone() };
         index.add(&events, from);
         let next = Self { agreement: self.agreement.clone(), parties: self.parties.clone(), events, index };
         // Re-prepare only the parties the new events name, if this one was prepared at all.
