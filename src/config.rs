@@ -199,7 +199,7 @@ settings! {
     /// The mail relay for the report, in lettre's URL form (needs `smtp_from`).
     SMTP_URL "RATIFY_SMTP_URL" "smtp_url" [trimmed]
         smtp_url: Option<String> = None, |t| Ok(Some(t.to_string())),
-        |u| u.as_deref().map(redact).unwrap_or_else(|| "-".into());
+        |u| u.as_deref().map(crate::db::redact_password).unwrap_or_else(|| "-".into());
     /// The report's sender (needs `smtp_url`).
     SMTP_FROM "RATIFY_SMTP_FROM" "smtp_from" [trimmed]
         smtp_from: Option<String> = None, |t| Ok(Some(t.to_string())), or_dash;

@@ -128,25 +128,22 @@ pub fn map_subject(county: Option<&str>, whole: bool, n: usize) -> String {
 
 #[cfg(test)]
 mod county_tests {
+    use super::*;
+
     #[test]
     fn every_county_has_its_name() {
-        assert_eq!(super::county_name("14"), Some("Västra Götalands län"));
-        assert_eq!(super::county_name("12"), Some("Skåne län"));
-        assert_eq!(super::county_name("02"), None);
+        assert_eq!(county_name("14"), Some("Västra Götalands län"));
+        assert_eq!(county_name("12"), Some("Skåne län"));
+        assert_eq!(county_name("02"), None);
     }
 
     #[test]
     fn a_map_says_what_it_shows() {
-        assert_eq!(super::map_subject(Some("14"), true, 49), "Västra Götalands 49 kommuner");
-        assert_eq!(super::map_subject(Some("12"), false, 3), "avtalets 3 kommuner i Skåne län");
-        assert_eq!(super::map_subject(None, true, 290), "Sveriges 290 kommuner");
-        assert_eq!(super::map_subject(None, false, 1), "avtalets 1 kommun i Sverige");
+        assert_eq!(map_subject(Some("14"), true, 49), "Västra Götalands 49 kommuner");
+        assert_eq!(map_subject(Some("12"), false, 3), "avtalets 3 kommuner i Skåne län");
+        assert_eq!(map_subject(None, true, 290), "Sveriges 290 kommuner");
+        assert_eq!(map_subject(None, false, 1), "avtalets 1 kommun i Sverige");
     }
-}
-
-#[cfg(test)]
-mod genitive_tests {
-    use super::*;
 
     #[test]
     fn the_county_owns_its_municipalities_in_good_swedish() {

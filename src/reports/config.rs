@@ -19,18 +19,11 @@ pub struct SmtpConfig {
 }
 
 impl fmt::Debug for SmtpConfig {
-    /// The URL may carry a password (`smtp://user:secret@host`): never shown.
+    /// The URL may carry a password (`smtp://user:secret@host`): never shown (the one redaction,
+    /// [`crate::db::redact_password`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = match reqwest::Url::parse(&self.url) {
-            Ok(mut u) if u.password().is_some() => {
-                let _ = u.set_password(Some("***"));
-                u.to_string()
-            }
-            Ok(u) => u.to_string(),
-            Err(_) => "(ogiltig)".into(),
-        };
         f.debug_struct("SmtpConfig")
-            .field("url", &url)
+            .field("url", &crate::db::redact_password(&self.url))
             .field("from", &self.from)
             .field("password", &self.password)
             .finish()

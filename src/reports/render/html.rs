@@ -40,7 +40,7 @@ a{color:#000;text-decoration:none}
 fn demo_banner() -> Markup {
     html! {
         p class="demo-banner" style="background:#fff3bf;color:#3d2e00;border:2px solid #b8860b;padding:0.5em 1em;font-weight:bold" {
-            "Exempeldata – inte verkliga beslut. Rapporten bygger på den påhittade historiken från ratify demo."
+            (crate::demo::banner::TEXT) ". Rapporten bygger på den påhittade historiken från ratify demo."
         }
     }
 }
