@@ -564,9 +564,8 @@ named_schema! {
     StatusSchema = "Status",
     string_enum(
         Status::ALL.map(Status::code),
-        "Status: not_started (Ej påbörjat), in_preparation (Under beredning), scheduled (Beslut planerat), \
-         proposed (Föreslaget), adopted (Antaget), rejected (Avslaget), referred_back (Återremitterat), \
-         tabled (Bordlagt), appealed (Överklagat).",
+        // Each code with its Swedish label, from the enum (they cannot drift apart).
+        &format!("Status: {}.", Status::ALL.map(|s| format!("{} ({})", s.code(), s.label_sv())).join(", ")),
     )
 }
 
@@ -660,6 +659,17 @@ mod tests {
             routes.push((method.to_string(), format!("{scope}{path}")));
         }
         routes
+    }
+
+    #[test]
+    fn the_status_schema_names_each_code_with_its_label() {
+        let d = doc();
+        assert_eq!(
+            d["components"]["schemas"]["Status"]["description"],
+            "Status: not_started (Ej påbörjat), in_preparation (Under beredning), scheduled (Beslut planerat), \
+             proposed (Föreslaget), adopted (Antaget), rejected (Avslaget), referred_back (Återremitterat), \
+             tabled (Bordlagt), appealed (Överklagat)."
+        );
     }
 
     #[test]
